@@ -1,0 +1,61 @@
+# Summary Care Record investigation suite. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PARAMS ?= params/pulse_2010.yaml
+
+.DEFAULT_GOAL := help
+
+$(INSTALLED): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 is needed, found {sys.version.split()[0]}"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name scr --display-name "Python 3 (SCR investigation)"
+	touch $@
+
+## install: create .venv from the pinned dependencies (the other targets do this when needed)
+.PHONY: install
+install: $(INSTALLED)
+
+## story: run every notebook on the bundled data; writes build/pulse_2010/ (results.json, site/index.html)
+.PHONY: story
+story: $(INSTALLED)
+	$(BIN)/scr run $(PARAMS)
+
+## test: the whole suite: unit tests, papermill runs, nbval on the committed notebooks, JupyterLab, browser
+.PHONY: test
+test: $(INSTALLED)
+	$(BIN)/pytest --nbval --nbval-kernel-name python3 tests notebooks
+
+## lab: open JupyterLab on the notebooks with the project's kernel
+.PHONY: lab
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## notebooks: re-execute the committed notebooks in place (after changing them or scr_lib)
+.PHONY: notebooks
+notebooks: $(INSTALLED)
+	$(BIN)/python scripts/execute_notebooks.py
+
+## data: regenerate the illustrative FOI returns, data/foi_2010/foi_returns_2010.csv (seeded)
+.PHONY: data
+data: $(INSTALLED)
+	$(BIN)/python -m scr_lib.synth
+
+## lock: re-pin every transitive dependency into requirements.lock from the current .venv
+.PHONY: lock
+lock: $(INSTALLED)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^scr-investigation' > requirements.lock
+
+## clean: remove build/ (the virtual environment stays)
+.PHONY: clean
+clean:
+	rm -rf build
+
+## help: list the targets
+.PHONY: help
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  make /' -e 's/: /\t/'

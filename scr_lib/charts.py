@@ -1,0 +1,72 @@
+"""The house chart style, registered once, and charts that mark illustrative values.
+
+Importing this module registers and enables the ``scr`` Altair theme and the
+``scr`` renderer. The renderer emits only the Vega-Lite JSON mimetype (which
+JupyterLab draws offline, and the story pages draw with the local Vega
+runtime) and a plain-text summary. Altair's default HTML output embeds random
+element ids and CDN script tags; this one is byte-for-byte deterministic, so
+committed notebook outputs can be verified by nbval without sanitisers.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+FONT = "Helvetica, Arial, sans-serif"
+PUBLISHED = "Published (Pulse article)"
+ILLUSTRATIVE = "Illustrative (generated, not an FOI answer)"
+REPORTED = "As reported in the FOI file"
+SOURCE_COLOURS = {PUBLISHED: "#1b6ca8", REPORTED: "#1b6ca8", ILLUSTRATIVE: "#b9c4cc"}
+ILLUSTRATIVE_NOTE = "Grey bars are illustrative: no per-PCT breakdown of the FOI answers is public."
+
+
+@alt.theme.register("scr", enable=True)
+def scr_theme() -> alt.theme.ThemeConfig:
+    """The one house style: plain fonts, no chart border, muted grid, left-aligned titles."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 320},
+            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#555"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6", "domainColor": "#888"},
+            "legend": {"orient": "top", "labelFontSize": 11, "titleFontSize": 11, "labelLimit": 400},
+            "bar": {"color": "#1b6ca8"},
+            "point": {"color": "#1b6ca8", "filled": True, "size": 70},
+            "line": {"color": "#1b6ca8"},
+        }
+    }
+
+
+def _render(spec: dict, **_) -> dict:
+    title = spec.get("title", {})
+    text = title.get("text", "") if isinstance(title, dict) else str(title)
+    return {
+        "application/vnd.vegalite.v5+json": spec,
+        "text/plain": f"<Chart: {text}>" if text else "<Chart>",
+    }
+
+
+alt.renderers.register("scr", _render)
+alt.renderers.enable("scr")
+
+
+def source_label(illustrative: pd.Series, named_published: bool = True) -> pd.Series:
+    """Label each value Published/Reported or Illustrative from a boolean Series (True = illustrative)."""
+    real = PUBLISHED if named_published else REPORTED
+    return illustrative.map({True: ILLUSTRATIVE, False: real}).astype(str)
+
+
+def source_colour(labels: pd.Series) -> alt.Color:
+    """Colour encoding for a ``source`` field holding :func:`source_label` values; legend shows only those used."""
+    used = [label for label in SOURCE_COLOURS if label in set(labels)]
+    return alt.Color("source:N", title="Value", sort=used,
+                     scale=alt.Scale(domain=used, range=[SOURCE_COLOURS[u] for u in used]))
+
+
+def title(text: str, subtitle: list[str] | str = (), any_illustrative: bool = False) -> alt.TitleParams:
+    """A chart title; adds the illustrative-data note to the subtitle whenever ``any_illustrative``."""
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    if any_illustrative:
+        lines.append(ILLUSTRATIVE_NOTE)
+    return alt.TitleParams(text=text, subtitle=lines)

@@ -1,0 +1,97 @@
+"""The published claims, and whether a run's results still bear them out.
+
+``data/pulse_2010/claims.csv`` holds one row per figure the articles print:
+its short quote, the text as printed, the value in the claim's own unit, and
+how to check it. A result is put into the claim's unit by multiplying by
+``scale`` (a fraction times 100 is a percentage) and then compared at the
+precision the article printed (``decimals``: places after the point;
+negative for tens, hundreds...). The ``check`` column says how:
+
+- ``equal``: the rounded result equals the published value;
+- ``one_in``: the nearest "one in N" of the result is the published N;
+- ``less_than`` / ``at_least``: the result is below / not below the value;
+- ``input``: the figure is an input the story uses, shown but not checked.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from . import paths, words
+from .refusal import one_in
+
+CHECKS = ("equal", "one_in", "less_than", "at_least", "input")
+
+
+@lru_cache(maxsize=1)
+def _claims() -> pd.DataFrame:
+    return pd.read_csv(paths.CLAIMS, dtype={"printed": str, "quote": str})
+
+
+def load_claims(finding: str | None = None) -> pd.DataFrame:
+    """The claims table, or the claims of one ``finding`` ('refusal', 'spend', 'ooh'). A new copy each call."""
+    table = _claims()
+    if finding is not None:
+        table = table[table.finding == finding]
+    return table.reset_index(drop=True).copy()
+
+
+def published(result_key: str, claim_id: str | None = None) -> float:
+    """The published value behind ``result_key``, in the result's own unit (the claim's value / scale).
+
+    Where several claims share the key, the most precise (most decimals after
+    scaling back) is used unless ``claim_id`` names one.
+    """
+    table = load_claims()
+    rows = table[table.result_key == result_key] if claim_id is None else table[table.claim_id == claim_id]
+    if rows.empty:
+        raise KeyError(f"no published claim for {result_key!r}; known: {', '.join(sorted(table.result_key))}")
+    row = rows.sort_values("decimals", ascending=False).iloc[0]
+    return float(row.value) / float(row.scale)
+
+
+def _wording(template: str, value: float) -> str:
+    if "{words}" in template:
+        return template.format(words=words.number_words(int(value)))
+    return template.format(value=value)
+
+
+def check(claim: pd.Series, result: float | None) -> dict:
+    """Compare one claim with a run's result (in the result's own unit; ``None`` if the run lacks it).
+
+    Returns the claim's id, quote, printed text, the run's value in the
+    claim's unit and precision, that value in the article's wording, and
+    ``holds`` (True, False, or None for inputs and missing results).
+    """
+    out = {"claim_id": claim.claim_id, "finding": claim.finding, "result_key": claim.result_key,
+           "quote": claim.quote, "printed": claim.printed, "published": claim.value,
+           "computed": None, "computed_wording": "not computed", "holds": None}
+    if result is None or pd.isna(result):
+        return out
+    if claim.check == "one_in":
+        computed = one_in(result) if result > 0 else 0
+        holds = computed == int(claim.value)
+        wording = _wording(claim.wording, computed) if computed else "none"
+    else:
+        computed = words.round_half_up(result * claim.scale, int(claim.decimals))
+        holds = {"equal": computed == claim.value,
+                 "less_than": result * claim.scale < claim.value,
+                 "at_least": result * claim.scale >= claim.value,
+                 "input": None}[claim.check]
+        wording = _wording(claim.wording, computed)
+    return {**out, "computed": computed, "computed_wording": wording, "holds": holds}
+
+
+def check_all(results: dict, finding: str | None = None) -> pd.DataFrame:
+    """Check every claim (of one ``finding``) against ``results`` (dotted key -> number or {'value': ...}).
+
+    One row per claim, in the claims file's order; see :func:`check`.
+    """
+    def value(key):
+        found = results.get(key)
+        return found.get("value") if isinstance(found, dict) else found
+
+    rows = [check(claim, value(claim.result_key)) for claim in load_claims(finding).itertuples(index=False)]
+    return pd.DataFrame(rows)

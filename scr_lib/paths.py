@@ -1,0 +1,35 @@
+"""Every path the project uses, in one place.
+
+Relative paths in notebooks and params files are resolved against these
+constants, never against the current working directory of a kernel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJ_ROOT = Path(__file__).resolve().parents[1]
+
+DATA = PROJ_ROOT / "data"
+REFERENCE_DIR = DATA / "reference"
+PCT_REFERENCE = REFERENCE_DIR / "pcts_2010.csv"
+PULSE_DIR = DATA / "pulse_2010"
+ARTICLES = PULSE_DIR / "articles.csv"
+CLAIMS = PULSE_DIR / "claims.csv"
+FOI_2010 = DATA / "foi_2010" / "foi_returns_2010.csv"
+OOH_RATES = DATA / "ooh" / "published_call_rates.csv"
+
+NOTEBOOKS = PROJ_ROOT / "notebooks"
+PARAMS = PROJ_ROOT / "params"
+DEFAULT_PARAMS = PARAMS / "pulse_2010.yaml"
+BUILD = PROJ_ROOT / "build"
+
+
+def project_path(path: str | Path) -> Path:
+    """Return ``path`` as an absolute path; a relative one is taken from the project root.
+
+    Notebooks use this for their default parameters so that they run the same
+    from JupyterLab, papermill or nbval, whatever the kernel's working folder.
+    """
+    path = Path(path)
+    return path if path.is_absolute() else PROJ_ROOT / path

@@ -1,0 +1,145 @@
+"""The PCT reference table, and turning names as FOI files write them into ODS codes.
+
+The table (``data/reference/pcts_2010.csv``) lists the 152 PCTs and care trusts
+of 2010. It was built by ``scripts/build_reference.py`` from ONS names and codes
+lists. Contains National Statistics data © Crown copyright and database right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from . import paths
+
+# Words that name the kind of body rather than the place; dropped before matching.
+_NOISE = re.compile(
+    r"\b(nhs|the|pct|primary care trust|primary care|care trust plus|care trust|teaching|"
+    r"national health service|trust)\b"
+)
+# The areas Pulse's 2010 article names, by ODS code, with the slug used in result keys.
+NAMED_AREAS = {
+    "5NF": "north_lancashire",
+    "5PP": "cambridgeshire",
+    "5PN": "peterborough",
+    "5QM": "dorset",
+    "5H1": "hammersmith_and_fulham",
+    "TAL": "torbay",
+    "5QD": "buckinghamshire",
+}
+
+# A close match must score at least this (0-100, rapidfuzz token_sort_ratio)...
+MATCH_CUTOFF = 90
+# ...and beat the next PCT's score by at least this margin, or it is ambiguous.
+MATCH_MARGIN = 6
+
+
+@lru_cache(maxsize=1)
+def load_pcts() -> pd.DataFrame:
+    """The reference table: one row per 2010 PCT or care trust, indexed by nothing.
+
+    Columns: ods_code, ons_code, name, org_type, sha_ods_code, sha_ons_code,
+    sha_name, aliases (';'-separated), note. No value is missing except
+    aliases and note, which are '' when empty.
+    """
+    return pd.read_csv(paths.PCT_REFERENCE, dtype=str, keep_default_na=False)
+
+
+def normalise(name: str) -> str:
+    """Lower-case a PCT name and strip what varies between writers.
+
+    '&' becomes 'and'; punctuation, and words such as 'NHS', 'PCT',
+    'Teaching' and 'Care Trust', are dropped: 'NHS Hammersmith & Fulham' ->
+    'hammersmith and fulham'.
+    """
+    text = str(name).lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    text = _NOISE.sub(" ", text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, set], dict[str, set], dict[str, set]]:
+    """(code -> ODS codes, exact name or alias -> ODS codes, normalised name -> ODS codes).
+
+    A key that leads to more than one ODS code (Hertfordshire, 5QV) is ambiguous.
+    """
+    table = load_pcts()
+    by_code, by_name, by_norm = {}, {}, {}
+    for r in table.itertuples():
+        by_code.setdefault(r.ods_code.upper(), set()).add(r.ods_code)
+        by_code.setdefault(r.ons_code.upper(), set()).add(r.ods_code)
+        for name in [r.name, *filter(None, r.aliases.split(";"))]:
+            if re.fullmatch(r"[0-9A-Z]{3}", name):  # another ODS code kept as an alias
+                by_code.setdefault(name, set()).add(r.ods_code)
+                continue
+            by_name.setdefault(name.lower(), set()).add(r.ods_code)
+            by_norm.setdefault(normalise(name), set()).add(r.ods_code)
+    return by_code, by_name, by_norm
+
+
+class UnknownPCT(LookupError):
+    """A PCT name that matches no 2010 PCT, or more than one. ``candidates`` are the closest names."""
+
+    def __init__(self, text: str, message: str, candidates: list[str]):
+        self.text = text
+        self.candidates = candidates
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a PCT name was resolved: ``ods_code`` and ``how`` (code, name, alias, normalised, close)."""
+
+    ods_code: str
+    how: str
+    score: float = 100.0
+
+
+def pct_name(ods_code: str) -> str:
+    """The reference name of an ODS code."""
+    table = load_pcts()
+    return table.loc[table.ods_code == ods_code, "name"].iloc[0]
+
+
+def resolve(text: str) -> Match:
+    """Resolve a PCT as an FOI file writes it to its ODS code.
+
+    Tries, in order: an ODS or ONS code; the exact name or an alias (case
+    ignored); the normalised name (see :func:`normalise`); then a close match
+    that is unambiguous (score >= ``MATCH_CUTOFF`` and ``MATCH_MARGIN`` ahead
+    of the next PCT). Raises :class:`UnknownPCT` naming the closest
+    candidates otherwise. A blank name raises too.
+    """
+    raw = str(text).strip()
+    if not raw:
+        raise UnknownPCT(raw, "expected a PCT name or ODS code, found nothing", [])
+    by_code, by_name, by_norm = _index()
+    norm = normalise(raw)
+    for key, index, how in ((raw.upper(), by_code, "code"), (raw.lower(), by_name, "name"),
+                            (norm, by_norm, "normalised")):
+        codes = index.get(key)
+        if codes and len(codes) == 1:
+            return Match(next(iter(codes)), how)
+        if codes:
+            closest = [f"{pct_name(code)} ({code})" for code in sorted(codes)]
+            raise UnknownPCT(raw, f"PCT {raw!r} is ambiguous in 2010; it may be: {'; '.join(closest)}",
+                             closest)
+
+    scored = process.extract(norm, list(by_norm), scorer=fuzz.token_sort_ratio, limit=12)
+    best: dict[str, float] = {}
+    for candidate, score, _ in scored:
+        for code in by_norm[candidate]:
+            best[code] = max(best.get(code, 0.0), score)
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+    closest = [f"{pct_name(code)} ({code})" for code, _ in ranked[:3]]
+    if ranked and ranked[0][1] >= MATCH_CUTOFF:
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if ranked[0][1] - runner_up >= MATCH_MARGIN:
+            return Match(ranked[0][0], "close", ranked[0][1])
+        raise UnknownPCT(raw, f"PCT name {raw!r} is ambiguous; closest: {'; '.join(closest)}", closest)
+    raise UnknownPCT(raw, f"unknown PCT {raw!r}; closest: {'; '.join(closest)}", closest)

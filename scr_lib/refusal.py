@@ -1,0 +1,154 @@
+"""Finding 1: the share of invited practices that declined the Summary Care Record.
+
+Pulse counted only areas that "have begun the rollout and provided complete
+figures". :func:`mark_complete` states that rule as code: a PCT is kept when
+``rollout_begun`` is yes and both ``practices_invited`` and
+``practices_declined`` are given. Every other PCT is kept in the frame with a
+reason, so the notebook can show what was left out and why.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+REASONS = {
+    "rollout_begun_no": "had not begun the rollout",
+    "rollout_begun_missing": "did not say whether the rollout had begun",
+    "invited_missing": "did not give the number of practices invited",
+    "declined_missing": "did not give the number of practices that declined",
+}
+
+
+def mark_complete(returns: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``returns`` with ``complete`` (bool) and ``excluded_because`` (text, '' when complete).
+
+    Missing values: a missing ``rollout_begun``, ``practices_invited`` or
+    ``practices_declined`` excludes the row; the first reason that applies is
+    given. Zero invited is a figure, not a missing one.
+    """
+    out = returns.copy()
+    begun = out["rollout_begun"]
+    reason = pd.Series("", index=out.index, dtype="object")
+    reason = reason.mask(out["practices_declined"].isna(), REASONS["declined_missing"])
+    reason = reason.mask(out["practices_invited"].isna(), REASONS["invited_missing"])
+    reason = reason.mask(begun.eq(False).fillna(False).astype(bool), REASONS["rollout_begun_no"])
+    reason = reason.mask(begun.isna(), REASONS["rollout_begun_missing"])
+    out["complete"] = reason.eq("")
+    out["excluded_because"] = reason.astype(str)
+    return out
+
+
+def exclusions(marked: pd.DataFrame) -> pd.DataFrame:
+    """How many rows each reason excluded: columns ``reason``, ``pcts``; reasons with none are left out."""
+    counts = marked.loc[~marked["complete"], "excluded_because"].value_counts()
+    order = [r for r in REASONS.values() if r in counts.index]
+    return pd.DataFrame({"reason": order, "pcts": [int(counts[r]) for r in order]})
+
+
+def refusal_share(declined: int, invited: int) -> float:
+    """Declined as a fraction of invited (0-1). Raises ``ValueError`` when nothing was invited."""
+    if invited <= 0:
+        raise ValueError(f"no practices invited ({invited}): the refusal share is undefined")
+    if not 0 <= declined <= invited:
+        raise ValueError(f"declined ({declined}) must be between 0 and invited ({invited})")
+    return declined / invited
+
+
+def one_in(share: float) -> int:
+    """The nearest "one in N" to ``share`` (0 < share <= 1): 0.165 -> 6.
+
+    Nearest means the N whose 1/N is closest to the share; on an exact tie
+    the smaller N (the larger fraction) wins. Raises ``ValueError`` for a
+    share of zero or below, or above one.
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"'one in N' needs a share above 0 and at most 1, got {share!r}")
+    low = max(1, math.floor(1 / share))
+    candidates = [low, low + 1]
+    return min(candidates, key=lambda n: (abs(1 / n - share), n))
+
+
+def totals(marked: pd.DataFrame) -> dict:
+    """Practices invited and declined in the complete areas, and the areas counted (all ints)."""
+    complete = marked[marked["complete"]]
+    return {
+        "areas_answered": int(len(marked)),
+        "areas_complete": int(len(complete)),
+        "practices_invited": int(complete["practices_invited"].sum()),
+        "practices_declined": int(complete["practices_declined"].sum()),
+    }
+
+
+def named_areas(returns: pd.DataFrame) -> list[tuple[str, int, str, str]]:
+    """Figures for the areas Pulse named that are in ``returns``, as (result key, value, unit, label).
+
+    For each named area: practices invited, declined and signed up where given,
+    and "not agreed" (invited minus signed up) where both are given. Missing
+    values give no entry.
+    """
+    from .reference import NAMED_AREAS
+
+    out = []
+    for row in returns[returns["ods_code"].isin(NAMED_AREAS)].to_dict("records"):
+        slug = NAMED_AREAS[row["ods_code"]]
+        figures = {c: row[c] for c in ("practices_invited", "practices_declined", "practices_signed_up")}
+        if not pd.isna(figures["practices_invited"]) and not pd.isna(figures["practices_signed_up"]):
+            figures["practices_not_agreed"] = figures["practices_invited"] - figures["practices_signed_up"]
+        for column, value in figures.items():
+            if not pd.isna(value):
+                label = f"{row['pct_name']}: {column.replace('_', ' ')}"
+                out.append((f"refusal.{slug}_{column}", int(value), "practices", label))
+    return out
+
+
+def by_pct(marked: pd.DataFrame) -> pd.DataFrame:
+    """One row per complete area: name, invited, declined, share (0-1), and whether any value is illustrative.
+
+    Sorted by share, highest first, then by name.
+    """
+    from .foi import illustrative_mask
+
+    complete = marked[marked["complete"]]
+    illustrative = (illustrative_mask(complete, "practices_invited") | illustrative_mask(complete, "practices_declined"))
+    table = pd.DataFrame({
+        "ods_code": complete["ods_code"],
+        "pct_name": complete["pct_name"],
+        "practices_invited": complete["practices_invited"].astype(int),
+        "practices_declined": complete["practices_declined"].astype(int),
+        "illustrative": illustrative.astype(bool),
+    })
+    invited = table["practices_invited"].where(table["practices_invited"] > 0)
+    table["share_declined"] = (table["practices_declined"] / invited).astype(float)
+    return table.sort_values(["share_declined", "pct_name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def chart_by_pct(table: pd.DataFrame, overall_share: float):
+    """Bar chart of the share declined in each complete area, with the overall share as a rule.
+
+    Bars whose figures are illustrative are grey and say so in the tooltip and legend.
+    """
+    import altair as alt
+
+    from . import charts
+
+    data = table.assign(source=charts.source_label(table["illustrative"]),
+                        percent_declined=(table["share_declined"] * 100).round(1))
+    any_illustrative = bool(table["illustrative"].any())
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("share_declined:Q", title="Share of invited practices that declined", axis=alt.Axis(format="%")),
+        y=alt.Y("pct_name:N", sort=None, title=None),
+        color=charts.source_colour(data["source"]),
+        tooltip=[alt.Tooltip("pct_name:N", title="PCT"), alt.Tooltip("practices_invited:Q", title="Invited"),
+                 alt.Tooltip("practices_declined:Q", title="Declined"),
+                 alt.Tooltip("percent_declined:Q", title="% declined"), alt.Tooltip("source:N", title="Value")],
+    )
+    rule = alt.Chart(pd.DataFrame({"overall": [overall_share]})).mark_rule(color="#c0392b", strokeDash=[4, 3]).encode(
+        x="overall:Q", tooltip=[alt.Tooltip("overall:Q", title="All complete areas", format=".1%")])
+    return (bars + rule).properties(
+        height=alt.Step(14),
+        title=charts.title("Share of invited practices that declined, by PCT",
+                           "Areas that had begun the rollout and gave complete figures; dashed line: all of them",
+                           any_illustrative),
+    )

@@ -1,0 +1,87 @@
+"""What a notebook hands to the run: named numbers, and the tables behind its charts.
+
+A notebook collects its figures in a :class:`Results` and calls
+:meth:`Results.save` with its ``output_dir`` parameter. ``scr run`` merges
+every notebook's file into one ``results.json``: a JSON object mapping dotted
+keys ('refusal.share') to ``{"value", "unit", "label", "notebook"}``.
+With an empty ``output_dir`` (the default, as in JupyterLab) nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+RESULTS_SUFFIX = ".results.json"
+
+
+@dataclass
+class Results:
+    """Named results of one notebook, plus tables to publish as CSV."""
+
+    notebook: str
+    values: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)
+
+    def add(self, key: str, value, unit: str, label: str):
+        """Record ``value`` (a number; numpy numbers become Python ones) under the dotted ``key``.
+
+        Returns the value, so a notebook can record and use it in one line.
+        Raises ``ValueError`` for a key recorded twice or a missing/NaN value.
+        """
+        if key in self.values:
+            raise ValueError(f"result {key!r} recorded twice")
+        number = value.item() if hasattr(value, "item") else value
+        if number is None or (isinstance(number, float) and math.isnan(number)):
+            raise ValueError(f"result {key!r} has no value")
+        self.values[key] = {"value": number, "unit": unit, "label": label, "notebook": self.notebook}
+        return value
+
+    def table(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Publish ``frame`` as ``tables/<name>.csv`` beside the story page; returns it unchanged."""
+        self.tables[name] = frame
+        return frame
+
+    def frame(self) -> pd.DataFrame:
+        """The results as a table (key, label, value, unit), for showing in the notebook."""
+        rows = [{"key": k, "label": v["label"], "value": v["value"], "unit": v["unit"]} for k, v in self.values.items()]
+        return pd.DataFrame(rows, columns=["key", "label", "value", "unit"])
+
+    def save(self, output_dir: str | Path) -> Path | None:
+        """Write ``<notebook>.results.json`` and the tables into ``output_dir``; nothing if it is ''."""
+        if not output_dir:
+            return None
+        out = Path(output_dir)
+        (out / "tables").mkdir(parents=True, exist_ok=True)
+        for name, frame in self.tables.items():
+            frame.to_csv(out / "tables" / f"{name}.csv", index=False, lineterminator="\n")
+        path = out / f"{self.notebook}{RESULTS_SUFFIX}"
+        body = {"results": self.values, "tables": sorted(self.tables)}
+        path.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return path
+
+
+def merge(output_dir: Path) -> dict:
+    """Merge every ``*.results.json`` in ``output_dir`` into one dict, keys sorted; duplicate keys raise."""
+    merged: dict = {}
+    for path in sorted(Path(output_dir).glob(f"*{RESULTS_SUFFIX}")):
+        for key, value in json.loads(path.read_text(encoding="utf-8"))["results"].items():
+            if key in merged:
+                raise ValueError(f"result {key!r} comes from two notebooks")
+            merged[key] = value
+    return dict(sorted(merged.items()))
+
+
+def load(path: Path) -> dict:
+    """Read a run's ``results.json``."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def value(results: dict, key: str):
+    """The number under ``key`` in a results dict (whether stored bare or as {'value': ...})."""
+    found = results[key]
+    return found["value"] if isinstance(found, dict) else found

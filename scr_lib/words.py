@@ -1,0 +1,50 @@
+"""Numbers in words and figures, as a story prints them.
+
+Every function takes a number and returns text; none of them round silently:
+the number of decimal places is always an argument with a stated default.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+_SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+          "nineteen", "twenty"]
+
+
+def round_half_up(value: float, decimals: int = 0) -> float:
+    """Round as a reader expects (0.5 goes up), to ``decimals`` places; negative ``decimals`` round to tens, hundreds...
+
+    Uses the shortest decimal text of the float, so 0.285 rounds to 0.29.
+    """
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP) if decimals >= 0 else \
+        (Decimal(repr(float(value))) / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum
+    return float(rounded)
+
+
+def number_words(n: int) -> str:
+    """0-20 in words ('six'); larger whole numbers in figures with thousands separators."""
+    n = int(n)
+    return _SMALL[n] if 0 <= n <= 20 else f"{n:,}"
+
+
+def count(n) -> str:
+    """A whole number with thousands separators: 1732 -> '1,732'."""
+    return f"{int(n):,}"
+
+
+def percent(fraction: float, decimals: int = 1) -> str:
+    """A fraction as a percentage: 0.16513 -> '16.5%'."""
+    return f"{round_half_up(fraction * 100, decimals):.{decimals}f}%"
+
+
+def pounds(amount: float, decimals: int = 0) -> str:
+    """An amount in pounds: 190000 -> '£190,000'; 7.5e6 with ``millions`` see :func:`pounds_millions`."""
+    return f"£{round_half_up(amount, decimals):,.{decimals}f}"
+
+
+def pounds_millions(amount: float, decimals: int = 1) -> str:
+    """An amount in pounds as millions: 7500000 -> '£7.5 million'."""
+    return f"£{round_half_up(amount / 1e6, decimals):,.{decimals}f} million"
