@@ -36,6 +36,11 @@ KNOBS: dict[str, Knob] = {
     "name": Knob((str,), None, "the run's name; output goes to build/<name>/", required=True),
     "foi_returns": Knob((str,), None, "FOI returns file (CSV), relative to the params file",
                         is_path=True, required=True),
+    "ooh_records_created": Knob((int,), None, "Summary Care Records created nationally; "
+                                "blank (null): the April 2012 article's figure"),
+    "ooh_views_per_week": Knob((int, float), None, "record views a week; blank (null): the article's figure"),
+    "ooh_calls_per_1000_per_week": Knob((int, float), None, "out-of-hours calls per 1,000 people a week; "
+                                        "blank (null): the rate implied by the article's own table"),
 }
 
 
