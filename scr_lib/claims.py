@@ -74,12 +74,13 @@ def check(claim: pd.Series, result: float | None) -> dict:
         computed = one_in(result) if result > 0 else 0
         holds = computed == int(claim.value)
         wording = _wording(claim.wording, computed) if computed else "none"
+    elif claim.check in ("less_than", "at_least"):  # a bound: shown unrounded, compared unrounded
+        computed = result * claim.scale
+        holds = computed < claim.value if claim.check == "less_than" else computed >= claim.value
+        wording = _wording(claim.wording, computed)
     else:
         computed = words.round_half_up(result * claim.scale, int(claim.decimals))
-        holds = {"equal": computed == claim.value,
-                 "less_than": result * claim.scale < claim.value,
-                 "at_least": result * claim.scale >= claim.value,
-                 "input": None}[claim.check]
+        holds = computed == claim.value if claim.check == "equal" else None
         wording = _wording(claim.wording, computed)
     return {**out, "computed": computed, "computed_wording": wording, "holds": holds}
 

@@ -1,0 +1,77 @@
+import pandas as pd
+import pytest
+
+from scr_lib import claims, paths
+
+
+def test_every_claim_is_well_formed():
+    table = claims.load_claims()
+    assert table.claim_id.is_unique
+    assert set(table.check) <= set(claims.CHECKS)
+    assert set(table.finding) == {"refusal", "spend", "ooh"}
+    articles = pd.read_csv(paths.ARTICLES)
+    assert set(table.article_id) <= set(articles.article_id)
+    # a quote is a short extract, never more than one sentence
+    assert (table.quote.str.len() < 160).all()
+    assert not table.quote.str.contains(r"\. [A-Z]").any()
+
+
+def test_every_quote_is_in_the_article_text_it_cites():
+    """The quotes are exact: checked against the stored articles when they are beside the project."""
+    seeds = paths.PROJ_ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("the article texts (../shared/seeds) are not beside this clone")
+    text = " ".join(p.read_text(encoding="utf-8") for p in seeds.glob("*.txt"))
+    text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u2013", "-")
+    missing = [q for q in claims.load_claims().quote if q not in text]
+    assert missing == []
+
+
+def test_published_converts_to_the_results_unit():
+    assert claims.published("refusal.practices_invited") == 1732
+    assert claims.published("ooh.access_rate") == pytest.approx(0.0053)  # 0.53% is the most precise
+    assert claims.published("ooh.access_rate", "ooh-rate-text") == pytest.approx(0.005)
+    with pytest.raises(KeyError, match="no published claim"):
+        claims.published("refusal.nope")
+
+
+def claim(**over):
+    base = dict(claim_id="c", finding="f", result_key="k", quote="q", printed="p", value=0.53, unit="percent",
+                scale=100, decimals=2, check="equal", wording="{value:.2f}%")
+    return pd.Series({**base, **over})
+
+
+@pytest.mark.parametrize("over, result, holds, wording", [
+    ({}, 1800 / 337500, True, "0.53%"),
+    ({}, 0.0054, False, "0.54%"),
+    ({"value": 0.5, "decimals": 1, "wording": "{value:.1f}%"}, 1800 / 337500, True, "0.5%"),
+    ({"check": "less_than", "value": 1, "decimals": 0}, 0.0099, True, "0.99%"),
+    ({"check": "less_than", "value": 1, "decimals": 0, "wording": "{value:.0f}%"}, 0.0101, False, "1%"),
+    ({"check": "at_least", "value": 1, "scale": 1, "decimals": 0, "wording": "{value:,.0f}"}, 0, False, "0"),
+    ({"check": "one_in", "value": 6, "scale": 1, "decimals": 0, "wording": "one in {words}"}, 286 / 1732, True,
+     "one in six"),
+    ({"check": "one_in", "value": 6, "scale": 1, "decimals": 0, "wording": "one in {words}"}, 0.26, False,
+     "one in four"),
+    ({"value": 337000, "scale": 1, "decimals": -3, "wording": "{value:,.0f}"}, 337481.8, True, "337,000"),
+    ({"value": 337000, "scale": 1, "decimals": -3, "wording": "{value:,.0f}"}, 337500, False, "338,000"),
+])
+def test_check_compares_at_the_printed_precision(over, result, holds, wording):
+    checked = claims.check(claim(**over), result)
+    assert checked["holds"] is holds
+    assert checked["computed_wording"] == wording
+
+
+def test_check_of_an_input_or_missing_result_gives_no_verdict():
+    assert claims.check(claim(check="input"), 0.0053)["holds"] is None
+    missing = claims.check(claim(), None)
+    assert missing["holds"] is None and missing["computed_wording"] == "not computed"
+
+
+def test_check_all_reads_bare_numbers_and_value_objects():
+    table = claims.check_all({"refusal.practices_invited": {"value": 1732}, "refusal.practices_declined": 285},
+                             "refusal")
+    rows = table.set_index("claim_id")
+    assert rows.loc["refusal-invited", "holds"] is True or rows.loc["refusal-invited", "holds"] == True  # noqa: E712
+    assert rows.loc["refusal-declined", "holds"] == False  # noqa: E712
+    assert rows.loc["refusal-declined", "computed_wording"] == "285 declined"
+    assert pd.isna(rows.loc["refusal-areas-answered", "computed"])

@@ -1,0 +1,97 @@
+import pandas as pd
+import pytest
+
+from scr_lib import foi, refusal
+
+
+def frame(*rows):
+    """Rows of (rollout_begun, invited, declined) as the loader types them."""
+    df = pd.DataFrame(rows, columns=["rollout_begun", "practices_invited", "practices_declined"])
+    return df.astype({"rollout_begun": "boolean", "practices_invited": "Int64", "practices_declined": "Int64"})
+
+
+def test_complete_rule_keeps_begun_with_both_figures():
+    marked = refusal.mark_complete(frame((True, 10, 2), (True, 0, 0)))
+    assert marked["complete"].tolist() == [True, True]
+    assert marked["excluded_because"].tolist() == ["", ""]
+
+
+@pytest.mark.parametrize("row, reason", [
+    ((False, 10, 2), "had not begun the rollout"),
+    ((None, 10, 2), "did not say whether the rollout had begun"),
+    ((True, None, 2), "did not give the number of practices invited"),
+    ((True, 10, None), "did not give the number of practices that declined"),
+    ((True, None, None), "did not give the number of practices invited"),
+    ((False, None, None), "had not begun the rollout"),
+])
+def test_complete_rule_names_the_first_reason(row, reason):
+    marked = refusal.mark_complete(frame(row))
+    assert not marked["complete"].iloc[0]
+    assert marked["excluded_because"].iloc[0] == reason
+
+
+def test_mark_complete_does_not_change_its_input():
+    original = frame((True, 10, 2), (False, None, None))
+    before = original.copy()
+    refusal.mark_complete(original)
+    pd.testing.assert_frame_equal(original, before)
+
+
+def test_totals_and_exclusions_count_only_complete_areas():
+    marked = refusal.mark_complete(frame((True, 10, 2), (True, 30, 5), (False, 50, 40), (True, 7, None)))
+    assert refusal.totals(marked) == {"areas_answered": 4, "areas_complete": 2,
+                                      "practices_invited": 40, "practices_declined": 7}
+    assert refusal.exclusions(marked).to_dict("records") == [
+        {"reason": "had not begun the rollout", "pcts": 1},
+        {"reason": "did not give the number of practices that declined", "pcts": 1}]
+
+
+def test_refusal_share():
+    assert refusal.refusal_share(286, 1732) == 286 / 1732
+    assert refusal.refusal_share(0, 5) == 0
+
+
+@pytest.mark.parametrize("declined, invited", [(1, 0), (0, 0), (6, 5), (-1, 5)])
+def test_refusal_share_rejects_impossible_counts(declined, invited):
+    with pytest.raises(ValueError):
+        refusal.refusal_share(declined, invited)
+
+
+@pytest.mark.parametrize("share, n", [
+    (286 / 1732, 6),
+    (1.0, 1),
+    (0.5, 2),
+    (0.6, 2),          # 1/2 is nearer 0.6 than 1/1
+    (0.76, 1),         # 1/1 is nearer than 1/2
+    (0.75, 1),         # exact tie between 1/1 and 1/2: the larger fraction wins
+    (1 / 6.5, 7),      # 1/6.5 = 0.1538 is nearer 1/7 (0.1429) than 1/6 (0.1667)
+    (1 / 1000, 1000),
+    (0.0004, 2500),
+])
+def test_one_in_is_the_nearest_fraction(share, n):
+    assert refusal.one_in(share) == n
+
+
+@pytest.mark.parametrize("share", [0, -0.1, 1.01])
+def test_one_in_rejects_shares_outside_zero_to_one(share):
+    with pytest.raises(ValueError):
+        refusal.one_in(share)
+
+
+def test_named_areas_and_by_pct_from_a_loaded_file(foi_file):
+    path = foi_file([
+        {"pct": "NHS North Lancashire", "rollout_begun": "yes", "practices_invited": "38",
+         "practices_declined": "20", "practices_signed_up": "1", "illustrative": "practices_declined"},
+        {"pct": "Leeds PCT", "rollout_begun": "yes", "practices_invited": "10", "practices_declined": "1"},
+        {"pct": "NHS Buckinghamshire", "rollout_begun": "no"},
+    ])
+    returns = foi.load_returns(path)
+    named = {key: value for key, value, _, _ in refusal.named_areas(returns.frame)}
+    assert named == {"refusal.north_lancashire_practices_invited": 38,
+                     "refusal.north_lancashire_practices_declined": 20,
+                     "refusal.north_lancashire_practices_signed_up": 1,
+                     "refusal.north_lancashire_practices_not_agreed": 37}
+    table = refusal.by_pct(refusal.mark_complete(returns.frame))
+    assert table["ods_code"].tolist() == ["5NF", "5N1"]  # highest share first
+    assert table["illustrative"].tolist() == [True, False]
+    assert table["share_declined"].round(4).tolist() == [round(20 / 38, 4), 0.1]
