@@ -51,3 +51,7 @@ def run(params_file: Path, out_dir: Path | None):
 
 def main():  # pragma: no cover - console entry point
     cli()
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m scr_lib.cli
+    main()

@@ -27,3 +27,18 @@ def foi_file(tmp_path):
     def make(rows, name="foi.csv", header=FOI_HEADER):
         return write_foi(tmp_path / name, rows, header)
     return make
+
+
+@pytest.fixture(scope="session")
+def story_run(tmp_path_factory):
+    """One real `scr run params/pulse_2010.yaml` into a temporary folder, shared by the session's tests."""
+    import subprocess
+    import sys
+
+    from scr_lib import paths
+
+    out = tmp_path_factory.mktemp("story") / "pulse_2010"
+    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(paths.DEFAULT_PARAMS), "--out", str(out)],
+                          capture_output=True, text=True, cwd=paths.PROJ_ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out

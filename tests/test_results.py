@@ -1,0 +1,60 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scr_lib.results import Results, merge, value
+
+
+def test_add_returns_the_value_and_stores_plain_numbers(tmp_path):
+    results = Results("01-x")
+    assert results.add("a.count", np.int64(3), "things", "Count") == 3
+    results.add("a.share", np.float64(0.25), "fraction", "Share")
+    path = results.save(tmp_path)
+    saved = json.loads(path.read_text())["results"]
+    assert saved["a.count"] == {"value": 3, "unit": "things", "label": "Count", "notebook": "01-x"}
+    assert isinstance(saved["a.share"]["value"], float)
+
+
+@pytest.mark.parametrize("bad", [None, float("nan")])
+def test_missing_values_are_refused(bad):
+    with pytest.raises(ValueError, match="has no value"):
+        Results("n").add("k", bad, "u", "l")
+
+
+def test_a_key_recorded_twice_is_refused():
+    results = Results("n")
+    results.add("k", 1, "u", "l")
+    with pytest.raises(ValueError, match="twice"):
+        results.add("k", 2, "u", "l")
+
+
+def test_save_with_no_output_dir_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    results = Results("n")
+    results.table("t", pd.DataFrame({"a": [1]}))
+    assert results.save("") is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tables_are_written_as_csv_and_merge_combines_notebooks(tmp_path):
+    first, second = Results("01-a"), Results("02-b")
+    first.add("a.x", 1, "u", "l")
+    first.table("t", pd.DataFrame({"name": ["<b>x</b>"], "n": [2]}))
+    second.add("b.y", 2.5, "u", "l")
+    first.save(tmp_path)
+    second.save(tmp_path)
+    assert (tmp_path / "tables" / "t.csv").read_text() == "name,n\n<b>x</b>,2\n"
+    merged = merge(tmp_path)
+    assert list(merged) == ["a.x", "b.y"]
+    assert value(merged, "b.y") == 2.5 and value({"k": 4}, "k") == 4
+
+
+def test_merge_refuses_a_key_from_two_notebooks(tmp_path):
+    for name in ("01-a", "02-b"):
+        results = Results(name)
+        results.add("same.key", 1, "u", "l")
+        results.save(tmp_path)
+    with pytest.raises(ValueError, match="two notebooks"):
+        merge(tmp_path)
