@@ -15,6 +15,7 @@ negative for tens, hundreds...). The ``check`` column says how:
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import pandas as pd
@@ -48,7 +49,8 @@ def published(result_key: str, claim_id: str | None = None) -> float:
     rows = table[table.result_key == result_key] if claim_id is None else table[table.claim_id == claim_id]
     if rows.empty:
         raise KeyError(f"no published claim for {result_key!r}; known: {', '.join(sorted(table.result_key))}")
-    row = rows.sort_values("decimals", ascending=False).iloc[0]
+    places = rows.decimals + rows.scale.map(math.log10)  # decimals in the result's own unit
+    row = rows.loc[places.idxmax()]
     return float(row.value) / float(row.scale)
 
 
