@@ -51,8 +51,17 @@ alt.renderers.register("scr", _render)
 alt.renderers.enable("scr")
 
 
-def source_label(illustrative: pd.Series, named_published: bool = True) -> pd.Series:
-    """Label each value Published/Reported or Illustrative from a boolean Series (True = illustrative)."""
+def source_label(illustrative: pd.Series, named_published: bool | None = None) -> pd.Series:
+    """Label each value Published/Reported or Illustrative from a boolean Series (True = illustrative).
+
+    Values not marked illustrative are "Published" when ``named_published`` is
+    True and "As reported in the FOI file" when False. ``None`` (the default)
+    infers it: a file with illustrative values is a reconstruction of an
+    article, whose other values are the published ones; a file without any is a
+    journalist's own FOI answers, reported as received.
+    """
+    if named_published is None:
+        named_published = bool(illustrative.any())
     real = PUBLISHED if named_published else REPORTED
     return illustrative.map({True: ILLUSTRATIVE, False: real}).astype(str)
 

@@ -357,14 +357,15 @@ def by_pct(marked: pd.DataFrame) -> pd.DataFrame:
                              na_position="last").reset_index(drop=True)
 
 
-def chart_by_pct(table: pd.DataFrame, named_published: bool = True):
+def chart_by_pct(table: pd.DataFrame, named_published: bool | None = None):
     """Bar chart of spend to date by PCT, largest first, for the PCTs that spent something.
 
     ``table`` is :func:`by_pct`'s. PCTs that reported nothing spent or gave no
     figure have no bar; the subtitle says how many of each. Bars whose spend
     is illustrative are grey and say so in the legend and tooltip.
     ``named_published`` labels the other bars "Published" (True) or "As
-    reported in the FOI file" (False); see :func:`scr_lib.charts.source_label`.
+    reported in the FOI file" (False); ``None`` infers it, see
+    :func:`scr_lib.charts.source_label`.
     """
     import altair as alt
 

@@ -22,6 +22,9 @@ def test_renderer_is_deterministic_json_without_html():
 def test_source_labels_and_colours_cover_only_what_is_used():
     labels = charts.source_label(pd.Series([True, False, True]))
     assert labels.tolist() == [charts.ILLUSTRATIVE, charts.PUBLISHED, charts.ILLUSTRATIVE]
+    # a file with no illustrative values is the journalist's own: its values are reported, not published
+    assert charts.source_label(pd.Series([False, False])).tolist() == [charts.REPORTED] * 2
+    assert charts.source_label(pd.Series([False]), named_published=True).tolist() == [charts.PUBLISHED]
     colour = charts.source_colour(pd.Series([charts.REPORTED])).to_dict()
     assert colour["scale"]["domain"] == [charts.REPORTED]
 
