@@ -25,10 +25,18 @@ def cli():
 @click.argument("params_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: build/<name>/ from the params file).")
-def run(params_file: Path, out_dir: Path | None):
-    """Execute every notebook with PARAMS_FILE; write notebooks, results.json and site/.
+@click.option("--force", is_flag=True, help="Execute every notebook, even those whose inputs are unchanged.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Notebooks to execute at once (default and ceiling: the available cores).")
+def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
+    """Execute the notebooks with PARAMS_FILE; write notebooks, results.json and site/.
 
-    A failed run writes nothing and leaves any previous output as it was.
+    Only notebooks whose inputs changed since the last run into the same
+    folder are executed again (inputs: the notebook's code, the params it
+    declares and the files they point at, data/, scr_lib/); they run in
+    parallel, one per core. A notebook whose prose alone changed keeps its
+    outputs. With nothing changed the run returns at once. A failed run
+    leaves the previous output as it was.
 
     Example:
 
@@ -37,7 +45,7 @@ def run(params_file: Path, out_dir: Path | None):
     from . import run as runner
 
     try:
-        done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True))
+        done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs)
     except InputError as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)
@@ -47,6 +55,93 @@ def run(params_file: Path, out_dir: Path | None):
         sys.exit(1)
     click.echo(f"results: {done.results_path}")
     click.echo(f"story pages: {done.site_dir / 'index.html'}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sheet", default=None, help="The XLSX worksheet to read (default: the first).")
+def check(file: Path, sheet: str | None):
+    """Check an FOI returns FILE (CSV or XLSX) without running anything.
+
+    Prints every problem, one a line, as FILE:ROW:COLUMN: message (ROW as
+    the spreadsheet numbers it, COLUMN as the file's header names it), then a
+    one-line summary of what was read. Exits 1 if there is any problem, 0 if
+    none. FILE may also be a params file (.yaml): its FOI file and sheet are
+    checked, as `scr run` would.
+
+    Example:
+
+        scr check data/examples/followup_2011/foi_followup_2011.xlsx
+    """
+    from . import foi
+    from .params import load_params
+
+    if file.suffix.lower() in (".yaml", ".yml"):
+        try:
+            params = load_params(file)
+        except InputError as err:
+            for problem in err.problems:
+                click.echo(str(problem))
+            click.echo(f"{file}: params file not valid; {len(err.problems)} problem"
+                       f"{'' if len(err.problems) == 1 else 's'}")
+            sys.exit(1)
+        file, sheet = Path(params.values["foi_returns"]), sheet or params.values.get("foi_sheet") or None
+    found = foi.check(file, sheet)
+    for problem in found.problems:
+        click.echo(str(problem))
+    click.echo(found.summary)
+    sys.exit(1 if found.problems else 0)
+
+
+def claims_text(checked, source: str) -> str:
+    """The claims table as plain text: each claim's quote, as published, this run, and the verdict."""
+    from . import report
+
+    table = report.claims_table(checked)
+    width = len("input, not checked") + 2  # the longest verdict: the layout does not depend on the run
+    lines = [f"Published claims and this run ({source}):", ""]
+    for finding, rows in table.groupby(checked["finding"], sort=False):
+        lines.append(f"{finding}")
+        for claim, published, this_run, verdict in zip(rows["claim"], rows["as published"], rows["this run"],
+                                                        rows["verdict"]):
+            lines.append(f"  {verdict:<{width}}\"{claim}\"")
+            lines.append(f"  {'':<{width}}as published: {published}; this run: {this_run}")
+        lines.append("")
+    counts = table["verdict"].value_counts()
+    plural = {"holds": "hold", "does not hold": "do not hold", "not computed": "not computed",
+              "input, not checked": "inputs, not checked"}
+    summary = ", ".join(f"{counts[v]:,} {plural[v] if counts[v] != 1 else v}" for v in plural if v in counts)
+    lines.append(f"{len(table):,} published figures: {summary}.")
+    return "\n".join(lines)
+
+
+@cli.command("claims")
+@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+def claims_command(run_dir: Path):
+    """Print the claims table of a finished run in RUN_DIR (its results.json).
+
+    For each figure the articles publish: the quote, the value as published,
+    the value in this run in the article's own wording ("one in six" may
+    become "one in four"), and whether it still holds. Exits 0 whether or
+    not claims moved; 1 only if RUN_DIR has no readable results.json.
+
+    Example:
+
+        scr claims build/followup_2011
+    """
+    import json
+
+    from . import claims, results
+    from .problems import display_path
+
+    path = run_dir / "results.json"
+    try:
+        values = results.load(path)
+    except (OSError, json.JSONDecodeError) as err:
+        click.echo(f"{display_path(path)}:0:: no readable results.json ({err.__class__.__name__}): "
+                   "run `scr run PARAMS --out DIR` first", err=True)
+        sys.exit(1)
+    click.echo(claims_text(claims.check_all(values), display_path(path)))
 
 
 def main():  # pragma: no cover - console entry point

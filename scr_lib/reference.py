@@ -7,12 +7,14 @@ lists. Contains National Statistics data © Crown copyright and database right.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from . import paths
 
@@ -32,6 +34,8 @@ NAMED_AREAS = {
     "5QD": "buckinghamshire",
 }
 
+# What an ODS code (5QM, TAL) or an ONS code (E16000001) looks like.
+_CODE = re.compile(r"[0-9A-Z]{3}|E1[0-9]{7}")
 # A close match must score at least this (0-100, rapidfuzz token_sort_ratio)...
 MATCH_CUTOFF = 90
 # ...and beat the next PCT's score by at least this margin, or it is ambiguous.
@@ -113,7 +117,9 @@ def resolve(text: str) -> Match:
     ignored); the normalised name (see :func:`normalise`); then a close match
     that is unambiguous (score >= ``MATCH_CUTOFF`` and ``MATCH_MARGIN`` ahead
     of the next PCT). Raises :class:`UnknownPCT` naming the closest
-    candidates otherwise. A blank name raises too.
+    candidates otherwise: for an unknown code, the codes one character away;
+    for a name, first the PCTs whose names contain all its words, then the
+    closest by spelling. A blank name raises too.
     """
     raw = str(text).strip()
     if not raw:
@@ -130,16 +136,32 @@ def resolve(text: str) -> Match:
             raise UnknownPCT(raw, f"PCT {raw!r} is ambiguous in 2010; it may be: {'; '.join(closest)}",
                              closest)
 
+    if _CODE.fullmatch(raw.upper()):
+        wanted = raw.upper()
+        near = [c for c in by_code if len(c) == len(wanted) and Levenshtein.distance(c, wanted) <= 1]
+        # codes that share the longest start come first ('5QX': 5QA, 5QC, ... before 5HX)
+        near.sort(key=lambda c: (-len(os.path.commonprefix([c, wanted])), c))
+        codes = list(dict.fromkeys(code for n in near for code in sorted(by_code[n])))
+        closest = [f"{pct_name(code)} ({code})" for code in codes[:5]]
+        hint = f"; closest codes: {'; '.join(closest)}" if closest else ""
+        raise UnknownPCT(raw, f"no 2010 PCT has the code {raw!r}{hint}", closest)
+
     scored = process.extract(norm, list(by_norm), scorer=fuzz.token_sort_ratio, limit=12)
     best: dict[str, float] = {}
     for candidate, score, _ in scored:
         for code in by_norm[candidate]:
             best[code] = max(best.get(code, 0.0), score)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    closest = [f"{pct_name(code)} ({code})" for code, _ in ranked[:3]]
     if ranked and ranked[0][1] >= MATCH_CUTOFF:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if ranked[0][1] - runner_up >= MATCH_MARGIN:
             return Match(ranked[0][0], "close", ranked[0][1])
+        closest = [f"{pct_name(code)} ({code})" for code, _ in ranked[:3]]
         raise UnknownPCT(raw, f"PCT name {raw!r} is ambiguous; closest: {'; '.join(closest)}", closest)
+    # Names that contain every word of the text ('Birmingham' -> the three Birmingham PCTs) come first.
+    words = set(norm.split())
+    containing = sorted({code for name, codes in by_norm.items() if words and words <= set(name.split())
+                         for code in codes})
+    order = containing + [code for code, _ in ranked if code not in containing]
+    closest = [f"{pct_name(code)} ({code})" for code in order[:max(3, min(len(containing), 5))]]
     raise UnknownPCT(raw, f"unknown PCT {raw!r}; closest: {'; '.join(closest)}", closest)

@@ -7,9 +7,15 @@ expected; the loader turns that into a file:row:column problem.
 
 Recognised words (case and surrounding spaces ignored):
 
-- not given: blank, "n/a", "na", "not known", "not held", "unknown"
+- not given: blank, "n/a", "not known", "not held"; also "na" and "unknown"
+  (an extension: FOI officers use both)
 - zero: "nil", "none", "0"
 - yes: "yes", "y", "true"; no: "no", "n", "false"
+
+Numbers may use commas as thousands separators, correctly grouped ("1,732",
+not "1,73" or "1 732"); money may start with "£" and have pence. Everything
+else is an error, including a fraction of a practice ("12.5"), a footnote
+marker ("38*"), a dash ("-", which may mean nil or not known) and ranges.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ YES = frozenset({"yes", "y", "true"})
 NO = frozenset({"no", "n", "false"})
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_FOOTNOTE = re.compile(r"^[£+-]?[\d,.]*\d\s*(\*+|[†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\w\)|\[\w+\])$")
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})( [\d:]+)?$")
+_DASHES = frozenset({"-", "–", "—", "--"})
 
 
 def _clean(text) -> str:
@@ -36,10 +45,26 @@ def is_not_given(text) -> bool:
     return _clean(text).lower() in NOT_GIVEN
 
 
-def _number(text: str, what: str) -> Decimal:
-    plain = text.replace("\u00a0", "").replace(" ", "")
+def _hint(text: str) -> str:
+    """A reason to add to an error, for the mistakes FOI answers commonly make."""
+    if _FOOTNOTE.match(text):
+        return " (a footnote marker is not read: put the note in the notes column)"
+    if text in _DASHES:
+        return " (a dash may mean nil or not known: write 'nil' or 'not known')"
+    if "Â" in text or "â€" in text:
+        return " (the text looks mis-encoded: save the file again as UTF-8)"
+    if _DATE.match(text):
+        return " (a date: the spreadsheet may have turned the figure into one)"
+    if text.startswith("#"):
+        return " (a spreadsheet error value)"
+    return ""
+
+
+def _number(text: str, what: str, shown: str | None = None) -> Decimal:
+    plain = text.replace("\u00a0", " ").strip()
     if not _NUMBER.match(plain):
-        raise ValueError(f"expected {what}, found {text!r}")
+        shown = text if shown is None else shown
+        raise ValueError(f"expected {what}, found {shown!r}{_hint(shown)}")
     try:
         return Decimal(plain.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern already guards this
@@ -79,10 +104,15 @@ def read_money(text) -> float | None:
     if low in ZERO_WORDS:
         return 0.0
     sign, body = "", text
-    if body[:1] in "+-":
+    if body[:1] in ("+", "-"):
         sign, body = body[0], body[1:].lstrip()
     body = body.removeprefix("£").strip()
-    value = _number(sign + body, "an amount in pounds such as '£190,000', 'nil' or 'not known'")
+    if body[:1] in ("+", "-") and not sign:  # "£-500"
+        sign, body = body[0], body[1:].lstrip()
+    what = "an amount in pounds such as '£190,000', 'nil' or 'not known'"
+    if not body[:1].isdigit():
+        raise ValueError(f"expected {what}, found {text!r}{_hint(text)}")
+    value = _number(sign + body, what, shown=text)
     if value.as_tuple().exponent < -2:
         raise ValueError(f"expected pounds and pence (at most 2 decimal places), found {text!r}")
     return float(value)
@@ -98,4 +128,4 @@ def read_yes_no(text) -> bool | None:
         return True
     if low in NO:
         return False
-    raise ValueError(f"expected yes or no, found {text!r}")
+    raise ValueError(f"expected yes or no (or y/n, true/false), found {text!r}{_hint(text)}")

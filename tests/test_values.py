@@ -40,3 +40,85 @@ def test_read_money_names_what_it_expected():
     with pytest.raises(ValueError) as err:
         values.read_money("about £5k")
     assert "'about £5k'" in str(err.value) and "nil" in str(err.value) and "not known" in str(err.value)
+
+
+# Counts and yes/no, and the hints that name common FOI mistakes.
+
+@pytest.mark.parametrize("text, count", [
+    ("1,732", 1732), ("1732", 1732), (" 38 ", 38), ("0", 0), ("nil", 0), ("None", 0), ("+5", 5),
+    ("1,234,567", 1_234_567), (38, 38), (38.0, 38), ("-3", -3),
+])
+def test_read_count_reads_whole_numbers_as_written(text, count):
+    assert values.read_count(text) == count
+
+
+@pytest.mark.parametrize("text", ["", None, "n/a", "N/A", "na", "not known", "NOT KNOWN", "not held", "unknown"])
+def test_read_count_keeps_not_given_missing_never_zero(text):
+    assert values.read_count(text) is None
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("12.5", "expected a whole number"),
+    ("38*", "footnote marker"),
+    ("38 (a)", "footnote marker"),
+    ("38²", "footnote marker"),
+    ("forty", "found 'forty'"),
+    ("-", "a dash may mean nil or not known"),
+    ("–", "a dash may mean nil or not known"),
+    ("1 732", "found '1 732'"),
+    ("1,73", "found '1,73'"),
+    ("1.732,5", "found '1.732,5'"),
+    ("16/03/2011", "a date"),
+    ("2011-03-16", "a date"),
+    ("#N/A", "spreadsheet error value"),
+    ("Â£12", "mis-encoded"),
+    ("£12", "found '£12'"),
+    ("10-20", "found '10-20'"),
+    ("TRUE", "found 'TRUE'"),
+    (True, "found 'True'"),
+])
+def test_read_count_refuses_and_says_why(text, fragment):
+    with pytest.raises(ValueError) as err:
+        values.read_count(text)
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("£", "found '£'"),
+    ("-", "a dash may mean"),
+    ("£1,000*", "found '£1,000*' (a footnote marker"),
+    ("£12.505", "at most 2 decimal places"),
+    ("£1 000", "found '£1 000'"),
+])
+def test_read_money_refuses_and_shows_the_cell_as_written(text, fragment):
+    with pytest.raises(ValueError) as err:
+        values.read_money(text)
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize("text, pounds", [("-£500", -500.0), ("£-500", -500.0), ("- £500", -500.0)])
+def test_read_money_reads_negative_amounts_so_that_the_rules_can_name_them(text, pounds):
+    assert values.read_money(text) == pounds
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("yes", True), ("Yes", True), ("YES", True), ("y", True), ("Y", True), ("true", True), ("TRUE", True),
+    (" True ", True), ("no", False), ("No", False), ("N", False), ("n", False), ("false", False),
+    ("FALSE", False), (True, True), (False, False),
+    ("", None), ("n/a", None), ("not known", None), ("Not held", None),
+])
+def test_read_yes_no_accepts_the_usual_spellings_in_any_case(text, answer):
+    assert values.read_yes_no(text) is answer
+
+
+@pytest.mark.parametrize("text", ["1", "0", "partly", "yes*", "nil", "ye", "si"])
+def test_read_yes_no_refuses_anything_else(text):
+    with pytest.raises(ValueError, match="expected yes or no"):
+        values.read_yes_no(text)
+
+
+def test_nil_is_zero_but_not_known_is_missing():
+    """The distinction the whole suite rests on: 'nil' is a figure, 'not known' is not."""
+    assert values.read_count("nil") == 0 and values.read_count("not known") is None
+    assert values.read_money("nil") == 0.0 and values.read_money("not held") is None
+    assert values.is_not_given("N/A") and not values.is_not_given("nil")

@@ -1,0 +1,275 @@
+"""Write the FOI test corpus: well-formed files in every format, and malformed files with one defect each.
+
+Run ``python tests/corpus/make_corpus.py`` from the project root to rewrite
+``tests/corpus/good/``, ``tests/corpus/bad/`` and ``tests/corpus/manifest.csv``.
+The output is the same every time. Every value is made up for the tests.
+
+``manifest.csv`` lists each malformed file with the problem the loader must
+report: the sheet to read (blank: the default), the spreadsheet ROW (0: the
+file as a whole), the COLUMN as the file's header names it ('' for a whole
+row or the file), and a fragment of the message. The expectations are typed
+in the cases below, by hand, not computed from the loader.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+import openpyxl
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+from scr_lib.examples import deterministic_bytes  # noqa: E402
+
+CANONICAL = ["pct", "rollout_begun", "practices_invited", "practices_declined", "practices_signed_up",
+             "spend_to_date_gbp", "spend_expected_gbp", "records_uploaded", "records_viewed", "foi_ref", "notes",
+             "illustrative"]
+# The same columns as an FOI officer might head them, plus the ODS code.
+VARIANT = ["PCT name", "Roll-out begun?", "No. of practices invited", "Practices declined", "Practices signed up",
+           "Spend to date (£)", "Further spend expected (£)", "No. of records uploaded", "Records viewed",
+           "FOI ref", "Comments", "illustrative"]
+# Spreadsheet rows 2-6 of the base file (row 1 is the header).
+BASE = [
+    ["NHS Bolton", "yes", "50", "14", "30", "£31,000", "nil", "80300", "9", "FOI-1", "", ""],
+    ["Bristol PCT", "Y", "57", "16", "33", "not known", "£25,000", "not held", "", "FOI-2", "", ""],
+    ["NHS Hammersmith & Fulham", "no", "0", "", "", "nil", "", "0", "0", "FOI-3",
+     "Patients’ choice – no practices invited", ""],
+    ["NHS Isle of Wight", "TRUE", "19", "6", "11", "£9,400.50", "n/a", "28100", "2", "FOI-4", "", ""],
+    ["NHS Dorset", "yes", "88", "19", "62", "£240,000", "£30,000", "201,400", "37", "FOI-5", "Early adopter", "*"],
+]
+CODES = ["5HQ", "5QJ", "5H1", "5QT", "5QM"]
+
+
+def csv_text(header, rows, newline="\n") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=newline)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def with_cell(row: int, column: str, value, rows=BASE, header=CANONICAL):
+    """A copy of ``rows`` with the cell at spreadsheet ``row`` (header = 1) and ``column`` set to ``value``."""
+    out = [list(r) for r in rows]
+    out[row - 2][header.index(column)] = value
+    return out
+
+
+def number(text):
+    """What a spreadsheet would hold for a typed value: plain digits become numbers."""
+    return int(text) if isinstance(text, str) and text.isdigit() else (text if text != "" else None)
+
+
+def workbook(header, rows, title_rows=(), sheet="Returns", first_sheet=None, code_column=False):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if first_sheet:
+        ws.title = first_sheet
+        ws.append(["Cover note: the returns are on the next sheet."])
+        ws = wb.create_sheet(sheet)
+    else:
+        ws.title = sheet
+    for line in title_rows:
+        ws.append(list(line))
+    if code_column:
+        header = [header[0], "ODS code", *header[1:]]
+        rows = [[r[0], code, *r[1:]] for r, code in zip(rows, CODES)]
+    ws.append(header)
+    for r in rows:
+        ws.append([v if not isinstance(v, str) else number(v) for v in r])
+    wb.properties.creator = "tests/corpus/make_corpus.py"
+    return wb
+
+
+TITLE = [("Freedom of Information request 2011/123: Summary Care Record",), ("Figures as at 31 March 2011",), ()]
+
+
+def xlsx_bytes(wb) -> bytes:
+    return deterministic_bytes(wb)
+
+
+# ------------------------------------------------------------------------------------------------
+# Well-formed files: each loads to the same frame (bar source_row where title rows push the header down).
+
+def good_files() -> dict[str, bytes]:
+    variant_rows = BASE
+    coded = [[r[0], code, *r[1:]] for r, code in zip(variant_rows, CODES)]
+    variant_header = [VARIANT[0], "ODS code", *VARIANT[1:]]
+    canonical_header = [CANONICAL[0], "pct_code", *CANONICAL[1:]]
+    return {
+        "returns_canonical.csv": csv_text(canonical_header, coded).encode("utf-8"),
+        "returns_utf8.csv": csv_text(variant_header, coded).encode("utf-8"),
+        "returns_utf8_bom.csv": b"\xef\xbb\xbf" + csv_text(variant_header, coded).encode("utf-8"),
+        "returns_cp1252.csv": csv_text(variant_header, coded, newline="\r\n").encode("cp1252"),
+        "returns.xlsx": xlsx_bytes(workbook(VARIANT, variant_rows, code_column=True)),
+        "returns_title_rows.xlsx": xlsx_bytes(workbook(VARIANT, variant_rows, TITLE, code_column=True)),
+        "returns_second_sheet.xlsx": xlsx_bytes(workbook(VARIANT, variant_rows, first_sheet="Cover",
+                                                         code_column=True)),
+    }
+
+
+# The sheet to read for each good file ('' : the first) and how many rows its header is pushed down.
+GOOD_SHEETS = {"returns_second_sheet.xlsx": "Returns"}
+GOOD_OFFSETS = {"returns_title_rows.xlsx": 3}
+
+
+# ------------------------------------------------------------------------------------------------
+# Malformed files: (name, bytes, sheet, row, column, message fragment).
+
+def utf8(header, rows):
+    return csv_text(header, rows).encode("utf-8")
+
+
+def bad_files():
+    c = CANONICAL
+    cases = [
+        # values
+        ("count_fraction.csv", utf8(c, with_cell(3, "practices_invited", "57.5")), "", 3, "practices_invited",
+         "expected a whole number"),
+        ("count_footnote.csv", utf8(c, with_cell(2, "practices_invited", "50*")), "", 2, "practices_invited",
+         "footnote marker"),
+        ("count_word.csv", utf8(c, with_cell(5, "practices_declined", "six")), "", 5, "practices_declined",
+         "expected a whole number"),
+        ("count_negative.csv", utf8(c, with_cell(6, "records_uploaded", "-5")), "", 6, "records_uploaded",
+         "expected zero or more"),
+        ("count_dash.csv", utf8(c, with_cell(4, "practices_invited", "-")), "", 4, "practices_invited",
+         "a dash may mean nil or not known"),
+        ("count_space_thousands.csv", utf8(c, with_cell(6, "records_uploaded", "201 400")), "", 6,
+         "records_uploaded", "found '201 400'"),
+        ("count_bad_grouping.csv", utf8(c, with_cell(2, "records_uploaded", "80,30")), "", 2, "records_uploaded",
+         "found '80,30'"),
+        ("count_date.csv", utf8(c, with_cell(3, "practices_declined", "16/03/2011")), "", 3, "practices_declined",
+         "a date"),
+        ("money_word.csv", utf8(c, with_cell(2, "spend_to_date_gbp", "about £31k")), "", 2, "spend_to_date_gbp",
+         "expected an amount in pounds"),
+        ("money_three_decimals.csv", utf8(c, with_cell(5, "spend_to_date_gbp", "£9,400.505")), "", 5,
+         "spend_to_date_gbp", "at most 2 decimal places"),
+        ("money_negative.csv", utf8(c, with_cell(2, "spend_expected_gbp", "-£500")), "", 2, "spend_expected_gbp",
+         "expected zero or more"),
+        ("money_dollars.csv", utf8(c, with_cell(6, "spend_expected_gbp", "$30,000")), "", 6, "spend_expected_gbp",
+         "expected an amount in pounds"),
+        ("money_range.csv", utf8(c, with_cell(3, "spend_expected_gbp", "£20,000-£25,000")), "", 3,
+         "spend_expected_gbp", "found '£20,000-£25,000'"),
+        ("money_mojibake.csv", utf8(c, with_cell(2, "spend_to_date_gbp", "Â£31,000")), "", 2, "spend_to_date_gbp",
+         "mis-encoded"),
+        ("yes_no_word.csv", utf8(c, with_cell(3, "rollout_begun", "partly")), "", 3, "rollout_begun",
+         "expected yes or no"),
+        ("yes_no_number.csv", utf8(c, with_cell(2, "rollout_begun", "1")), "", 2, "rollout_begun",
+         "expected yes or no"),
+        # consistency rules
+        ("declined_more_than_invited.csv", utf8(c, with_cell(5, "practices_declined", "20")), "", 5,
+         "practices_declined", "more practices declined (20) than were invited (19)"),
+        ("signed_plus_declined_more_than_invited.csv", utf8(c, with_cell(6, "practices_signed_up", "70")), "", 6,
+         "practices_signed_up", "plus declined (19) is more than invited (88)"),
+        ("viewed_more_than_uploaded.csv", utf8(c, with_cell(5, "records_viewed", "28101")), "", 5, "records_viewed",
+         "more records viewed (28,101) than uploaded (28,100)"),
+        # PCTs
+        ("pct_twice_by_name_and_code.csv", utf8(c, with_cell(4, "pct", "5HQ")), "", 4, "pct",
+         "appears twice: also row 2"),
+        ("pct_unknown.csv", utf8(c, with_cell(3, "pct", "NHS Narnia")), "", 3, "pct", "unknown PCT 'NHS Narnia'"),
+        ("pct_ambiguous.csv", utf8(c, with_cell(5, "pct", "NHS Hertfordshire")), "", 5, "pct",
+         "West Hertfordshire (5P4)"),
+        ("pct_blank.csv", utf8(c, with_cell(3, "pct", "")), "", 3, "pct", "found nothing"),
+        ("pct_unknown_code.csv", utf8(c, with_cell(6, "pct", "5ZZ")), "", 6, "pct", "no 2010 PCT has the code"),
+        ("illustrative_unknown_column.csv", utf8(c, with_cell(6, "illustrative", "practices_invitd")), "", 6,
+         "illustrative", "unknown column 'practices_invitd'"),
+        # header
+        ("missing_column.csv", utf8([h for h in c if h != "practices_declined"],
+                                    [[v for h, v in zip(c, r) if h != "practices_declined"] for r in BASE]),
+         "", 1, "practices_declined", "missing column 'practices_declined'"),
+        ("column_twice.csv", utf8([h if h != "notes" else "Invited" for h in c], BASE), "", 1, "Invited",
+         "both name the column 'practices_invited'"),
+        ("value_without_header.csv", utf8(c, [r + (["stray"] if i == 2 else []) for i, r in enumerate(BASE)]), "",
+         4, "", "in column M, which has no header"),
+        ("no_header.csv", csv_text(["a", "b", "c"], [r[:3] for r in BASE]).encode(), "", 0, "",
+         "no header row found"),
+        ("semicolons.csv", "\n".join(";".join(r) for r in [c, *BASE]).encode("utf-8"), "", 0, "",
+         "separated by ';'"),
+        # the file as a whole
+        ("empty.csv", b"", "", 0, "", "the file is empty"),
+        ("header_only.csv", utf8(c, []), "", 1, "", "no answers below the header"),
+        ("binary_nul_bytes.csv", b"pct,rollout_begun\x00\x00\x01\x02", "", 0, "", "NUL bytes"),
+        ("utf16.csv", csv_text(c, BASE).encode("utf-16"), "", 0, "", "UTF-16"),
+        ("old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "", 0, "", "old-style Excel .xls"),
+        ("sheet_named_for_csv.csv", utf8(c, BASE), "Returns", 0, "", "this is a CSV file"),
+        # encodings
+        ("cp1252_undefined_byte.csv", csv_text(c, with_cell(5, "notes", "see letter X")).encode("cp1252")
+         .replace(b"letter X", b"letter \x81"), "", 5, "notes", "neither UTF-8 nor Windows-1252"),
+        ("mixed_encodings.csv", utf8(c, BASE).replace("£9,400.50".encode(), "£9,400.50".encode("cp1252")), "", 5,
+         "spend_to_date_gbp", "mixes two encodings"),
+        ("bom_then_cp1252.csv", b"\xef\xbb\xbf" + utf8(c, BASE).replace("Patients’".encode(),
+                                                                         "Patients’".encode("cp1252")),
+         "", 4, "notes", "UTF-8 marker"),
+        ("cp1252_variant_header_value.csv", csv_text(VARIANT, with_cell(2, "Spend to date (£)", "£31,OOO",
+                                                                        header=VARIANT)).encode("cp1252"),
+         "", 2, "Spend to date (£)", "found '£31,OOO'"),
+        # CSV structure and row numbering
+        ("unclosed_quote.csv", utf8(c, BASE).replace(b",FOI-2,", b',FOI-2,"never closed'), "", 3, "",
+         "not valid CSV"),
+        ("title_rows_then_fraction.csv", ("Summary Care Record FOI returns\nFigures at 31 March\n"
+                                          + csv_text(c, with_cell(3, "practices_invited", "57.5"))).encode(), "",
+         5, "practices_invited", "expected a whole number"),
+        ("quoted_newline_then_word.csv", utf8(c, with_cell(3, "practices_declined", "some",
+                                                           with_cell(2, "notes", "line one\nline two"))), "", 3,
+         "practices_declined", "found 'some'"),
+        ("variant_header_word.csv", utf8(VARIANT, with_cell(4, "No. of practices invited", "n.k.", header=VARIANT)),
+         "", 4, "No. of practices invited", "found 'n.k.'"),
+    ]
+    # XLSX
+    def book(rows=BASE, header=VARIANT, **kw):
+        return workbook(header, rows, TITLE, **kw)
+
+    wb = book(with_cell(3, "No. of practices invited", 57.5, header=VARIANT))
+    cases.append(("xlsx_fraction.xlsx", xlsx_bytes(wb), "", 6, "No. of practices invited", "found '57.5'"))
+    wb = book()
+    wb["Returns"]["C7"] = "=C6+1"  # spreadsheet row 7 holds BASE row 3 (row 4 is the header)
+    cases.append(("xlsx_formula_without_value.xlsx", xlsx_bytes(wb), "", 7, "No. of practices invited",
+                  "has no saved value"))
+    wb = book(with_cell(4, "Practices declined", dt.datetime(2011, 3, 16), header=VARIANT))
+    cases.append(("xlsx_date_in_count.xlsx", xlsx_bytes(wb), "", 7, "Practices declined", "a date"))
+    wb = book(with_cell(5, "Records viewed", "#DIV/0!", header=VARIANT))
+    cases.append(("xlsx_error_value.xlsx", xlsx_bytes(wb), "", 8, "Records viewed", "spreadsheet error value"))
+    wb = book(with_cell(6, "No. of records uploaded", True, header=VARIANT))
+    cases.append(("xlsx_boolean_in_count.xlsx", xlsx_bytes(wb), "", 9, "No. of records uploaded", "found 'TRUE'"))
+    wb = book(code_column=True)
+    wb["Returns"]["B5"] = "5QJ"  # NHS Bolton given Bristol's code
+    cases.append(("xlsx_code_disagrees_with_name.xlsx", xlsx_bytes(wb), "", 5, "ODS code",
+                  "but the name 'NHS Bolton' is Bolton Teaching (5HQ)"))
+    cases.append(("xlsx_unknown_sheet.xlsx", xlsx_bytes(book()), "Returns 2011", 0, "",
+                  "no sheet named 'Returns 2011'"))
+    wb = book([[v for h, v in zip(VARIANT, r) if h != "No. of practices invited"] for r in BASE],
+              [h for h in VARIANT if h != "No. of practices invited"])
+    cases.append(("xlsx_missing_column.xlsx", xlsx_bytes(wb), "", 4, "practices_invited",
+                  "missing column 'practices_invited'"))
+    wb = book(with_cell(2, "Roll-out begun?", "Partly", header=VARIANT), first_sheet="Cover")
+    cases.append(("xlsx_named_sheet_yes_no.xlsx", xlsx_bytes(wb), "Returns", 5, "Roll-out begun?",
+                  "expected yes or no"))
+    return cases
+
+
+def main():
+    good, bad = HERE / "good", HERE / "bad"
+    for folder in (good, bad):
+        folder.mkdir(exist_ok=True)
+        for old in folder.iterdir():
+            old.unlink()
+    for name, data in good_files().items():
+        (good / name).write_bytes(data)
+    rows = []
+    for name, data, sheet, row, column, message in bad_files():
+        (bad / name).write_bytes(data)
+        rows.append({"file": name, "sheet": sheet, "row": row, "column": column, "message": message})
+    with open(HERE / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["file", "sheet", "row", "column", "message"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {len(good_files())} good and {len(rows)} malformed files")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,260 @@
+"""Loading FOI returns as they arrive: formats, encodings, title rows, header names, and every defect
+reported at the exact row and column (the corpus in tests/corpus/)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from scr_lib import examples, foi, paths
+from scr_lib.problems import InputError
+
+from conftest import FOI_HEADER, write_foi
+
+CORPUS = Path(__file__).parent / "corpus"
+MANIFEST = list(csv.DictReader(open(CORPUS / "manifest.csv", encoding="utf-8", newline="")))
+GOOD = sorted((CORPUS / "good").iterdir())
+GOOD_SHEETS = {"returns_second_sheet.xlsx": "Returns"}
+GOOD_OFFSETS = {"returns_title_rows.xlsx": 3}  # title rows push the header down
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# The malformed corpus: one defect each, reported at the exact row and column.
+
+def test_the_corpus_has_at_least_thirty_malformed_files_all_in_the_manifest():
+    listed = [m["file"] for m in MANIFEST]
+    assert len(listed) == len(set(listed)) >= 30
+    assert sorted(listed) == sorted(p.name for p in (CORPUS / "bad").iterdir())
+
+
+@pytest.mark.parametrize("case", MANIFEST, ids=lambda m: m["file"])
+def test_each_malformed_file_gives_one_problem_at_the_exact_row_and_column(case):
+    path = CORPUS / "bad" / case["file"]
+    with pytest.raises(InputError) as err:
+        foi.load_returns(path, sheet=case["sheet"] or None)
+    assert len(err.value.problems) == 1, str(err.value)
+    problem = err.value.problems[0]
+    assert Path(problem.file).name == case["file"]
+    assert (problem.row, problem.column) == (int(case["row"]), case["column"])
+    assert case["message"] in problem.message
+
+
+@pytest.mark.parametrize("case", MANIFEST, ids=lambda m: m["file"])
+def test_check_reports_the_same_problem_without_raising(case):
+    path = CORPUS / "bad" / case["file"]
+    found = foi.check(path, case["sheet"] or None)
+    assert [(p.row, p.column) for p in found.problems] == [(int(case["row"]), case["column"])]
+    assert found.summary.endswith("1 problem") and found.returns is None
+
+
+def test_every_problem_in_a_file_is_reported_at_once(foi_file):
+    path = foi_file([
+        {"pct": "NHS Bolton", "rollout_begun": "maybe", "practices_invited": "12.5", "practices_declined": "3"},
+        {"pct": "NHS Narnia", "rollout_begun": "yes", "practices_invited": "10", "practices_declined": "11"},
+    ])
+    with pytest.raises(InputError) as err:
+        foi.load_returns(path)
+    where = [(p.row, p.column) for p in err.value.problems]
+    assert where == [(2, "rollout_begun"), (2, "practices_invited"), (3, "pct"), (3, "practices_declined")]
+    assert str(err.value).splitlines()[0].endswith("2:rollout_begun: expected yes or no (or y/n, true/false), "
+                                                   "found 'maybe'")
+
+
+# ---------------------------------------------------------------------------------------------
+# Well-formed files in every encoding and format load to the identical frame.
+
+def load_good(path: Path) -> foi.FOIReturns:
+    return foi.load_returns(path, sheet=GOOD_SHEETS.get(path.name))
+
+
+def test_there_is_a_good_file_in_each_encoding_and_format():
+    sources = {load_good(p).source for p in GOOD}
+    assert {"CSV, UTF-8", "CSV, UTF-8 with BOM", "CSV, Windows-1252"} <= sources
+    assert any(s.startswith("XLSX") for s in sources)
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
+def test_every_well_formed_file_loads_to_the_identical_frame(path):
+    reference = load_good(CORPUS / "good" / "returns_canonical.csv").frame
+    got = load_good(path).frame
+    offset = GOOD_OFFSETS.get(path.name, 0)
+    assert list(got.source_row) == [r + offset for r in reference.source_row]
+    pd.testing.assert_frame_equal(got.drop(columns="source_row"), reference.drop(columns="source_row"))
+
+
+def test_the_good_frame_holds_what_the_answers_say():
+    frame = load_good(CORPUS / "good" / "returns_cp1252.csv").frame.set_index("ods_code")
+    assert frame.loc["5HQ", "spend_to_date_gbp"] == 31_000.0 and frame.loc["5HQ", "spend_expected_gbp"] == 0.0
+    assert pd.isna(frame.loc["5QJ", "spend_to_date_gbp"])  # "not known": missing, never zero
+    assert pd.isna(frame.loc["5QJ", "records_uploaded"])  # "not held"
+    assert frame.loc["5QT", "spend_to_date_gbp"] == 9_400.5 and bool(frame.loc["5QT", "rollout_begun"])
+    assert frame.loc["5QM", "records_uploaded"] == 201_400
+    assert frame.loc["5H1", "notes"] == "Patients’ choice – no practices invited"  # decoded, not mangled
+    assert str(frame["practices_invited"].dtype) == "Int64" and str(frame["rollout_begun"].dtype) == "boolean"
+
+
+def test_the_header_names_are_kept_as_the_file_writes_them():
+    returns = load_good(CORPUS / "good" / "returns_cp1252.csv")
+    assert returns.header["spend_to_date_gbp"] == "Spend to date (£)"
+    assert returns.header["pct_code"] == "ODS code"
+    assert returns.header["practices_invited"] == "No. of practices invited"
+
+
+# ---------------------------------------------------------------------------------------------
+# Header names and header detection
+
+@pytest.mark.parametrize("header, column", [
+    ("pct", "pct"), ("PCT name", "pct"), ("PCT Name ", "pct"), ("pct_name", "pct"), ("ODS code", "pct_code"),
+    ("ods-code", "pct_code"), ("No. of practices invited", "practices_invited"),
+    ("Number of practices invited", "practices_invited"), ("NO OF PRACTICES INVITED", "practices_invited"),
+    ("Practices declined", "practices_declined"), ("Spend to date (£)", "spend_to_date_gbp"),
+    ("Spend to date (GBP)", "spend_to_date_gbp"), ("spend_to_date_gbp", "spend_to_date_gbp"),
+    ("Roll-out begun? (Y/N)", "rollout_begun"), ("Further spend expected (£)", "spend_expected_gbp"),
+    ("Comments", "notes"), ("FOI reference", "foi_ref"), ("illustrative", "illustrative"),
+    ("Practices", None), ("Spend", None), ("Date received", None),
+])
+def test_headers_match_after_normalising_case_spaces_and_punctuation(header, column):
+    assert foi.canonical_column(header) == column
+
+
+def test_no_header_name_means_two_columns():
+    keys = {}
+    for name in foi.COLUMNS:
+        for text in (name, *foi.VARIANTS[name]):
+            assert keys.setdefault(foi.header_key(text), name) == name, text
+    assert set(foi.VARIANTS) == set(foi.COLUMNS)
+
+
+def test_title_and_notes_rows_above_the_header_are_skipped(tmp_path):
+    path = tmp_path / "titled.csv"
+    rows = ["FOI request 123: Summary Care Record,,,", "Notes: figures as at March,,,", ",,,",
+            "PCT name,Roll-out begun?,Practices invited,Practices declined", "NHS Bolton,yes,10,2"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    returns = foi.load_returns(path)
+    assert returns.header_row == 4 and returns.skipped_rows == [1, 2]
+    assert list(returns.frame.source_row) == [5]
+
+
+def test_a_wholly_blank_row_is_skipped_and_listed(foi_file):
+    path = foi_file([{"pct": "NHS Bolton", "rollout_begun": "yes"}, {}, {"pct": "Bristol PCT", "rollout_begun": "no"}])
+    returns = foi.load_returns(path)
+    assert returns.skipped_blank_rows == [3] and list(returns.frame.source_row) == [2, 4]
+
+
+def test_columns_the_suite_does_not_use_are_listed_not_read(tmp_path):
+    path = write_foi(tmp_path / "extra.csv", [{"pct": "NHS Bolton", "rollout_begun": "yes", "Date received": "x"}],
+                     header=[*FOI_HEADER, "Date received"])
+    assert foi.load_returns(path).ignored_columns == ["Date received"]
+
+
+def test_a_file_with_only_an_ods_code_column_resolves_by_code(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("ODS code,rollout_begun,practices_invited,practices_declined\n5QM,yes,10,1\n", encoding="utf-8")
+    frame = foi.load_returns(path).frame
+    assert list(frame.ods_code) == ["5QM"] and list(frame.pct) == ["5QM"]
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX specifics
+
+def test_a_named_sheet_is_read_and_its_name_matches_loosely():
+    path = CORPUS / "good" / "returns_second_sheet.xlsx"
+    assert foi.load_returns(path, sheet="Returns").sheet_position == 1
+    assert foi.load_returns(path, sheet=" returns ").sheet_position == 1
+    with pytest.raises(InputError, match="no header row found"):  # the first sheet is a cover note
+        foi.load_returns(path)
+
+
+def test_xlsx_numbers_are_read_as_a_spreadsheet_shows_them(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["PCT name", "Roll-out begun?", "Practices invited", "Practices declined", "Spend to date (£)"])
+    ws.append(["NHS Bolton", True, 38.0, 0, 0.1 + 0.2])  # a float sum as Excel stores it
+    wb.save(tmp_path / "n.xlsx")
+    frame = foi.load_returns(tmp_path / "n.xlsx").frame
+    assert frame.practices_invited[0] == 38 and frame.practices_declined[0] == 0
+    assert frame.spend_to_date_gbp[0] == 0.3 and bool(frame.rollout_begun[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs are never modified; check's summary
+
+@pytest.mark.parametrize("path", [*GOOD, *(CORPUS / "bad").iterdir()], ids=lambda p: p.name)
+def test_reading_never_modifies_the_file(path):
+    before = (sha(path), path.stat().st_mtime_ns)
+    foi.check(path, GOOD_SHEETS.get(path.name))
+    assert (sha(path), path.stat().st_mtime_ns) == before
+
+
+def test_check_summarises_what_it_read():
+    found = foi.check(CORPUS / "good" / "returns_title_rows.xlsx")
+    assert found.problems == [] and found.returns is not None
+    assert found.summary.endswith("returns_title_rows.xlsx: XLSX, sheet 'Returns'; header in row 4 (2 title rows "
+                                  "above it skipped); 5 answers in rows 5-9; 13 columns used; no problems")
+    assert "\n" not in found.summary
+
+
+def test_check_counts_problems_in_its_summary(foi_file):
+    path = foi_file([{"pct": "NHS Narnia", "rollout_begun": "perhaps"}])
+    found = foi.check(path)
+    assert len(found.problems) == 2 and found.summary.endswith("; 2 problems")
+    assert "1 answer in rows 2-2" in found.summary
+
+
+def test_a_missing_file_is_a_problem_not_a_crash(tmp_path):
+    found = foi.check(tmp_path / "nowhere.csv")
+    assert [p.message for p in found.problems] == ["no such file"]
+    assert found.summary.endswith("could not be read; 1 problem")
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled data and the second example
+
+def test_the_bundled_returns_still_load():
+    returns = foi.load_returns(paths.FOI_2010)
+    assert len(returns.frame) == 91 and returns.source == "CSV, UTF-8"
+
+
+def test_the_second_example_is_an_officers_spreadsheet_and_wholly_illustrative():
+    returns = foi.load_returns(examples.WORKBOOK, sheet=examples.SHEET)
+    assert returns.source == "XLSX, sheet 'Returns'" and returns.header_row == 4 and returns.skipped_rows == [1, 2]
+    assert returns.header["practices_invited"] == "No. of practices invited"
+    assert (returns.frame["illustrative"] == "*").all()
+    assert len(returns.frame) == len(examples.ROWS)
+
+
+def test_the_second_example_file_is_what_its_committed_code_writes(tmp_path):
+    assert sha(examples.write(tmp_path / "again.xlsx")) == sha(examples.WORKBOOK)
+
+
+def test_the_data_dictionary_documents_every_column_and_header_name():
+    text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
+    for name, column in foi.COLUMNS.items():
+        assert f"`{name}`" in text, name
+        for variant in foi.VARIANTS[name]:
+            assert variant in text, variant
+
+
+def test_the_corpus_is_what_its_committed_generator_writes():
+    """tests/corpus/make_corpus.py rebuilds every file byte for byte, and the manifest's expectations."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, data in module.good_files().items():
+        assert (CORPUS / "good" / name).read_bytes() == data, name
+    cases = module.bad_files()
+    for name, data, *_ in cases:
+        assert (CORPUS / "bad" / name).read_bytes() == data, name
+    assert [(n, s, str(r), c, m) for n, _, s, r, c, m in cases] == \
+        [(m["file"], m["sheet"], m["row"], m["column"], m["message"]) for m in MANIFEST]

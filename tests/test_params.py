@@ -1,0 +1,96 @@
+"""Params files: defaults, and errors that name the key and its line."""
+
+import pytest
+
+from scr_lib import paths
+from scr_lib.params import KNOBS, load_params
+from scr_lib.problems import InputError
+
+
+@pytest.fixture
+def params_file(tmp_path):
+    """``params_file(text)`` writes a params file beside a small FOI file (foi.csv) and returns its path."""
+    (tmp_path / "foi.csv").write_text("pct,rollout_begun,practices_invited,practices_declined\n", encoding="utf-8")
+
+    def make(text):
+        path = tmp_path / "run.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+    return make
+
+
+def problems(path):
+    with pytest.raises(InputError) as err:
+        load_params(path)
+    return [(p.row, p.column, p.message) for p in err.value.problems]
+
+
+def test_the_bundled_params_files_load():
+    for path in sorted(paths.PARAMS.glob("*.yaml")):
+        params = load_params(path)
+        assert params.name == path.stem
+        assert set(params.values) == set(KNOBS)
+
+
+def test_defaults_fill_in_and_paths_are_taken_from_the_params_files_folder(params_file, tmp_path):
+    params = load_params(params_file("name: mine\nfoi_returns: foi.csv\n"))
+    assert params.values["foi_returns"] == str(tmp_path / "foi.csv")
+    assert params.values["foi_sheet"] == "" and params.values["ooh_views_per_week"] is None
+
+
+def test_null_means_the_default(params_file):
+    assert load_params(params_file("name: mine\nfoi_returns: foi.csv\nfoi_sheet: null\n")).values["foi_sheet"] == ""
+
+
+@pytest.mark.parametrize("text, row, key, fragment", [
+    ("name: mine\nfoi_returns: foi.csv\nfoi_retruns: x.csv\n", 3, "foi_retruns",
+     "unknown key 'foi_retruns'; did you mean 'foi_returns'?"),
+    ("name: mine\n", 0, "foi_returns", "missing required key 'foi_returns'"),
+    ("foi_returns: foi.csv\n", 0, "name", "missing required key 'name'"),
+    ("name: mine\nfoi_returns: nowhere.csv\n", 2, "foi_returns", "'foi_returns' points at 'nowhere.csv', which does "
+                                                               "not exist"),
+    ("name: mine\nfoi_returns: .\n", 2, "foi_returns", "which is a folder"),
+    ("name: mine\nfoi_returns: foi.csv\n\nooh_views_per_week: lots\n", 4, "ooh_views_per_week",
+     "expected int or float for 'ooh_views_per_week', found 'lots'"),
+    ("name: mine\nfoi_returns: foi.csv\nooh_records_created: 13.5\n", 3, "ooh_records_created", "expected int"),
+    ("name: mine\nfoi_returns: foi.csv\nooh_records_created: true\n", 3, "ooh_records_created", "found True"),
+    ("name: mine\nfoi_returns: foi.csv\nfoi_sheet: 3\n", 3, "foi_sheet", "expected str"),
+    ("name: 2011\nfoi_returns: foi.csv\n", 1, "name", "expected str for 'name'"),
+    ("name: ../elsewhere\nfoi_returns: foi.csv\n", 1, "name", "expected a plain folder name"),
+    ("name: mine\nfoi_returns: foi.csv\nname: yours\n", 3, "name", "'name' is given twice (also line 1)"),
+])
+def test_each_bad_key_is_named_with_its_line(params_file, text, row, key, fragment):
+    found = problems(params_file(text))
+    assert len(found) == 1, found
+    assert found[0][:2] == (row, key)
+    assert fragment in found[0][2]
+
+
+def test_every_bad_key_is_reported_at_once(params_file):
+    found = problems(params_file("name: mine\nfoi_returns: gone.csv\nextra: 1\nooh_views_per_week: x\n"))
+    assert [(row, key) for row, key, _ in found] == [(2, "foi_returns"), (3, "extra"), (4, "ooh_views_per_week")]
+
+
+@pytest.mark.parametrize("text, row, fragment", [
+    ("name: [unclosed\n", 2, "not valid YAML"),
+    ("- name\n- foi_returns\n", 1, "expected a mapping"),
+    ("", 1, "expected a mapping"),
+])
+def test_a_file_that_is_not_a_mapping_is_refused(params_file, text, row, fragment):
+    found = problems(params_file(text))
+    assert len(found) == 1 and found[0][0] == row and fragment in found[0][2]
+
+
+def test_a_missing_params_file_is_a_problem(tmp_path):
+    assert problems(tmp_path / "none.yaml") == [(0, "", "no such params file")]
+
+
+def test_the_problem_prints_as_file_row_key(params_file):
+    with pytest.raises(InputError) as err:
+        load_params(params_file("name: mine\nfoi_returns: foi.csv\nfoi_retruns: x\n"))
+    assert str(err.value).split(":", 1)[1].startswith("3:foi_retruns: unknown key")
+
+
+def test_every_knob_is_documented():
+    text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
+    assert all(f"`{key}`" in text for key in KNOBS)
