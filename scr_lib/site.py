@@ -1,54 +1,634 @@
-"""Render the story pages from a run's executed notebooks.
+"""Render the story pages: a static site that works offline, from a run's executed notebooks.
 
-One HTML page per notebook (code hidden) and an ``index.html`` linking them.
-Charts are drawn as static SVG by vl-convert, so pages need no network.
+``render(run_dir, params)`` writes ``run_dir/site/``::
+
+    index.html              headline findings (computed from results.json), each linking to its page
+    NN-name.html            one page per executed notebook: narrative, charts, tables; code hidden
+    assets/vega.js          the Vega, Vega-Lite and Vega-Embed runtime (one local copy, from vl-convert);
+                            charts are compiled from Vega-Lite to Vega at build time, so pages only run Vega
+    assets/site.js          draws every chart with it; assets/site.css is the one stylesheet
+    charts/NN-name-K.svg    each chart as a static SVG: the fallback image and a download
+    tables/NAME.csv         the tables behind the charts, as the notebooks published them
+
+Every page carries its provenance (sources; an "illustrative data" banner
+wherever any illustrative value is used), a short methodology, the claims
+table, CSV downloads and the run's parameters. Pages make no request outside
+the site folder: no CDN, MathJax, require.js or web fonts.
+
+Safety: nothing from a notebook's outputs reaches a page as markup unchecked.
+Markdown outputs are rendered with raw HTML escaped; HTML outputs (pandas
+tables) pass through an allow-list that keeps table markup and escapes all
+text; chart specs are embedded as JSON with ``<``, ``>`` and ``&`` escaped;
+page text goes through Jinja with autoescaping.
+
+Determinism: the same run gives byte-identical files. Nothing written
+depends on the clock, the temporary run folder or random ids (papermill's
+injected cell is given a fixed id and its paths are shown relative to the
+project).
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable
 
+import jinja2
+import mistune
 import nbformat
+import pandas as pd
+import papermill
 import vl_convert
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import Preprocessor
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
+
+from . import claims, foi, paths, report, words
+from .params import KNOBS
 
 VEGALITE = "application/vnd.vegalite.v5+json"
+VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+ASSETS = HERE / "assets"
+STORY_TITLE = "The Summary Care Record, re-examined from the data"
+REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics data © Crown copyright and "
+                    "database right (Open Government Licence).")
+
+# ----------------------------------------------------------------------------------------------
+# Headline sentences for the index page, one per finding, from results.json values.
+# Each returns None when the run lacks a figure it needs; the index then shows the claims count.
 
 
-class StaticCharts(Preprocessor):
-    """Give every Vega-Lite output an SVG rendering drawn by vl-convert (no browser, no network)."""
-
-    def preprocess_cell(self, cell, resources, index):
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if VEGALITE in data:
-                data["image/svg+xml"] = vl_convert.vegalite_to_svg(data[VEGALITE], vl_version="5.20")
-                del data[VEGALITE]
-        return cell, resources
+def _value(results: dict, key: str):
+    found = results.get(key)
+    return found.get("value") if isinstance(found, dict) else found
 
 
-def _exporter() -> HTMLExporter:
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    exporter.register_preprocessor(StaticCharts, enabled=True)
-    return exporter
+def _refusal_headline(results: dict) -> str | None:
+    need = ["refusal.practices_declined", "refusal.practices_invited", "refusal.share",
+            "refusal.one_in", "refusal.areas_complete"]
+    got = {k: _value(results, k) for k in need}
+    if any(v is None for v in got.values()):
+        return None
+    return (f"In the {words.count(got['refusal.areas_complete'])} areas that had begun the rollout and gave "
+            f"complete figures, {words.count(got['refusal.practices_declined'])} of "
+            f"{words.count(got['refusal.practices_invited'])} invited practices declined: "
+            f"{words.percent(got['refusal.share'])}, about one in {words.number_words(got['refusal.one_in'])}.")
+
+
+def _spend_headline(results: dict) -> str | None:
+    need = ["spend.dorset_to_date_gbp", "spend.dorset_expected_gbp", "spend.dorset_records_uploaded",
+            "spend.dorset_records_viewed"]
+    got = {k: _value(results, k) for k in need}
+    if any(v is None for v in got.values()):
+        return None
+    viewed = got["spend.dorset_records_viewed"]
+    used = "none had been used" if viewed == 0 else f"{words.count(viewed)} had been viewed"
+    text = (f"NHS Dorset, an early adopter, had spent {words.pounds(got['spend.dorset_to_date_gbp'])} and expected "
+            f"to spend {words.pounds(got['spend.dorset_expected_gbp'])} more; it had uploaded "
+            f"{words.count(got['spend.dorset_records_uploaded'])} records and {used}.")
+    zero = _value(results, "spend.pcts_reporting_zero")
+    answered = _value(results, "spend.pcts_answered")
+    if zero is not None and answered is not None:
+        text += f" Of the {words.count(answered)} PCTs that answered, {words.count(zero)} reported spending nothing."
+    return text
+
+
+def _ooh_headline(results: dict) -> str | None:
+    need = ["ooh.records_created", "ooh.views_per_week", "ooh.access_rate", "ooh.calls_per_1000_per_week"]
+    got = {k: _value(results, k) for k in need}
+    if any(v is None for v in got.values()):
+        return None
+    text = (f"With {words.count(got['ooh.records_created'])} records created and "
+            f"{words.count(got['ooh.views_per_week'])} views a week, at the call rate Pulse's table implies "
+            f"({words.round_half_up(got['ooh.calls_per_1000_per_week'], 1):,.1f} calls per 1,000 people a week) "
+            f"records are viewed in {words.percent(got['ooh.access_rate'], 2)} of out-of-hours calls.")
+    others = sorted(_value(results, k) for k in results if k.startswith("ooh.access_rate_at_"))
+    if others:
+        text += (f" At the published call rates the share would be between {words.percent(others[0])} "
+                 f"and {words.percent(others[-1])}.")
+    return text
+
+
+HEADLINES: dict[str, Callable[[dict], str | None]] = {
+    "refusal": _refusal_headline,
+    "spend": _spend_headline,
+    "ooh": _ooh_headline,
+}
+
+# ----------------------------------------------------------------------------------------------
+# Text from notebooks: markdown with raw HTML escaped, HTML through an allow-list.
+
+
+def slug(text: str) -> str:
+    """An id for a heading: lower case, runs of anything but letters and digits become '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", html.unescape(re.sub(r"<[^>]+>", "", text)).lower()).strip("-") or "section"
+
+
+class _Renderer(mistune.HTMLRenderer):
+    """Mistune's HTML renderer with raw HTML escaped, heading ids, and no images from elsewhere."""
+
+    def __init__(self, ids: set[str], attachments: dict | None = None):
+        super().__init__(escape=True)
+        self.ids = ids
+        self.attachments = attachments or {}
+
+    def heading(self, text: str, level: int, **attrs) -> str:
+        base = slug(text)
+        anchor, n = base, 2
+        while anchor in self.ids:
+            anchor, n = f"{base}-{n}", n + 1
+        self.ids.add(anchor)
+        return f'<h{level} id="{anchor}">{text}</h{level}>\n'
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        # Only images carried inside the notebook are shown; a URL would be a request outside the site.
+        if url.startswith("attachment:"):
+            bundle = self.attachments.get(url[len("attachment:"):], {})
+            for mime in ("image/png", "image/jpeg", "image/gif"):
+                if mime in bundle:
+                    data = "".join(bundle[mime]) if isinstance(bundle[mime], list) else bundle[mime]
+                    return f'<img src="data:{mime};base64,{html.escape(data)}" alt="{html.escape(text)}">'
+        return f'<span class="image-omitted">[image not included: {html.escape(text or url)}]</span>'
+
+
+def markdown_html(text: str, ids: set[str] | None = None, attachments: dict | None = None) -> str:
+    """Render Markdown ``text`` to HTML; any raw HTML in it is shown as text, never as markup.
+
+    ``ids`` collects heading ids already used on the page (a heading gets ``-2``,
+    ``-3``... when its id is taken). Images are kept only when attached to the cell.
+    """
+    renderer = _Renderer(set() if ids is None else ids, attachments)
+    return mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough"])(text)
+
+
+ALLOWED_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
+                "div", "span", "p", "br", "hr", "b", "i", "strong", "em", "code", "pre", "small",
+                "sub", "sup", "ul", "ol", "li", "a", "abbr", "blockquote", "h2", "h3", "h4", "h5", "h6"}
+ALLOWED_ATTRS = {"class", "colspan", "rowspan", "title", "href"}
+DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript", "svg",
+                        "math", "textarea", "select", "title", "head", "audio", "video", "canvas"}
+VOID_TAGS = {"br", "hr", "col"}
+SAFE_HREF = re.compile(r"^(https?:|mailto:|#|[^:]*$)", re.IGNORECASE)
+
+
+class _Sanitiser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.dropping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in DROPPED_WITH_CONTENT:
+            if tag not in VOID_TAGS:
+                self.dropping += 1
+            return
+        if self.dropping or tag not in ALLOWED_TAGS:
+            return
+        kept = []
+        for name, value in attrs:
+            value = "" if value is None else value
+            if name not in ALLOWED_ATTRS or (name == "href" and (tag != "a" or not SAFE_HREF.match(value.strip()))):
+                continue
+            kept.append(f' {name}="{html.escape(value)}"')
+        self.out.append(f"<{tag}{''.join(kept)}>")
+        if tag not in VOID_TAGS:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in DROPPED_WITH_CONTENT:
+            return
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_TAGS and self.open and self.open[-1] == tag and not self.dropping:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in DROPPED_WITH_CONTENT:
+            self.dropping = max(0, self.dropping - 1)
+            return
+        if self.dropping or tag not in self.open:
+            return
+        while self.open:
+            top = self.open.pop()
+            self.out.append(f"</{top}>")
+            if top == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.out.append(html.escape(data, quote=False))
+
+    def result(self) -> str:
+        self.close()
+        return "".join(self.out) + "".join(f"</{t}>" for t in reversed(self.open))
+
+
+NUMBER_CELL = re.compile(r"<td>(\s*[-+−]?[£$€]?[\d,]*\.?\d+%?\s*)</td>")
+
+
+def sanitise_html(text: str) -> str:
+    """Keep only table and text markup from an HTML output; every text is escaped.
+
+    Scripts, styles, event handlers, inline styles, images and ``javascript:``
+    links are removed (script and style contents too). Comments are dropped.
+    Table cells holding just a number get ``class="num"`` (right-aligned).
+    """
+    parser = _Sanitiser()
+    parser.feed(text)
+    return NUMBER_CELL.sub(r'<td class="num">\1</td>', parser.result())
+
+
+def json_for_script(value) -> str:
+    """``value`` as JSON that is safe inside a ``<script type="application/json">`` element."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e") \
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+# ----------------------------------------------------------------------------------------------
+# Pages
+
+
+@dataclass
+class Chart:
+    """One chart on a page: its element id, Vega spec (compiled from the notebook's Vega-Lite), static SVG."""
+
+    anchor: str
+    spec: dict
+    svg_name: str
+    svg: str
+    width: int
+    height: int
+
+
+@dataclass
+class Download:
+    name: str
+    href: str
+    rows: int
+    size: str
+
+
+@dataclass
+class Illustrative:
+    """How much of the FOI file a page uses is illustrative."""
+
+    file: str
+    values: int
+    total: int
+    whole_rows: int
+
+
+@dataclass
+class Page:
+    stem: str
+    href: str
+    title: str
+    findings: list[str]
+    body: Markup = Markup("")
+    charts: list[Chart] = field(default_factory=list)
+    downloads: list[Download] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    illustrative: Illustrative | None = None
+    articles: list[dict] = field(default_factory=list)
+    data_sources: list[dict] = field(default_factory=list)
+    parameters: list[dict] = field(default_factory=list)
+    headline: str | None = None
+
+    @property
+    def held(self) -> int:
+        return sum(1 for c in self.claims if c["verdict"] == "holds")
+
+    @property
+    def checked(self) -> int:
+        return sum(1 for c in self.claims if c["verdict"] in ("holds", "does not hold"))
+
+
+_FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
+_LEXER = PythonLexer()
+CODE_CSS = _FORMATTER.get_style_defs(".highlight")
+
+OUTPUT_ORDER = (VEGALITE, "text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg", "text/plain")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _first_heading(nb) -> str | None:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+def _injected_source(declared: list[str], params) -> str:
+    lines = [f"# Parameters given by `scr run` from {report.shown_path(params.path)}"]
+    for name in declared:
+        if name == "output_dir":
+            lines.append("output_dir = ...  # the run's own folder (results.json, tables/)")
+        elif name in params.values:
+            lines.append(f"{name} = {_shown_value(name, params.values[name])!r}")
+    return "\n".join(lines)
+
+
+def _shown_value(name: str, value):
+    knob = KNOBS.get(name)
+    if value is not None and knob is not None and knob.is_path:
+        return report.shown_path(value)
+    return value
+
+
+def _chart(spec: dict, stem: str, number: int) -> Chart:
+    """Compile a Vega-Lite spec to Vega here, once, so the browser only runs it; draw its static SVG."""
+    spec = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
+    # The compiled spec names Vega 5's schema; the bundled runtime is Vega 6, which draws it the same
+    # but warns in the console about the version. The schema URL is only a label, so it is dropped.
+    spec.pop("$schema", None)
+    svg = vl_convert.vega_to_svg(spec)
+    size = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
+    width, height = (round(float(size.group(1))), round(float(size.group(2)))) if size else (600, 400)
+    return Chart(f"chart-{number}", spec, f"{stem}-{number}.svg", svg, width, height)
+
+
+def _output_html(output, stem: str, charts: list[Chart], ids: set[str]) -> str:
+    kind = output.get("output_type")
+    if kind == "stream":
+        return f'<pre class="stream stream-{html.escape(output.get("name", ""))}">{html.escape(output.get("text", ""))}</pre>'
+    if kind == "error":
+        trace = ANSI.sub("", "\n".join(output.get("traceback", [])))
+        return f'<pre class="error">{html.escape(trace)}</pre>'
+    data = output.get("data", {})
+    mime = next((m for m in OUTPUT_ORDER if m in data), None)
+    value = data.get(mime)
+    if isinstance(value, list):
+        value = "".join(value)
+    if mime == VEGALITE:
+        chart = _chart(value, stem, len(charts) + 1)
+        while chart.anchor in ids:  # a heading took the id first
+            chart.anchor += "-chart"
+        ids.add(chart.anchor)
+        charts.append(chart)
+        return (f'<figure class="chart" id="{chart.anchor}" data-state="static">'
+                f'<div class="chart-live"></div>'
+                f'<img class="chart-static" src="charts/{chart.svg_name}" width="{chart.width}" '
+                f'height="{chart.height}" alt="{html.escape(_chart_title(value))} (static image)">'
+                f'<script type="application/json" class="chart-spec">{json_for_script(chart.spec)}</script>'
+                f'<figcaption><a href="charts/{chart.svg_name}" download>Download this chart (SVG)</a>'
+                f'</figcaption></figure>')
+    if mime == "text/markdown":
+        return f'<div class="output-markdown">{markdown_html(value, ids)}</div>'
+    if mime == "text/html":
+        return f'<div class="output-html">{sanitise_html(value)}</div>'
+    if mime == "image/svg+xml":
+        encoded = base64.b64encode(value.encode("utf-8")).decode("ascii")
+        return f'<img class="output-image" src="data:image/svg+xml;base64,{encoded}" alt="">'
+    if mime in ("image/png", "image/jpeg"):
+        return f'<img class="output-image" src="data:{mime};base64,{html.escape(value.strip())}" alt="">'
+    if mime == "text/plain":
+        return f'<pre class="output-text">{html.escape(value)}</pre>'
+    return ""
+
+
+def _chart_title(spec: dict) -> str:
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text or "Chart")
+
+
+# Element ids the templates use; a notebook heading with the same slug gets a suffix instead.
+RESERVED_IDS = {"story", "show-code", "findings-heading", "about-heading", "about-sources", "about-methodology",
+                "about-claims", "about-downloads", "about-parameters"}
+
+
+def notebook_body(nb, stem: str, params, declared: list[str]) -> tuple[Markup, list[Chart]]:
+    """The page body for an executed notebook: markdown cells, outputs, and each cell's code (hidden)."""
+    ids: set[str] = set(RESERVED_IDS)
+    charts: list[Chart] = []
+    parts = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "remove-cell" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            parts.append(f'<div class="cell cell-markdown">'
+                         f'{markdown_html(cell.source, ids, cell.get("attachments"))}</div>')
+        elif cell.cell_type == "code":
+            source = _injected_source(declared, params) if "injected-parameters" in tags else cell.source
+            block = ['<div class="cell cell-code">']
+            if source.strip() and "remove-input" not in tags:
+                label = ("parameters given by scr run" if "injected-parameters" in tags
+                         else "default parameters" if "parameters" in tags else "code")
+                block.append(f'<div class="cell-input" data-label="{label}">{highlight(source, _LEXER, _FORMATTER)}</div>')
+            if "remove-output" not in tags:
+                for output in cell.get("outputs", []):
+                    block.append(_output_html(output, stem, charts, ids))
+            block.append("</div>")
+            parts.append("".join(block))
+    return Markup("\n".join(parts)), charts
+
+
+def _findings(run_dir: Path, stem: str) -> tuple[list[str], list[str]]:
+    """The findings (result key prefixes) a notebook reports, and the tables it published."""
+    path = run_dir / f"{stem}.results.json"
+    if not path.is_file():
+        return [], []
+    body = json.loads(path.read_text(encoding="utf-8"))
+    findings = sorted({key.split(".", 1)[0] for key in body.get("results", {})})
+    return findings, list(body.get("tables", []))
+
+
+def _claims_rows(results: dict, findings: list[str]) -> list[dict]:
+    rows = []
+    for finding in findings:
+        checked = claims.check_all(results, finding)
+        if checked.empty:
+            continue
+        table = report.claims_table(checked)
+        for (_, row), claim_id in zip(table.iterrows(), checked["claim_id"]):
+            rows.append({"finding": finding, "claim_id": claim_id, "claim": row["claim"],
+                         "published": row["as published"], "this_run": row["this run"],
+                         "verdict": row["verdict"]})
+    return rows
+
+
+def _size(n_bytes: int) -> str:
+    return f"{words.round_half_up(n_bytes / 1024, 1):,.1f} KB"
+
+
+def _downloads(run_dir: Path, site: Path, tables: list[str]) -> list[Download]:
+    out = []
+    for name in tables:
+        source = run_dir / "tables" / f"{name}.csv"
+        if not source.is_file():
+            continue
+        target = site / "tables" / source.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, target)
+        rows = len(pd.read_csv(source))
+        out.append(Download(name, f"tables/{source.name}", rows, _size(source.stat().st_size)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _articles() -> dict[str, dict]:
+    table = pd.read_csv(paths.ARTICLES, dtype=str, keep_default_na=False)
+    return {row["article_id"]: row for row in table.to_dict("records")}
+
+
+def _article_rows(findings: list[str]) -> list[dict]:
+    ids = []
+    for finding in findings:
+        for article_id in claims.load_claims(finding)["article_id"]:
+            if article_id not in ids:
+                ids.append(article_id)
+    known = _articles()
+    return [known[a] for a in ids if a in known]
+
+
+def _ooh_sources() -> list[dict]:
+    """The files in data/ooh/ and the publications they cite (``source`` and ``citation`` columns)."""
+    folder = paths.OOH_RATES.parent
+    out = []
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        cited = []
+        for row in frame.to_dict("records"):
+            text = ". ".join(row[c].strip().rstrip(".") for c in ("source", "citation") if row.get(c, "").strip())
+            if text and text + "." not in cited:
+                cited.append(text + ".")
+        what = "published out-of-hours call rates" if path == paths.OOH_RATES else "out-of-hours data"
+        out.append({"path": report.shown_path(path), "what": what, "cited": cited})
+    return out
+
+
+def _data_sources(declared: list[str], findings: list[str], params, returns) -> list[dict]:
+    out = []
+    if "foi_returns" in declared and returns is not None:
+        out.append({"path": report.shown_path(params.values["foi_returns"]),
+                    "what": f"FOI returns: {len(returns.frame):,} answers, one row per PCT", "cited": []})
+        out.append({"path": report.shown_path(paths.PCT_REFERENCE), "what": "PCT names and codes, 2010",
+                    "cited": [REFERENCE_CREDIT]})
+    if findings:
+        out.append({"path": report.shown_path(paths.CLAIMS),
+                    "what": "the figures the articles printed, each with its quote", "cited": []})
+    if "ooh" in findings or any(name.startswith("ooh") for name in declared):
+        out.extend(_ooh_sources())
+    return out
+
+
+def _parameters(names: list[str], params) -> list[dict]:
+    rows = [{"name": "params file", "value": report.shown_path(params.path), "meaning": "the run's parameters"}]
+    for name in names:
+        if name == "output_dir" or name not in params.values:
+            continue
+        value = _shown_value(name, params.values[name])
+        shown = "blank" if value is None or value == "" else str(value)  # the meaning says what blank does
+        rows.append({"name": name, "value": shown, "meaning": KNOBS[name].meaning if name in KNOBS else ""})
+    return rows
+
+
+def _illustrative(returns, params) -> Illustrative | None:
+    if returns is None:
+        return None
+    n = report.illustrative_count(returns.frame)
+    if not n:
+        return None
+    frame = returns.frame
+    return Illustrative(report.shown_path(params.values["foi_returns"]), n, len(frame) * len(foi.VALUE_COLUMNS),
+                        int(frame["illustrative"].eq("*").sum()))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters["count"] = lambda n: f"{int(n):,}"
+    return env
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """The Vega + Vega-Lite + Vega-Embed runtime as one classic script (sets window.vegaEmbed)."""
+    return vl_convert.javascript_bundle(vl_version=VL_VERSION)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def _write_assets(site: Path) -> None:
+    _write(site / "assets" / "vega.js", vega_bundle())
+    _write(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
+    _write(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
+           + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
+
+
+def build_page(run_dir: Path, notebook: Path, params, results: dict, returns, site: Path) -> Page:
+    """Read one executed notebook and gather everything its page shows (also copies its CSVs)."""
+    nb = nbformat.read(notebook, as_version=4)
+    stem = notebook.stem
+    declared = list(papermill.inspect_notebook(str(notebook)).keys())
+    findings, tables = _findings(run_dir, stem)
+    uses_foi = "foi_returns" in declared
+    body, charts = notebook_body(nb, stem, params, declared)
+    page = Page(stem=stem, href=f"{stem}.html", title=_first_heading(nb) or stem, findings=findings,
+                body=body, charts=charts)
+    page.downloads = _downloads(run_dir, site, tables)
+    page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in _claims_rows(results, findings)]
+    page.illustrative = _illustrative(returns if uses_foi else None, params)
+    page.articles = _article_rows(findings)
+    page.data_sources = _data_sources(declared, findings, params, returns)
+    page.parameters = _parameters(declared, params)
+    headlines = [HEADLINES[f](results) for f in findings if f in HEADLINES]
+    page.headline = " ".join(h for h in headlines if h) or None
+    return page
 
 
 def render(run_dir: Path, params) -> Path:
-    """Write ``run_dir/site/``: one page per executed notebook and an index. Returns the site folder."""
+    """Write ``run_dir/site/`` from ``run_dir/notebooks/*.ipynb``, ``results.json`` and ``tables/``.
+
+    Replaces any ``site/`` already in ``run_dir``. Returns the site folder.
+    """
+    run_dir = Path(run_dir)
     site = run_dir / "site"
-    site.mkdir(parents=True, exist_ok=True)
-    exporter = _exporter()
-    links = []
-    for notebook in sorted((run_dir / "notebooks").glob("*.ipynb")):
-        body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-        page = site / f"{notebook.stem}.html"
-        page.write_text(body, encoding="utf-8")
-        links.append(f'<li><a href="{html.escape(page.name)}">{html.escape(notebook.stem)}</a></li>')
-    (site / "index.html").write_text(
-        "<!doctype html><meta charset='utf-8'><title>Summary Care Record investigation</title>"
-        f"<h1>Summary Care Record investigation: {html.escape(params.name)}</h1><ul>{''.join(links)}</ul>\n",
-        encoding="utf-8")
+    if site.exists():
+        shutil.rmtree(site)
+    site.mkdir(parents=True)
+    results_path = run_dir / "results.json"
+    results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.is_file() else {}
+    notebooks = sorted((run_dir / "notebooks").glob("*.ipynb"))
+    declared_anywhere = {n for nb in notebooks for n in papermill.inspect_notebook(str(nb))}
+    returns = foi.load_returns(params.values["foi_returns"], sheet=params.values.get("foi_sheet")) \
+        if "foi_returns" in declared_anywhere else None
+
+    pages = [build_page(run_dir, nb, params, results, returns, site) for nb in notebooks]
+    env = _environment()
+    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name}
+    for page in pages:
+        for chart in page.charts:
+            _write(site / "charts" / chart.svg_name, chart.svg)
+        _write(site / page.href, env.get_template("notebook.html.j2").render(page=page, **common))
+
+    findings = [f for page in pages for f in page.findings]
+    index = Page(stem="index", href="index.html", title=STORY_TITLE, findings=findings)
+    index.claims = [row for page in pages for row in page.claims]
+    index.downloads = [d for page in pages for d in page.downloads]
+    index.illustrative = next((p.illustrative for p in pages if p.illustrative), None)
+    index.articles = _article_rows(findings)
+    index.data_sources = _data_sources(sorted(declared_anywhere), findings, params, returns)
+    index.parameters = _parameters(list(KNOBS), params)
+    _write(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
+    _write_assets(site)
     return site

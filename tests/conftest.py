@@ -42,3 +42,110 @@ def story_run(tmp_path_factory):
                           capture_output=True, text=True, cwd=paths.PROJ_ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     return out
+
+
+# --- Story pages (tests/test_site.py, tests/test_browser.py) ---------------------------------------
+
+XSS = "<script>alert(1)</script>"
+
+
+def scr_run(params_path: Path, out: Path) -> Path:
+    """Run `scr run PARAMS --out OUT` as a user would; fail the test with its stderr if it fails."""
+    import subprocess
+    import sys
+
+    from scr_lib import paths
+
+    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(params_path), "--out", str(out)],
+                          capture_output=True, text=True, cwd=paths.PROJ_ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def crafted_story_run(tmp_path_factory):
+    """A real `scr run` on the bundled FOI file with hostile text added: an extra column whose header is
+    a script tag (the notebooks list ignored columns) and notes holding markup. Everything else as bundled."""
+    from scr_lib import paths
+
+    folder = tmp_path_factory.mktemp("crafted")
+    with open(paths.FOI_2010, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    notes = header.index("notes")
+    for row in body[:3]:
+        row[notes] = f'{XSS} <img src=x onerror="alert(2)"> [link](javascript:alert(3))'
+    with open(folder / "foi.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header + [XSS]] + [row + ["x"] for row in body])
+    params = folder / "crafted.yaml"
+    params.write_text(f"name: crafted\nfoi_returns: {folder / 'foi.csv'}\n", encoding="utf-8")
+    return scr_run(params, folder / "run")
+
+
+def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
+    """A run folder as `scr run` leaves it before rendering, holding one hand-made executed notebook whose
+    every output carries hostile text (markdown, a pandas table, raw HTML, a chart, a stream, plain text).
+    Returns (run_dir, params). Nothing is executed: rendering it is quick."""
+    import json
+
+    import altair as alt
+    import nbformat
+    import pandas as pd
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from scr_lib import charts  # noqa: F401  (registers the house renderer)
+    from scr_lib.params import load_params
+
+    run_dir = folder / "run"
+    (run_dir / "notebooks").mkdir(parents=True)
+    (run_dir / "tables").mkdir()
+    frame = pd.DataFrame({"pct_name": [XSS, "NHS Dorset"], "share": [0.25, 0.5]})
+    spec = alt.Chart(frame, title=XSS).mark_bar().encode(x="share:Q", y="pct_name:N",
+                                                          tooltip=["pct_name", "share"]).to_dict()
+    params_src = 'foi_returns = "data/foi.csv"\noutput_dir = ""' if declares_foi else 'output_dir = ""'
+    cells = [
+        new_markdown_cell(f"# A crafted page {XSS}\n\nAuthored text <b onmouseover=alert(4)>bold</b>."),
+        new_code_cell(params_src, metadata={"tags": ["parameters"]}),
+        new_code_cell("say()", outputs=[
+            new_output("execute_result", {"text/markdown": f"Columns not used: {XSS} <img src=x onerror=alert(2)>",
+                                          "text/plain": "<Markdown>"}, execution_count=1)]),
+        new_code_cell("frame", outputs=[
+            new_output("execute_result", {"text/html": frame.to_html(), "text/plain": XSS}, execution_count=2)]),
+        new_code_cell("styler", outputs=[
+            new_output("display_data", {"text/html": f"<table><tr><td onclick='alert(5)'>{XSS}</td></tr></table>"
+                                                     f"<style>body{{display:none}}</style>"
+                                                     f"<a href='javascript:alert(6)'>x</a>"})]),
+        new_code_cell("chart", outputs=[
+            new_output("execute_result", {"application/vnd.vegalite.v5+json": spec, "text/plain": "<Chart>"},
+                       execution_count=3)]),
+        new_code_cell("print()", outputs=[new_output("stream", name="stdout", text=f"{XSS}\n")]),
+    ]
+    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"},
+                                             "language_info": {"name": "python"}})
+    nbformat.write(nb, run_dir / "notebooks" / "01-crafted.ipynb")
+    frame.to_csv(run_dir / "tables" / "crafted_table.csv", index=False, lineterminator="\n")
+    results = {"refusal.share": {"value": 0.25, "unit": "fraction", "label": XSS, "notebook": "01-crafted"}}
+    (run_dir / "01-crafted.results.json").write_text(json.dumps({"results": results, "tables": ["crafted_table"]}))
+    (run_dir / "results.json").write_text(json.dumps(results))
+    params = folder / "crafted.yaml"
+    params.write_text(f"name: crafted\nfoi_returns: {foi_path}\n", encoding="utf-8")
+    return run_dir, load_params(params)
+
+
+CRAFTED_FOI_ROWS = [
+    {"pct": "NHS Dorset", "rollout_begun": "yes", "practices_invited": "10", "practices_declined": "1",
+     "notes": XSS, "illustrative": ""},
+    {"pct": "NHS Buckinghamshire", "rollout_begun": "no", "notes": "<img src=x onerror=alert(2)>",
+     "illustrative": "*"},
+]
+
+
+@pytest.fixture(scope="session")
+def crafted_site(tmp_path_factory):
+    """The site rendered from :func:`crafted_run_dir` (illustrative FOI rows; the notebook reads the FOI file)."""
+    from scr_lib import site
+
+    folder = tmp_path_factory.mktemp("crafted_site")
+    run_dir, params = crafted_run_dir(folder, write_foi(folder / "foi.csv", CRAFTED_FOI_ROWS))
+    return site.render(run_dir, params)

@@ -1,0 +1,143 @@
+"""Page weight and time to first chart of the story pages, in headless Chromium.
+
+    python benchmarks/site_benchmark.py [--site DIR] [--runs N]
+
+Without --site, builds the bundled story first (`scr run params/pulse_2010.yaml` into a temporary
+folder). Each page is served from 127.0.0.1 and loaded --runs times in a fresh browser context (cold:
+nothing cached) and once more in the same context (warm: the shared assets cached). Prints, per page:
+
+- weight: the bytes of every file the page loaded (from the site folder on disk), and gzip-compressed
+  (what a web server with compression would send); the shared runtime assets/vega.js is counted once
+  per page, as a first visit pays it;
+- times (median of the cold runs, ms from navigation start): first contentful paint, DOMContentLoaded,
+  first chart drawn interactively (the performance mark "scr-first-chart" set by assets/site.js),
+  all charts drawn ("scr-charts-done"); and the warm first-chart time.
+
+Figures only: nothing is asserted (timings depend on the machine; see tests/test_browser.py for checks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+TIMINGS = """() => {
+    const mark = name => { const m = performance.getEntriesByName(name)[0]; return m ? m.startTime : null; };
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    const nav = performance.getEntriesByType('navigation')[0];
+    return {fcp: paint ? paint.startTime : null, dcl: nav ? nav.domContentLoadedEventEnd : null,
+            first_chart: mark('scr-first-chart'), charts_done: mark('scr-charts-done'),
+            charts: document.querySelectorAll('figure.chart').length};
+}"""
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def build_site(folder: Path) -> Path:
+    out = folder / "pulse_2010"
+    print(f"building the bundled story into {out} ...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(ROOT / "params" / "pulse_2010.yaml"),
+                    "--out", str(out)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return out / "site"
+
+
+def gzipped(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+
+
+def load(context, url: str, site: Path) -> tuple[dict, list[Path]]:
+    files: list[Path] = []
+    page = context.new_page()
+    page.on("requestfinished", lambda r: files.append(site / unquote(urlparse(r.url).path).lstrip("/")))
+    page.goto(url, wait_until="load")
+    if page.locator("figure.chart").count():
+        page.wait_for_selector("html[data-charts]", state="attached", timeout=30_000)
+    timings = page.evaluate(TIMINGS)
+    page.close()
+    return timings, files
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:,.1f} KB"
+
+
+def ms(values) -> str:
+    values = [v for v in values if v is not None]
+    return f"{statistics.median(values):,.0f} ms" if values else "-"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="a built site folder (default: build the bundled story)")
+    parser.add_argument("--runs", type=int, default=5, help="cold loads per page (default 5)")
+    args = parser.parse_args()
+    if args.site:
+        measure(args.site.resolve(), args.runs)
+    else:
+        with tempfile.TemporaryDirectory(prefix="scr-bench-") as folder:
+            measure(build_site(Path(folder)), args.runs)
+
+
+def measure(site: Path, runs: int) -> None:
+    pages = ["index.html"] + sorted(p.name for p in site.glob("*.html") if p.name != "index.html")
+
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            for name in pages:
+                cold, warm = [], []
+                for _ in range(runs):
+                    context = browser.new_context(viewport={"width": 1100, "height": 900})
+                    timings, files = load(context, base + name, site)
+                    cold.append(timings)
+                    warm.append(load(context, base + name, site)[0])  # same context: assets cached
+                    context.close()
+                loaded = sorted({f for f in files if f.is_file()})
+                rows.append({"page": name, "files": len(loaded), "raw": sum(f.stat().st_size for f in loaded),
+                             "gzip": sum(gzipped(f) for f in loaded), "html": (site / name).stat().st_size,
+                             "charts": cold[0]["charts"], "fcp": ms(t["fcp"] for t in cold),
+                             "dcl": ms(t["dcl"] for t in cold), "first": ms(t["first_chart"] for t in cold),
+                             "done": ms(t["charts_done"] for t in cold), "warm": ms(t["first_chart"] for t in warm)})
+            browser.close()
+    finally:
+        server.shutdown()
+
+    vega = site / "assets" / "vega.js"
+    print(f"site: {site}")
+    print(f"shared runtime assets/vega.js: {kb(vega.stat().st_size)} ({kb(gzipped(vega))} gzipped), "
+          f"whole site on disk: {kb(sum(p.stat().st_size for p in site.rglob('*') if p.is_file()))}")
+    print(f"cold loads per page: {runs} (median shown); times in ms from navigation start\n")
+    header = ["page", "html", "files", "page weight", "gzipped", "charts", "FCP", "DOMContentLoaded",
+              "first chart", "all charts", "first chart (warm)"]
+    table = [[r["page"], kb(r["html"]), str(r["files"]), kb(r["raw"]), kb(r["gzip"]), str(r["charts"]),
+              r["fcp"], r["dcl"], r["first"], r["done"], r["warm"]] for r in rows]
+    widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(header)]
+    for line in [header, ["-" * w for w in widths]] + table:
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths))))
+
+
+if __name__ == "__main__":
+    main()

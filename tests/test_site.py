@@ -1,0 +1,358 @@
+"""The story pages: escaping, provenance, claims, downloads, parameters, determinism, atomic publishing.
+
+Fast tests render hand-made run folders (``conftest.crafted_run_dir``); tests marked ``slow`` use real
+`scr run` builds. What a browser makes of the pages is in tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import CRAFTED_FOI_ROWS, XSS, crafted_run_dir, scr_run, write_foi
+from scr_lib import claims, foi, paths, report, run, site
+
+ALLOWED_SCRIPT_TAGS = {'<script defer src="assets/vega.js">', '<script defer src="assets/site.js">',
+                       '<script type="application/json" class="chart-spec">'}
+ESCAPED_XSS = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def foreign_markup(text: str) -> list[str]:
+    """Script tags the site did not put there, event-handler attributes, javascript: URLs, style elements."""
+    scripts = [t for t in re.findall(r"<script\b[^>]*>", text, re.IGNORECASE) if t not in ALLOWED_SCRIPT_TAGS]
+    handlers = re.findall(r"<[a-z][^>]*\son[a-z]+\s*=[^>]*>", text, re.IGNORECASE)
+    js_urls = re.findall(r"""(?:href|src)\s*=\s*["']?\s*javascript:""", text, re.IGNORECASE)
+    styles = re.findall(r"<style\b", text, re.IGNORECASE)
+    return scripts + handlers + js_urls + styles
+
+
+def html_pages(site_dir: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(site_dir.glob("*.html"))}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- Text from data is escaped ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, must_not_contain", [
+    (XSS, "<script"),
+    ("<img src=x onerror=alert(1)>", "<img"),
+    ("a <b onmouseover=alert(1)>b</b> c", "<b "),
+    ("<div>block</div>\n\nafter", "<div>"),
+    ("[x](javascript:alert(1))", 'href="javascript:'),
+    ("![remote](http://example.com/a.png)", "<img"),
+])
+def test_markdown_shows_raw_html_as_text(text, must_not_contain):
+    out = site.markdown_html(text)
+    assert must_not_contain not in out
+
+
+def test_markdown_keeps_ordinary_markdown_and_shows_a_script_as_its_text():
+    out = site.markdown_html(f"**bold** and `code` and {XSS}")
+    assert "<strong>bold</strong>" in out and "<code>code</code>" in out
+    assert ESCAPED_XSS in out
+
+
+def test_markdown_headings_get_unique_ids():
+    ids = set()
+    out = site.markdown_html("# Results\n\n## Results\n\n## What's next?", ids)
+    assert re.findall(r'id="([^"]+)"', out) == ["results", "results-2", "what-s-next"]
+    assert ids == {"results", "results-2", "what-s-next"}
+
+
+@pytest.mark.parametrize("html_in, gone", [
+    (f"<table><tr><td>{XSS}</td></tr></table>", "<script"),
+    ("<table><tr><td onclick='alert(1)'>x</td></tr></table>", "onclick"),
+    ("<div><style>body{display:none}</style><table></table></div>", "display:none"),
+    ("<a href='javascript:alert(1)'>x</a>", "javascript:"),
+    ("<img src='http://example.com/x.png'>", "<img"),
+    ("<iframe src='http://example.com'></iframe>", "iframe"),
+    ("<p>a<!-- hidden --></p>", "hidden"),
+    ("<tr style='background:url(http://example.com/x)'><td>1</td></tr>", "url("),
+])
+def test_sanitise_html_removes_active_content(html_in, gone):
+    assert gone not in site.sanitise_html(html_in)
+
+
+def test_sanitise_html_keeps_a_pandas_table_and_escapes_its_text():
+    frame = pd.DataFrame({"pct": [XSS, "NHS Dorset"], "declined": [1, 2]})
+    out = site.sanitise_html(frame.to_html())
+    assert ESCAPED_XSS in out
+    assert "<script" not in out and "<style" not in out
+    assert out.count("<tr>") == 3 and '<table class="dataframe">' in out
+    assert '<td class="num">2</td>' in out
+
+
+def test_json_for_script_cannot_close_its_script_element():
+    spec = {"title": f"</script>{XSS}", "data": {"values": [{"a": "x & y <!--"}]}}
+    text = site.json_for_script(spec)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == spec
+
+
+def test_rendered_crafted_run_shows_hostile_text_as_text(crafted_site):
+    pages = html_pages(crafted_site)
+    assert set(pages) == {"index.html", "01-crafted.html"}
+    for name, text in pages.items():
+        assert foreign_markup(text) == [], name
+    page = pages["01-crafted.html"]
+    # title, heading, markdown output, table, raw HTML output, stream and the claim label all carry XSS
+    assert page.count(ESCAPED_XSS) >= 6
+    assert "<b onmouseover" not in page and "&lt;b onmouseover=alert(4)&gt;" in page
+    for svg in (crafted_site / "charts").glob("*.svg"):
+        assert "<script" not in svg.read_text(encoding="utf-8")
+    spec_json = re.search(r'class="chart-spec">(.*?)</script>', page, re.DOTALL).group(1)
+    assert XSS in json.dumps(json.loads(spec_json))  # the chart still shows the name, as text
+
+
+def test_render_twice_gives_the_same_bytes(tmp_path):
+    foi_path = write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS)
+    first, params = crafted_run_dir(tmp_path / "a", foi_path)
+    second, _ = crafted_run_dir(tmp_path / "b", foi_path)
+    assert tree(site.render(first, params)) == tree(site.render(second, params))
+
+
+# --- Illustrative banner: decided per page --------------------------------------------------------
+
+@pytest.mark.parametrize("declares_foi, marker, banner", [
+    (True, "*", True),
+    (True, "practices_invited", True),
+    (True, "", False),
+    (False, "*", False),
+])
+def test_illustrative_banner_only_where_illustrative_values_are_used(tmp_path, declares_foi, marker, banner):
+    rows = [{**row, "illustrative": marker} for row in CRAFTED_FOI_ROWS]
+    run_dir, params = crafted_run_dir(tmp_path, write_foi(tmp_path / "foi.csv", rows), declares_foi)
+    pages = html_pages(site.render(run_dir, params))
+    for name in ("01-crafted.html", "index.html"):
+        assert ('class="banner banner-illustrative"' in pages[name]) is banner, name
+    if banner:
+        n = report.illustrative_count(foi.load_returns(params.values["foi_returns"]).frame)
+        assert re.search(rf"<strong>Illustrative data.</strong>\s+{n:,} of the", pages["01-crafted.html"])
+
+
+# --- Headlines ------------------------------------------------------------------------------------
+
+def test_refusal_headline_is_computed_from_the_results():
+    results = {"refusal.practices_declined": 10, "refusal.practices_invited": 40, "refusal.share": 0.25,
+               "refusal.one_in": 4, "refusal.areas_complete": 3}
+    assert site.HEADLINES["refusal"](results) == ("In the 3 areas that had begun the rollout and gave complete "
+                                                  "figures, 10 of 40 invited practices declined: 25.0%, about "
+                                                  "one in four.")
+
+
+@pytest.mark.parametrize("finding", sorted(site.HEADLINES))
+def test_headline_is_none_when_a_figure_is_missing(finding):
+    assert site.HEADLINES[finding]({}) is None
+
+
+# --- A real build --------------------------------------------------------------------------------
+
+def executed_notebooks(run_dir: Path) -> list[Path]:
+    return sorted((run_dir / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.slow
+def test_site_has_an_index_and_one_page_per_notebook_linked_from_it(story_run):
+    pages = html_pages(story_run / "site")
+    stems = [nb.stem for nb in executed_notebooks(story_run)]
+    assert sorted(pages) == sorted(["index.html"] + [f"{s}.html" for s in stems])
+    for stem in stems:
+        assert f'<h3><a href="{stem}.html">' in pages["index.html"]
+
+
+@pytest.mark.slow
+def test_index_headlines_are_the_computed_ones(story_run):
+    results = json.loads((story_run / "results.json").read_text())
+    index = html_pages(story_run / "site")["index.html"]
+    shown = [h for f, make in site.HEADLINES.items() if (h := make(results))]
+    assert shown, "no headline could be computed from this run's results.json"
+    for headline in shown:
+        assert f'<p class="headline-text">{report_escape(headline)}</p>' in index
+
+
+def report_escape(text: str) -> str:
+    from markupsafe import escape
+    return str(escape(text))
+
+
+class References(HTMLParser):
+    """Every URL a page names: (tag, attribute, value)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [(tag, name, value) for name, value in attrs if name in ("src", "href") and value]
+
+
+@pytest.mark.slow
+def test_pages_use_only_files_inside_the_site(story_run):
+    site_dir = story_run / "site"
+    for name, text in html_pages(site_dir).items():
+        parser = References()
+        parser.feed(text)
+        for tag, attr, target in parser.found:
+            if target.startswith("#") or (tag == "a" and re.match(r"(https?|mailto):", target)):
+                continue  # an anchor, or a link a reader may follow: the page does not load it
+            assert not re.match(r"[a-z][a-z0-9+.-]*:|//", target) or target.startswith("data:image/"), (name, target)
+            if not target.startswith("data:"):
+                assert (site_dir / target.split("#")[0]).is_file(), (name, target)
+        lowered = text.lower()
+        for banned in ("mathjax", "require.js", "requirejs", "cdn", "@font-face", "fonts.googleapis", "<iframe"):
+            assert banned not in lowered, (name, banned)
+    css = (site_dir / "assets" / "site.css").read_text(encoding="utf-8")
+    assert "@font-face" not in css and "@import" not in css and "url(" not in css
+    assert {p.name for p in (site_dir / "assets").iterdir()} == {"vega.js", "site.js", "site.css"}
+
+
+@pytest.mark.slow
+def test_no_page_has_duplicate_ids_or_foreign_markup(story_run):
+    for name, text in html_pages(story_run / "site").items():
+        ids = re.findall(r'\sid="([^"]+)"', text)
+        assert len(ids) == len(set(ids)), name
+        assert foreign_markup(text) == [], name
+
+
+@pytest.mark.slow
+def test_code_is_hidden_behind_a_switch(story_run):
+    site_dir = story_run / "site"
+    css = (site_dir / "assets" / "site.css").read_text(encoding="utf-8")
+    assert ".code-switch-label .when-shown, .cell-input { display: none; }" in css
+    assert ".code-switch:checked ~ main .cell-input { display: block; }" in css
+    for nb in executed_notebooks(story_run):
+        text = (site_dir / f"{nb.stem}.html").read_text(encoding="utf-8")
+        assert '<input type="checkbox" id="show-code" class="code-switch">' in text
+        assert text.count('<div class="cell-input"') == sum(
+            1 for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "code" and c.source.strip())
+
+
+@pytest.mark.slow
+def test_every_page_carries_provenance_methodology_claims_downloads_and_parameters(story_run):
+    site_dir = story_run / "site"
+    results = json.loads((story_run / "results.json").read_text())
+    for nb in executed_notebooks(story_run):
+        text = (site_dir / f"{nb.stem}.html").read_text(encoding="utf-8")
+        for section in ("about-sources", "about-methodology", "about-claims", "about-downloads", "about-parameters"):
+            assert f'id="{section}"' in text, (nb.stem, section)
+        body = json.loads((story_run / f"{nb.stem}.results.json").read_text())
+        findings = sorted({key.split(".")[0] for key in body["results"]})
+        expected = pd.concat([report.claims_table(claims.check_all(results, f)) for f in findings])
+        rows = re.findall(r'<tr class="verdict-[^"]*"><td>“(.*?)”</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>',
+                          text)
+        assert [tuple(r) for r in rows] == [tuple(report_escape(v) for v in r) for r in expected.itertuples(index=False)]
+        for table in body["tables"]:
+            assert f'<a href="tables/{table}.csv" download>' in text
+            assert (site_dir / "tables" / f"{table}.csv").read_bytes() == \
+                (story_run / "tables" / f"{table}.csv").read_bytes()
+        declared = papermill.inspect_notebook(str(nb))
+        assert "<code>params/pulse_2010.yaml</code>" in text
+        if "foi_returns" in declared:
+            assert "<code>data/foi_2010/foi_returns_2010.csv</code>" in text
+            assert "One in six GPs snub care record" in text
+
+
+@pytest.mark.slow
+def test_banner_wherever_the_bundled_illustrative_data_is_used(story_run):
+    site_dir = story_run / "site"
+    illustrative = report.illustrative_count(foi.load_returns(paths.FOI_2010).frame) > 0
+    assert illustrative
+    for nb in executed_notebooks(story_run):
+        uses_foi = "foi_returns" in papermill.inspect_notebook(str(nb))
+        text = (site_dir / f"{nb.stem}.html").read_text(encoding="utf-8")
+        assert ('class="banner banner-illustrative"' in text) is uses_foi, nb.stem
+    assert 'class="banner banner-illustrative"' in (site_dir / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_nothing_written_depends_on_where_the_run_was_built(story_run):
+    for relative, data in tree(story_run / "site").items():
+        if relative == "assets/vega.js":
+            continue
+        text = data.decode("utf-8")
+        assert str(paths.PROJ_ROOT) not in text, relative
+        assert str(story_run) not in text and ".tmp-" not in text, relative
+
+
+@pytest.fixture(scope="module")
+def story_run_again(tmp_path_factory):
+    """A second, independent build of the bundled story (another folder, another process)."""
+    return scr_run(paths.DEFAULT_PARAMS, tmp_path_factory.mktemp("story_again") / "pulse_2010")
+
+
+@pytest.mark.slow
+def test_two_builds_of_the_same_inputs_are_byte_identical(story_run, story_run_again):
+    first, second = tree(story_run / "site"), tree(story_run_again / "site")
+    assert sorted(first) == sorted(second)
+    differ = [name for name in first if first[name] != second[name]]
+    assert differ == []
+
+
+@pytest.mark.slow
+def test_hostile_text_in_an_foi_file_reaches_the_pages_only_as_text(crafted_story_run):
+    pages = html_pages(crafted_story_run / "site")
+    for name, text in pages.items():
+        assert foreign_markup(text) == [], name
+    notebook_pages = [t for n, t in pages.items() if n != "index.html"]
+    assert any(ESCAPED_XSS in t for t in notebook_pages), "the crafted column name should be shown, escaped"
+
+
+# --- Atomic publishing ----------------------------------------------------------------------------
+
+def one_notebook(folder: Path, source: str) -> Path:
+    folder.mkdir()
+    nb = new_notebook(cells=[new_code_cell('output_dir = ""', metadata={"tags": ["parameters"]}),
+                             new_code_cell(source)],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                                "language_info": {"name": "python"}})
+    nbformat.write(nb, folder / "01-only.ipynb")
+    return folder
+
+
+@pytest.fixture
+def previous_run(story_run, tmp_path):
+    """A copy of a finished run in tmp_path/out: the 'previous site' that a failed run must leave alone."""
+    out = tmp_path / "out"
+    shutil.copytree(story_run, out)
+    return out
+
+
+def half_written_render(run_dir, params):
+    (run_dir / "site").mkdir(exist_ok=True)
+    (run_dir / "site" / "index.html").write_text("half a site", encoding="utf-8")
+    raise RuntimeError("render failed")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cell, render, error", [
+    ("raise ValueError('boom')", None, run.RunError),
+    ("x = 1", half_written_render, RuntimeError),
+], ids=["notebook-error", "render-error"])
+def test_a_failed_run_leaves_the_previous_site_as_it_was(previous_run, tmp_path, monkeypatch, cell, render, error):
+    def published():  # everything but the run's cache, which may keep the parts of notebooks that succeeded
+        return {k: v for k, v in tree(previous_run).items() if not k.startswith(".cache/")}
+
+    before = published()
+    assert "site/index.html" in before
+    project = run.Project(notebooks=one_notebook(tmp_path / "notebooks", cell))
+    assert [p.name for p in run.notebooks(project.notebooks)] == ["01-only.ipynb"]
+    if render is not None:
+        monkeypatch.setattr(site, "render", render)
+    with pytest.raises(error):
+        run.run(paths.DEFAULT_PARAMS, previous_run, echo=lambda message: None, project=project)
+    assert published() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "out"]  # no temporary folder left
+
