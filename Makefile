@@ -30,6 +30,16 @@ story: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/pytest --nbval --nbval-kernel-name python3 tests notebooks
 
+## bench: time `scr run` (cold, no-op, after a prose edit) against a `jupyter nbconvert` loop; prints the figures
+.PHONY: bench
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench.py
+
+## bench-site: page weight and time to first chart of the story pages in headless Chromium (prints figures)
+.PHONY: bench-site
+bench-site: $(INSTALLED)
+	$(BIN)/python benchmarks/site_benchmark.py
+
 ## lab: open JupyterLab on the notebooks with the project's kernel
 .PHONY: lab
 lab: $(INSTALLED)

@@ -1,8 +1,23 @@
-"""Execute every notebook with a params file, collect the results, render the site: atomically.
+"""Execute the notebooks with a params file, collect the results, render the site: atomically,
+re-running only what changed, several notebooks at a time.
 
 The run is built in a temporary folder beside the output folder and moved
 into place only when every step has succeeded, so a failed run publishes
-nothing and leaves the previous output as it was.
+nothing and leaves the previous output as it was (it only adds the notebooks
+that did succeed to that output's cache, so they need not run again).
+
+A notebook is executed again only when something its code can see has
+changed (see :mod:`scr_lib.cache`: its code cells, the params it declares and
+the files they point at, ``data/``, ``scr_lib/``, the environment). When only
+its prose changed, the previous outputs are reused with the new cells. When
+nothing at all changed, the run returns at once without writing anything.
+``force=True`` executes every notebook. Notebooks that must run are executed
+in parallel, at most one per available core (notebooks do not read each
+other's outputs, so any order is right).
+
+Heavy libraries (papermill, nbformat, nbclient, pandas, the site renderer)
+are imported only when a notebook must run or the site must be rendered, so
+that a run with nothing to do takes a fraction of a second.
 """
 
 from __future__ import annotations
@@ -10,14 +25,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import papermill
-
-from . import foi, paths, results, site
-from .params import Params, load_params
+from . import cache, paths
+from .params import KNOBS, Params, load_params
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
 
@@ -28,67 +43,575 @@ class RunError(RuntimeError):
 
 @dataclass(frozen=True)
 class Run:
-    """Where a finished run's files are."""
+    """Where a finished run's files are, and which notebooks it executed or reused."""
 
     out_dir: Path
     results_path: Path
     site_dir: Path
     notebooks: list
+    executed: tuple = ()
+    reused: tuple = ()
+    up_to_date: bool = False
 
 
-def notebooks() -> list[Path]:
+@dataclass(frozen=True)
+class Project:
+    """The folders a run reads: the notebooks (also the kernels' working folder), data and library."""
+
+    notebooks: Path = paths.NOTEBOOKS
+    data: Path = paths.DATA
+    library: Path = Path(__file__).resolve().parent
+
+
+@dataclass
+class _Plan:
+    """One notebook's keys and fate in this run."""
+
+    source: Path
+    given: dict
+    execution_key: str
+    notebook_key: str
+    part: Path | None = None  # where its part is built in the work folder
+    action: str = "execute"  # execute | reuse | reprose
+    cached: Path | None = None  # the cached part it reuses
+    error: str | None = None
+    inputs: dict = field(default_factory=dict)  # what its execution key covers, by kind
+    why: str = ""
+    raw: bytes = b""  # the notebook file as hashed: what is executed, even if the file changes meanwhile
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+
+def notebooks(folder: Path | None = None) -> list[Path]:
     """The story's notebooks, in order: ``notebooks/NN-*.ipynb``."""
-    return sorted(paths.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    return sorted(Path(folder or paths.NOTEBOOKS).glob("[0-9][0-9]-*.ipynb"))
 
 
 def notebook_parameters(notebook: Path) -> list[str]:
     """Names of the parameters a notebook's ``parameters`` cell declares."""
-    return list(papermill.inspect_notebook(str(notebook)).keys())
+    return cache.declared_parameters(cache.read_notebook(notebook)) or []
 
 
-def execute(notebook: Path, params: Params, work: Path) -> Path:
-    """Run one notebook with the knobs it declares; its outputs go to ``work``. Returns the executed copy."""
-    declared = notebook_parameters(notebook)
-    given = {k: v for k, v in params.values.items() if k in declared}
-    given["output_dir"] = str(work)
-    target = work / "notebooks" / notebook.name
-    target.parent.mkdir(parents=True, exist_ok=True)
+def cores() -> int:
+    """The cores this process may use (its CPU affinity where the system reports one)."""
     try:
-        papermill.execute_notebook(str(notebook), str(target), parameters=given, kernel_name=KERNEL,
-                                   cwd=str(paths.NOTEBOOKS), progress_bar=False, log_output=False)
-    except papermill.PapermillExecutionError as err:
-        raise RunError(f"{notebook.name} failed in cell {err.exec_count}: {err.ename}: {err.evalue}") from None
-    return target
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def refuse_unsafe_out_dir(out: Path, params: Params) -> None:
+    """Raise :class:`RunError` if writing ``out`` could touch the inputs: a run writes nothing under
+    ``data/``, and never replaces a folder that holds the params file or a file it names."""
+    target = Path(out).resolve()
+    data = Path(paths.DATA).resolve()
+    if target == data or data in target.parents:
+        raise RunError(f"refusing to write the run into {out}: nothing is written under data/; "
+                       "choose a folder under build/")
+    inputs = [params.path] + [Path(params.values[k]) for k, knob in KNOBS.items()
+                              if knob.is_path and params.values.get(k)]
+    for path in inputs:
+        if target == path or target in path.parents:
+            raise RunError(f"refusing to write the run into {out}: it holds an input, {path}, "
+                           "which the run would replace; choose another folder")
 
 
 def default_out_dir(params: Params) -> Path:
     return paths.BUILD / params.name
 
 
-def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print) -> Run:
-    """Execute all notebooks with ``params_path`` into ``out_dir`` (default ``build/<name>/``).
+def _given(declared: list[str] | None, params: Params) -> dict:
+    """The params values a notebook receives: those its parameters cell declares (output_dir aside)."""
+    if declared is None:
+        declared = list(params.values)
+    return {k: params.values[k] for k in declared if k in params.values and k != "output_dir"}
 
-    Writes ``notebooks/`` (executed copies), ``results.json`` and ``site/``.
-    On any failure the temporary folder is removed and ``out_dir`` is untouched.
+
+def _path_digests(values: dict) -> dict:
+    """Hash of what each path param points at."""
+    return {k: cache.path_digest(v) for k, v in values.items() if k in KNOBS and KNOBS[k].is_path}
+
+
+def _plan(project: Project, params: Params) -> tuple[list[_Plan], dict, str]:
+    """Every notebook's keys, the check key of the FOI file, and the run key."""
+    shared = {"version": cache.KEY_VERSION, "kernel": KERNEL, "library": cache.tree_digest(project.library),
+              "data": cache.tree_digest(project.data), "environment": cache.environment_digest()}
+    plans = []
+    for source in notebooks(project.notebooks):
+        raw = source.read_bytes()
+        try:
+            nb = json.loads(raw)
+        except ValueError as err:
+            raise RunError(f"{source.name} is not a notebook file (not valid JSON: {err})") from None
+        given = _given(cache.declared_parameters(nb), params)
+        inputs = {**shared, "code": cache.key(cache.code_signature(nb)), "params": given,
+                  "files": _path_digests(given)}
+        execution_key = cache.key({"notebook": source.name, "inputs": inputs})
+        notebook_key = cache.key({"execution": execution_key, "file": cache.digest_bytes(raw)})
+        plans.append(_Plan(source, given, execution_key, notebook_key, inputs=inputs, raw=raw))
+    run_key = cache.key({"shared": shared, "notebooks": [[p.name, p.notebook_key] for p in plans],
+                         "params": params.values, "files": _path_digests(params.values)})
+    foi_key = cache.key({"shared": shared, "foi": cache.path_digest(params.values.get("foi_returns")),
+                         "sheet": params.values.get("foi_sheet")})
+    return plans, {"foi": foi_key}, run_key
+
+
+_WHAT = {"code": "its code cells", "params": "params", "files": "the files its params point at",
+         "library": "scr_lib", "data": "data/", "environment": "the Python environment", "kernel": "the kernel",
+         "version": "the cache format"}
+
+
+def _why(plan: _Plan, before: dict | None) -> str:
+    """Which of a notebook's inputs differ from those of its last run ('new' if it has none)."""
+    if not before or "inputs" not in before:
+        return "not run before"
+    old = before["inputs"]
+    changed = []
+    for name, what in _WHAT.items():
+        if old.get(name) == plan.inputs.get(name):
+            continue
+        if name == "params":
+            keys = sorted(k for k in {*old.get(name, {}), *plan.inputs[name]}
+                          if old.get(name, {}).get(k, cache.MISSING) != plan.inputs[name].get(k, cache.MISSING))
+            what = f"params {', '.join(keys)}"
+        changed.append(what)
+    return f"{' and '.join(changed) or 'its cached copy'} changed"
+
+
+def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, *, force: bool = False,
+        jobs: int | None = None, project: Project | None = None) -> Run:
+    """Execute the notebooks with ``params_path`` into ``out_dir`` (default ``build/<name>/``).
+
+    Writes ``notebooks/`` (executed copies), each notebook's ``*.results.json``
+    and ``tables/``, the merged ``results.json``, ``site/``, and the cache
+    ``.cache/``. Notebooks whose inputs are unchanged since the last run into
+    ``out_dir`` are reused; ``force`` executes them all. At most ``jobs``
+    notebooks (default and ceiling: the available cores) run at once.
+    ``echo`` receives one line per event (which notebook runs, which failed).
+
+    On any failure the temporary folder is removed and the published files in
+    ``out_dir`` are untouched; notebooks that did succeed are kept in its cache
+    (if ``out_dir`` already exists) so the next run need not execute them again.
+    Raises :class:`RunError` naming every notebook that failed.
     """
+    project = project or Project()
     params = load_params(params_path)
-    foi.load_returns(params.values["foi_returns"])  # refuse invalid data before anything is written
-    out = Path(out_dir) if out_dir else default_out_dir(params)
+    out = Path(out_dir).resolve() if out_dir else default_out_dir(params)
+    refuse_unsafe_out_dir(out, params)
+    plans, checks, run_key = _plan(project, params)
+    manifest = {} if force else cache.load_manifest(out)
+
+    if manifest.get("run_key") == run_key and manifest.get("outputs") == cache.published_files(out):
+        echo(f"up to date: {len(plans)} notebooks unchanged since the last run into {_shown(out)} "
+             "(--force runs them again)")
+        return _finished(out, plans, executed=(), reused=tuple(p.name for p in plans), up_to_date=True)
+
+    _skip_unused_iri_grammar()
+    # refuse invalid data before any notebook code runs or anything is published (unless the
+    # last run checked this very file with this very code)
+    check = None if manifest.get("foi_checked") == checks["foi"] else (lambda: _check_foi(params, plans))
+
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    parts = cache.cache_dir(work) / cache.PARTS_DIR
     try:
-        executed = []
-        for notebook in notebooks():
-            echo(f"running {notebook.name}")
-            executed.append(execute(notebook, params, work))
-        merged = results.merge(work)
-        (work / "results.json").write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
-        site.render(work, params)
+        parts.mkdir(parents=True)
+        for plan in plans:
+            _choose(plan, out, parts, manifest, force)
+            if plan.action == "reuse":
+                shutil.copytree(plan.cached, plan.part)
+            elif plan.action == "reprose" and not _reprose(plan):
+                plan.action, plan.why = "execute", "its code cells do not line up with the cached copy"
+        _announce(plans, jobs, echo)
+
+        def publish():  # the run folder from the parts: also while the last kernels are exiting
+            _clear_run_folder(work)
+            _refuse_moved_inputs(project, params, plans)
+            _assemble(work, plans)
+            from . import results, site
+            merged = results.merge(work)
+            (work / "results.json").write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+            echo("rendering story pages")
+            site.render(work, params)
+
+        _execute_all([p for p in plans if p.action == "execute"], jobs, project, echo, check, publish)
+        failed = [p for p in plans if p.error]
+        if failed:
+            _refuse_moved_inputs(project, params, plans)  # else keep what succeeded for the next run
+            _keep_successes(plans, out)
+            raise RunError("\n".join(p.error for p in failed))
+        cache.save_manifest(work, {"run_key": run_key, "foi_checked": checks["foi"],
+                                   "outputs": cache.published_files(work),
+                                   "parts": {p.name: p.part.name for p in plans}})
         _swap_into_place(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return Run(out, out / "results.json", out / "site", [out / "notebooks" / p.name for p in executed])
+    return _finished(out, plans, executed=tuple(p.name for p in plans if p.action == "execute"),
+                     reused=tuple(p.name for p in plans if p.action != "execute"))
+
+
+def _check_foi(params: Params, plans: list[_Plan]) -> None:
+    """Validate the FOI file (raises :class:`InputError`), and refuse a sheet a notebook could not be told."""
+    from . import foi
+    returns = foi.load_returns(params.values["foi_returns"], params.values.get("foi_sheet") or None)
+    if returns.sheet_position:  # a notebook that cannot be told the sheet would read the first one
+        for plan in plans:
+            if "foi_returns" in plan.given and "foi_sheet" not in plan.given:
+                raise RunError(f"{plan.name} reads foi_returns but takes no foi_sheet parameter, so it "
+                               f"would read the first sheet, not {params.values['foi_sheet']!r}")
+
+
+def _skip_unused_iri_grammar() -> None:
+    """Spare this process the second or so jsonschema takes to build a grammar it will not use.
+
+    jsonschema (imported by nbformat, nbconvert and altair) imports the optional
+    ``rfc3987_syntax`` only to check the "iri" and "iri-reference" string
+    formats, and that import builds a parser taking about a second
+    (python-jsonschema/jsonschema#1428). Neither notebook files nor Vega-Lite
+    specs use those formats. Only this process is concerned (kernels are
+    separate processes), and only if jsonschema is not loaded yet.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _finished(out: Path, plans: list[_Plan], **how) -> Run:
+    return Run(out, out / "results.json", out / "site", [out / "notebooks" / p.name for p in plans], **how)
+
+
+def _choose(plan: _Plan, out: Path, parts: Path, manifest: dict, force: bool) -> None:
+    """Decide whether a notebook is reused as is, gets new prose on old outputs, or is executed."""
+    cached_parts = cache.cache_dir(out) / cache.PARTS_DIR
+    plan.part = parts / cache.part_name(plan.name, plan.notebook_key)
+    found = None if force else cache.find_part(cached_parts, plan.name, plan.notebook_key, plan.execution_key)
+    if found is not None:
+        plan.cached, _, exact = found
+        plan.action = "reuse" if exact else "reprose"
+        plan.why = "unchanged" if exact else "prose changed, code unchanged: outputs reused"
+        return
+    plan.action = "execute"
+    if force:
+        plan.why = "--force"
+        return
+    before = None
+    if plan.name in manifest.get("parts", {}):
+        try:
+            before = json.loads((cached_parts / manifest["parts"][plan.name] / cache.PART_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            before = None
+    plan.why = _why(plan, before)
+
+
+def _announce(plans: list[_Plan], jobs: int | None, echo) -> None:
+    todo = sum(p.action == "execute" for p in plans)
+    at_once = min(_jobs(jobs), todo) if todo else 0
+    echo(f"{len(plans)} notebooks: {todo} to execute" + (f", {at_once} at a time" if todo else "")
+         + f"; {len(plans) - todo} reused")
+    for plan in plans:
+        label = {"reuse": "unchanged", "reprose": "reused", "execute": "to run"}[plan.action]
+        echo(f"  {label:<10} {plan.name}" + ("" if plan.action == "reuse" else f": {plan.why}"))
+
+
+def _jobs(jobs: int | None) -> int:
+    return max(1, min(jobs or cores(), cores()))
+
+
+def _reprose(plan: _Plan) -> bool:
+    """Build the part from the cached one: the new notebook's cells with the cached outputs."""
+    executed = cache.read_notebook(plan.cached / "notebooks" / plan.name)
+    merged = cache.reuse_outputs(json.loads(plan.raw), executed)
+    if merged is None:
+        return False
+    shutil.copytree(plan.cached, plan.part, ignore=shutil.ignore_patterns(cache.PART_FILE))
+    cache.write_notebook(merged, plan.part / "notebooks" / plan.name)
+    _seal(plan)
+    return True
+
+
+def _seal(plan: _Plan) -> None:
+    cache.seal_part(plan.part, {"notebook": plan.name, "notebook_key": plan.notebook_key,
+                                "execution_key": plan.execution_key, "inputs": plan.inputs})
+
+
+def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, check=None,
+                 then=None) -> None:
+    """Execute the notebooks, up to ``jobs`` at once, then call ``then`` if none failed.
+
+    A notebook's failure is noted on its plan, not raised. The first kernels
+    are started before anything else; while they boot, this process runs
+    ``check`` (input validation: what it raises stops the run before any
+    notebook code runs) and imports the execution libraries.
+
+    A kernel is shut down gracefully, which takes about a second (it may still
+    flush a file its notebook left open). Meanwhile ``then`` already runs, in
+    a thread, on the parts as they are; when every kernel has exited, the
+    parts are hashed again and, should one have changed, ``then`` runs again.
+    """
+    if check is not None and not plans:
+        check()
+    if not plans:
+        if then is not None:
+            then()
+        return
+    import asyncio
+
+    async def everything():
+        slots = asyncio.Semaphore(_jobs(jobs))
+        first = []
+        try:
+            for plan in plans[:_jobs(jobs)]:
+                first.append(await _Kernel.start(plan.name, project.notebooks))
+            _prepare(check)
+        except BaseException:
+            await asyncio.gather(*(kernel.stop() for kernel in first), return_exceptions=True)
+            raise
+        waiting = dict(zip([p.name for p in plans], first))
+        warming = asyncio.ensure_future(asyncio.to_thread(_import_site))
+        stopping = []  # kernels shutting down after their notebook: the slot is free meanwhile
+        finished = []
+
+        async def one(plan: _Plan):
+            async with slots:
+                echo(f"  running    {plan.name}")
+                started = time.monotonic()
+                plan.part.mkdir(parents=True, exist_ok=True)
+                try:
+                    kernel = waiting.pop(plan.name, None) or await _Kernel.start(plan.name, project.notebooks)
+                    await _execute_async(plan.source, plan.part / "notebooks" / plan.name, plan.given,
+                                         plan.part, project.notebooks, kernel=kernel, stopping=stopping,
+                                         raw=plan.raw)
+                except RunError as err:
+                    plan.error = str(err)
+                    echo(f"  FAILED     {err}")  # the message starts with the notebook's name
+                    return
+                finished.append(plan)
+                _seal(plan)
+                echo(f"  done       {plan.name} ({time.monotonic() - started:.1f} s)")
+
+        outcomes = await asyncio.gather(*(one(p) for p in plans), return_exceptions=True)
+        await asyncio.gather(warming, return_exceptions=True)
+        errors = [o for o in outcomes if isinstance(o, BaseException)]
+        publishing = None
+        if then is not None and not errors and not any(p.error for p in plans):
+            publishing = asyncio.ensure_future(asyncio.to_thread(then))
+        await asyncio.gather(*stopping, return_exceptions=True)
+        late = [p for p in finished if cache.seal_part(p.part, {}, write=False)["files"] !=
+                json.loads((p.part / cache.PART_FILE).read_text("utf-8"))["files"]]
+        for plan in late:  # its kernel wrote more as it exited: seal again and publish again
+            echo(f"  {plan.name}: its kernel wrote files as it exited; publishing again")
+            _seal(plan)
+        if publishing is not None:
+            await publishing
+            if late:
+                await asyncio.to_thread(then)
+        if errors:
+            raise errors[0]
+
+    _run_coroutine(everything())
+
+
+def _clear_run_folder(work: Path) -> None:
+    """Remove everything from a run folder but its cache."""
+    for entry in work.iterdir():
+        if entry.name != cache.CACHE_DIR:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def _prepare(check=None) -> None:
+    """Validate the input (if asked), then import what executing a notebook needs."""
+    if check is not None:
+        check()
+    import nbclient  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+
+def _import_site() -> None:
+    """Import the site renderer and the results module ahead of need (errors surface when used)."""
+    try:
+        from . import results, site  # noqa: F401
+    except Exception:  # noqa: BLE001 - the import after the notebooks reports it
+        pass
+
+
+def _run_coroutine(coroutine):
+    """Run ``coroutine`` to the end, also when called from a running event loop (a notebook)."""
+    import asyncio
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+class _Kernel:
+    """A started kernel (working folder: the notebooks folder) and the file its own messages go to."""
+
+    def __init__(self, name: str, manager, log):
+        self.name, self.manager, self.log = name, manager, log
+
+    @classmethod
+    async def start(cls, name: str, cwd: Path) -> "_Kernel":
+        from jupyter_client import AsyncKernelManager
+
+        log = tempfile.TemporaryFile()
+        manager = AsyncKernelManager(kernel_name=KERNEL)
+        try:  # as nbclient does: no IPython history file on disk
+            await manager.start_kernel(cwd=str(cwd), stderr=log,
+                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        except Exception as err:
+            log.close()
+            raise RunError(f"{name}: the kernel {KERNEL!r} did not start: {err}") from None
+        return cls(name, manager, log)
+
+    def last_words(self, lines: int = 5) -> str:
+        self.log.seek(0)
+        tail = self.log.read().decode("utf-8", "replace").strip().splitlines()[-lines:]
+        return "".join(f"\n    {line}" for line in tail)
+
+    async def stop(self) -> None:
+        """Shut the kernel down gracefully (it may still flush files it wrote)."""
+        try:
+            if self.manager.has_kernel:
+                await self.manager.shutdown_kernel(now=False)
+        finally:
+            self.log.close()
+
+
+async def _execute_async(source: Path, target: Path, given: dict, output_dir: Path, cwd: Path,
+                         kernel: _Kernel | None = None, stopping: list | None = None,
+                         raw: bytes | None = None) -> Path:
+    """Execute one notebook (``raw``, the file's bytes, or else ``source``) in a fresh kernel into ``target``.
+
+    Parameters go in as papermill puts them: a cell tagged injected-parameters
+    after the cell tagged parameters. Raises :class:`RunError` naming the
+    failing cell, or with the kernel's last words if it died. The kernel is
+    shut down gracefully; with a ``stopping`` list, by a task appended to it
+    (the caller awaits it), so that the next notebook need not wait.
+    """
+    import asyncio
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    kernel = kernel or await _Kernel.start(source.name, cwd)
+    client = None
+    try:
+        nb = _parameterized(source, {**given, "output_dir": str(output_dir)}, raw)
+        client = NotebookClient(nb, km=kernel.manager, kernel_name=KERNEL, timeout=None, startup_timeout=120,
+                                record_timing=False)
+        try:
+            await client.async_execute()
+        except CellExecutionError as err:
+            raise RunError(_cell_failure(source.name, nb, err)) from None
+        except Exception as err:  # a kernel that died or never answered
+            raise RunError(f"{source.name}: the kernel failed: {type(err).__name__}: {err}"
+                           + kernel.last_words()) from None
+    finally:
+        if client is not None and client.kc is not None:
+            client.kc.stop_channels()
+        if stopping is None:
+            await kernel.stop()
+        else:
+            stopping.append(asyncio.ensure_future(kernel.stop()))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    return target
+
+
+def _parameterized(source: Path, parameters: dict, raw: bytes | None = None):
+    """The notebook (``raw`` if given, else read from ``source``) with papermill's injected-parameters
+    cell after its parameters cell; other cells' metadata unchanged."""
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    nb = nbformat.reads(raw.decode("utf-8"), as_version=4) if raw else nbformat.read(source, as_version=4)
+    nb.metadata.setdefault("papermill", {})
+    untagged = [c for c in nb.cells if "tags" not in c.metadata]
+    for cell in untagged:  # papermill looks for the parameters cell in every cell's tags
+        cell.metadata["tags"] = []
+    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL)
+    for cell in untagged:
+        if not cell.metadata["tags"]:
+            del cell.metadata["tags"]
+    return nb
+
+
+def _cell_failure(name: str, nb, err) -> str:
+    """'<notebook> failed in cell N (`first line`): Error: message'."""
+    failing = next((c for c in nb.cells if c.cell_type == "code"
+                    and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+    where = "a cell"
+    if failing is not None:
+        first = next((line for line in failing.source.splitlines() if line.strip()), "")
+        where = f"cell {failing.execution_count} (`{first[:60]}`)"
+    return f"{name} failed in {where}: {err.ename}: {err.evalue}"
+
+
+def execute(notebook: Path, params: Params, work: Path, cwd: Path | None = None) -> Path:
+    """Run one notebook with the knobs it declares; its outputs go to ``work``. Returns the executed copy.
+
+    No cache: this always executes (tests use it to check that a notebook follows its params).
+    """
+    notebook, work = Path(notebook), Path(work)
+    given = _given(notebook_parameters(notebook), params)
+    target = work / "notebooks" / notebook.name
+    return _run_coroutine(_execute_async(notebook, target, given, work, Path(cwd or paths.NOTEBOOKS)))
+
+
+def _refuse_moved_inputs(project: Project, params: Params, plans: list[_Plan]) -> None:
+    """Raise :class:`RunError` if the library, the data or a file a param names changed while notebooks ran:
+    what they computed may mix old and new inputs, and must not be kept under either's key."""
+    ran = [p for p in plans if p.action == "execute"]
+    if not ran:
+        return
+    now = {"library": cache.tree_digest(project.library), "data": cache.tree_digest(project.data)}
+    moved = {name for p in ran for name in now if p.inputs[name] != now[name]}
+    moved |= {f"the file {k!r} points at" for p in ran for k, digest in _path_digests(p.given).items()
+              if p.inputs["files"].get(k) != digest}
+    if moved:
+        raise RunError(f"{' and '.join(sorted(moved))} changed while the notebooks ran; nothing was "
+                       "published or cached: run again")
+
+
+def _assemble(work: Path, plans: list[_Plan]) -> None:
+    """Copy every part's files into the run folder; two notebooks may not write the same file."""
+    owner: dict[str, str] = {}
+    for plan in plans:
+        for rel in sorted(cache.tree_files(plan.part, skip=lambda n: n == "__pycache__")):
+            if rel == cache.PART_FILE:
+                continue
+            if rel in owner:
+                raise RunError(f"{plan.name} and {owner[rel]} both write {rel}")
+            owner[rel] = plan.name
+            target = work / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(plan.part / rel, target)
+
+
+def _keep_successes(plans: list[_Plan], out: Path) -> None:
+    """After a failure, move the parts this run made into the existing output's cache (not published)."""
+    if not out.is_dir():
+        return
+    kept = cache.cache_dir(out) / cache.PARTS_DIR
+    for plan in plans:
+        if plan.action != "reuse" and not plan.error and plan.part and (plan.part / cache.PART_FILE).exists():
+            kept.mkdir(parents=True, exist_ok=True)
+            if not (kept / plan.part.name).exists():
+                plan.part.rename(kept / plan.part.name)
 
 
 def _swap_into_place(work: Path, out: Path) -> None:
