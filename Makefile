@@ -50,10 +50,17 @@ lab: $(INSTALLED)
 notebooks: $(INSTALLED)
 	$(BIN)/python scripts/execute_notebooks.py
 
-## data: regenerate the illustrative FOI returns, data/foi_2010/foi_returns_2010.csv (seeded)
+## data: regenerate data/foi_2010/foi_returns_2010.csv (seeded), the follow-up example and tests/corpus/
 .PHONY: data
 data: $(INSTALLED)
 	$(BIN)/python -m scr_lib.synth
+	$(BIN)/python -m scr_lib.examples
+	$(BIN)/python tests/corpus/make_corpus.py
+
+## example: run the worked example (params/followup_2011.yaml) into build/followup_2011/
+.PHONY: example
+example: $(INSTALLED)
+	$(BIN)/scr run params/followup_2011.yaml
 
 ## lock: re-pin every transitive dependency into requirements.lock from the current .venv
 .PHONY: lock
