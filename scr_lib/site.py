@@ -96,10 +96,8 @@ def _spend_headline(results: dict) -> str | None:
     text = (f"NHS Dorset, an early adopter, had spent {words.pounds(got['spend.dorset_to_date_gbp'])} and expected "
             f"to spend {words.pounds(got['spend.dorset_expected_gbp'])} more; it had uploaded "
             f"{words.count(got['spend.dorset_records_uploaded'])} records and {used}.")
-    zero = _value(results, "spend.pcts_reporting_zero")
-    answered = _value(results, "spend.pcts_answered")
-    if zero is not None and answered is not None:
-        text += f" Of the {words.count(answered)} PCTs that answered, {words.count(zero)} reported spending nothing."
+    # No count of PCTs here: on the bundled data those counts are illustrative, and a headline
+    # states only what the article published or a journalist's own file reports (see the page).
     return text
 
 
