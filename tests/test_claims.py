@@ -28,9 +28,14 @@ def test_every_quote_is_in_the_article_text_it_cites():
 
 
 def test_published_converts_to_the_results_unit():
-    assert claims.published("refusal.practices_invited") == 1732
-    assert claims.published("ooh.access_rate") == pytest.approx(0.0053)  # 0.53% is the most precise
-    assert claims.published("ooh.access_rate", "ooh-rate-text") == pytest.approx(0.005)
+    rows = claims.load_claims().set_index("claim_id")
+    assert claims.published("refusal.practices_invited") == rows.loc["refusal-invited", "value"]
+    # a percentage in the article is a fraction in the results; the most precise claim wins
+    assert claims.published("ooh.access_rate") == pytest.approx(rows.loc["ooh-rate-table", "value"] / 100)
+    assert rows.loc["ooh-rate-table", "decimals"] > rows.loc["ooh-rate-text", "decimals"]
+    assert claims.published("ooh.access_rate", "ooh-rate-text") == pytest.approx(rows.loc["ooh-rate-text", "value"] / 100)
+    # 13,499,272 (table) is more precise than "13.5 million" (text), whatever the scale
+    assert claims.published("ooh.records_created") == rows.loc["ooh-records-table", "value"]
     with pytest.raises(KeyError, match="no published claim"):
         claims.published("refusal.nope")
 
