@@ -12,6 +12,9 @@ import pandas as pd
 from IPython.display import Markdown
 
 from . import paths
+
+# Show text in tables whole: a PCT name or an exclusion reason cut to "decl..." misleads a reader.
+pd.set_option("display.max_colwidth", None)
 from .foi import FOIReturns, VALUE_COLUMNS, illustrative_mask
 
 

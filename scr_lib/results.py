@@ -49,7 +49,9 @@ class Results:
     def frame(self) -> pd.DataFrame:
         """The results as a table (key, label, value, unit), for showing in the notebook."""
         rows = [{"key": k, "label": v["label"], "value": v["value"], "unit": v["unit"]} for k, v in self.values.items()]
-        return pd.DataFrame(rows, columns=["key", "label", "value", "unit"])
+        table = pd.DataFrame(rows, columns=["key", "label", "value", "unit"])
+        # object dtype: whole numbers print as whole numbers, not in a shared scientific format
+        return table.astype({"value": object})
 
     def save(self, output_dir: str | Path) -> Path | None:
         """Write ``<notebook>.results.json`` and the tables into ``output_dir``; nothing if it is ''."""
