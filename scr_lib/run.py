@@ -209,9 +209,11 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
         return _finished(out, plans, executed=(), reused=tuple(p.name for p in plans), up_to_date=True)
 
     _skip_unused_iri_grammar()
-    # refuse invalid data before any notebook code runs or anything is published (unless the
-    # last run checked this very file with this very code)
-    check = None if manifest.get("foi_checked") == checks["foi"] else (lambda: _check_foi(params, plans))
+    # refuse invalid data before any kernel starts, anything is announced or anything is written
+    # (unless the last run checked this very file with this very code): a journalist with a bad
+    # file sees only its problems
+    if manifest.get("foi_checked") != checks["foi"]:
+        _check_foi(params, plans)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -236,7 +238,7 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
             echo("rendering story pages")
             site.render(work, params)
 
-        _execute_all([p for p in plans if p.action == "execute"], jobs, project, echo, check, publish)
+        _execute_all([p for p in plans if p.action == "execute"], jobs, project, echo, publish)
         failed = [p for p in plans if p.error]
         if failed:
             _refuse_moved_inputs(project, params, plans)  # else keep what succeeded for the next run
@@ -343,22 +345,18 @@ def _seal(plan: _Plan) -> None:
                                 "execution_key": plan.execution_key, "inputs": plan.inputs})
 
 
-def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, check=None,
-                 then=None) -> None:
+def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, then=None) -> None:
     """Execute the notebooks, up to ``jobs`` at once, then call ``then`` if none failed.
 
     A notebook's failure is noted on its plan, not raised. The first kernels
-    are started before anything else; while they boot, this process runs
-    ``check`` (input validation: what it raises stops the run before any
-    notebook code runs) and imports the execution libraries.
+    are started before anything else; while they boot, this process imports
+    the execution libraries.
 
     A kernel is shut down gracefully, which takes about a second (it may still
     flush a file its notebook left open). Meanwhile ``then`` already runs, in
     a thread, on the parts as they are; when every kernel has exited, the
     parts are hashed again and, should one have changed, ``then`` runs again.
     """
-    if check is not None and not plans:
-        check()
     if not plans:
         if then is not None:
             then()
@@ -371,7 +369,7 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, c
         try:
             for plan in plans[:_jobs(jobs)]:
                 first.append(await _Kernel.start(plan.name, project.notebooks))
-            _prepare(check)
+            _prepare()
         except BaseException:
             await asyncio.gather(*(kernel.stop() for kernel in first), return_exceptions=True)
             raise
@@ -427,10 +425,8 @@ def _clear_run_folder(work: Path) -> None:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def _prepare(check=None) -> None:
-    """Validate the input (if asked), then import what executing a notebook needs."""
-    if check is not None:
-        check()
+def _prepare() -> None:
+    """Import what executing a notebook needs (while the first kernels boot)."""
     import nbclient  # noqa: F401
     import nbformat  # noqa: F401
     import papermill.parameterize  # noqa: F401
