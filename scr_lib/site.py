@@ -101,19 +101,25 @@ def _spend_headline(results: dict) -> str | None:
     return text
 
 
-def _ooh_headline(results: dict) -> str | None:
+def _ooh_headline(results: dict, rate_from_params: bool = False) -> str | None:
     need = ["ooh.records_created", "ooh.views_per_week", "ooh.access_rate", "ooh.calls_per_1000_per_week"]
     got = {k: _value(results, k) for k in need}
     if any(v is None for v in got.values()):
         return None
+    whose = "this run's call rate" if rate_from_params else "the call rate Pulse's table implies"
     text = (f"With {words.count(got['ooh.records_created'])} records created and "
-            f"{words.count(got['ooh.views_per_week'])} views a week, at the call rate Pulse's table implies "
+            f"{words.count(got['ooh.views_per_week'])} views a week, at {whose} "
             f"({words.round_half_up(got['ooh.calls_per_1000_per_week'], 1):,.1f} calls per 1,000 people a week) "
             f"records are viewed in {words.percent(got['ooh.access_rate'], 2)} of out-of-hours calls.")
-    others = sorted(_value(results, k) for k in results if k.startswith("ooh.access_rate_at_"))
-    if others:
-        text += (f" At the published call rates the share would be between {words.percent(others[0])} "
-                 f"and {words.percent(others[-1])}.")
+    # the comparison the notebook leads with: GP out-of-hours rates measured before the article
+    from . import ooh
+
+    rates = ooh.load_rates()
+    before = rates[rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(ooh.article()["date"])]
+    shares = sorted(v for slug in before["slug"] if (v := _value(results, ooh.result_key(slug))) is not None)
+    if shares:
+        text += (f" At the GP out-of-hours call rates published before the article the share would be "
+                 f"{ooh.percent_range(shares[0], shares[-1])}.")
     return text
 
 
@@ -589,7 +595,14 @@ def build_page(run_dir: Path, notebook: Path, params, results: dict, returns, si
     page.articles = _article_rows(findings)
     page.data_sources = _data_sources(declared, findings, params, returns)
     page.parameters = _parameters(declared, params)
-    headlines = [HEADLINES[f](results) for f in findings if f in HEADLINES]
+    headlines = []
+    for finding in (f for f in findings if f in HEADLINES):
+        extra = {"rate_from_params": params.values.get("ooh_calls_per_1000_per_week") is not None} \
+            if finding == "ooh" else {}
+        line = HEADLINES[finding](results, **extra)
+        if line and uses_foi and page.illustrative:  # never state a generated figure as a fact
+            line += " (Computed from a file with illustrative values: see the banner.)"
+        headlines.append(line)
     page.headline = " ".join(h for h in headlines if h) or None
     return page
 

@@ -177,10 +177,29 @@ def test_site_has_an_index_and_one_page_per_notebook_linked_from_it(story_run):
 def test_index_headlines_are_the_computed_ones(story_run):
     results = json.loads((story_run / "results.json").read_text())
     index = html_pages(story_run / "site")["index.html"]
-    shown = [h for f, make in site.HEADLINES.items() if (h := make(results))]
+    shown = {f: h for f, make in site.HEADLINES.items() if (h := make(results))}
     assert shown, "no headline could be computed from this run's results.json"
-    for headline in shown:
-        assert f'<p class="headline-text">{report_escape(headline)}</p>' in index
+    qualifier = " (Computed from a file with illustrative values: see the banner.)"
+    for finding, headline in shown.items():
+        # the bundled FOI file is partly illustrative: headlines computed from it say so; ooh uses no FOI data
+        ending = qualifier if finding in ("refusal", "spend") else ""
+        assert f'<p class="headline-text">{report_escape(headline + ending)}</p>' in index
+
+
+def test_ooh_headline_names_whose_rate_and_uses_gp_rates_measured_before_the_article():
+    from scr_lib import ooh
+
+    rates = ooh.load_rates()
+    keys = {ooh.result_key(slug): 0.01 * (i + 1) for i, slug in enumerate(rates["slug"])}
+    results = {"ooh.records_created": 100, "ooh.views_per_week": 1, "ooh.access_rate": 0.005,
+               "ooh.calls_per_1000_per_week": 25.0, **keys}
+    before = rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(ooh.article()["date"])
+    expected = sorted(keys[ooh.result_key(s)] for s in rates.loc[before, "slug"])
+    assert before.any() and len(expected) < len(rates)  # a later or all-services rate is left out
+    text = site.HEADLINES["ooh"](results)
+    assert "the call rate Pulse's table implies" in text
+    assert text.endswith(f"would be {ooh.percent_range(expected[0], expected[-1])}.")
+    assert "this run's call rate" in site.HEADLINES["ooh"](results, rate_from_params=True)
 
 
 def report_escape(text: str) -> str:
