@@ -11,13 +11,20 @@ import pandas as pd
 import pytest
 import yaml
 
-from scr_lib import charts, ooh, paths
+from scr_lib import charts, claims, ooh, paths
 from scr_lib.params import KNOBS
 from scr_lib.problems import InputError
 
 NOTEBOOK = paths.NOTEBOOKS / "03-out-of-hours.ipynb"
-RECORDS, CALLS_TABLE, CALLS_TEXT, VIEWS = 13_499_272, 337_500, 337_000, 1_800
-PRINTED = [(CALLS_TABLE, -2), (CALLS_TEXT, -3)]
+# The article's figures, read from data/pulse_2010/claims.csv (recorded once there, never retyped here)
+_CLAIMS = claims.load_claims().set_index("claim_id")
+RECORDS = int(_CLAIMS.loc["ooh-records-table", "value"])
+CALLS_TABLE, CALLS_TEXT = (int(_CLAIMS.loc[c, "value"]) for c in ("ooh-calls-table", "ooh-calls-text"))
+VIEWS = int(_CLAIMS.loc["ooh-views-table", "value"])
+PRINTED = [(CALLS_TABLE, int(_CLAIMS.loc["ooh-calls-table", "decimals"])),
+           (CALLS_TEXT, int(_CLAIMS.loc["ooh-calls-text", "decimals"]))]
+# Pulse's implied rate, to the one decimal place shared/FACTS.md gives it: derived, not typed
+IMPLIED = round(CALLS_TABLE / RECORDS * 1000, 1)
 
 
 # --- conversions ---------------------------------------------------------------------------------------
@@ -87,8 +94,8 @@ def test_reproduces_rounds_half_up_at_the_printed_precision(value, printed, deci
 
 
 def test_implied_rate_is_the_simplest_rate_that_fits_every_printed_figure():
-    assert ooh.implied_rate(RECORDS, PRINTED) == 25.0
-    assert ooh.implied_rate(RECORDS, [(CALLS_TABLE, -2)]) == 25.0
+    assert ooh.implied_rate(RECORDS, PRINTED) == IMPLIED
+    assert ooh.implied_rate(RECORDS, [(CALLS_TABLE, -2)]) == IMPLIED
 
 
 def test_implied_rate_keeps_decimals_when_the_figures_need_them():
@@ -112,7 +119,7 @@ def test_rate_choices_show_why_the_unrounded_rate_is_not_used():
     holds = choices.set_index(["reading", "printed"])["holds"]
     assert holds[("unrounded rate", "337,500")] and not holds[("unrounded rate", "337,000")]
     chosen = choices[choices.reading == "rate at the precision the figures support"]
-    assert chosen.holds.all() and (chosen.calls_per_1000_per_week == 25.0).all()
+    assert chosen.holds.all() and (chosen.calls_per_1000_per_week == IMPLIED).all()
     assert "does not hold (it rounds to 338,000)" in ooh.explain_choice(choices)
 
 
@@ -127,13 +134,13 @@ def test_precision_words(decimals, text):
 
 def test_blank_parameters_resolve_to_the_article():
     inputs = ooh.resolve_inputs()
-    assert (inputs.records_created, inputs.views_per_week, inputs.calls_per_1000_per_week) == (RECORDS, VIEWS, 25.0)
+    assert (inputs.records_created, inputs.views_per_week, inputs.calls_per_1000_per_week) == (RECORDS, VIEWS, IMPLIED)
     assert inputs.rate_is_assumed and set(inputs.origin.values()) == {"the article"}
 
 
 def test_later_records_keep_the_articles_rate():
     inputs = ooh.resolve_inputs(records_created=23_000_000)
-    assert inputs.calls_per_1000_per_week == 25.0 and inputs.rate_is_assumed
+    assert inputs.calls_per_1000_per_week == IMPLIED and inputs.rate_is_assumed
     assert inputs.origin["records_created"] == "the params file"
 
 
