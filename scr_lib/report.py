@@ -23,6 +23,18 @@ def say(text: str) -> Markdown:
     return Markdown(text)
 
 
+ILLUSTRATIVE_QUALIFIER = " *(Computed from a file with illustrative values: an illustration of the method, not a finding.)*"
+
+
+def say_computed(illustrative_values: int, text: str) -> Markdown:
+    """Show ``text``, marked as an illustration when any of the values behind it are illustrative.
+
+    ``illustrative_values`` is how many of the values the sentence rests on
+    are illustrative (see :func:`illustrative_count`); 0 shows the text as it is.
+    """
+    return Markdown(text + (ILLUSTRATIVE_QUALIFIER if illustrative_values else ""))
+
+
 def shown_path(path: str | Path) -> str:
     """A data path as a page may print it: relative to the project when inside it, else its file name."""
     path = Path(path).resolve()

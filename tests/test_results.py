@@ -58,3 +58,10 @@ def test_merge_refuses_a_key_from_two_notebooks(tmp_path):
         results.save(tmp_path)
     with pytest.raises(ValueError, match="two notebooks"):
         merge(tmp_path)
+
+
+def test_sentences_from_illustrative_values_say_so():
+    from scr_lib import report
+
+    assert report.say_computed(0, "Spent £5.").data == "Spent £5."
+    assert report.say_computed(3, "Spent £5.").data == "Spent £5." + report.ILLUSTRATIVE_QUALIFIER
