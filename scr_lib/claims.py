@@ -92,9 +92,8 @@ def check_all(results: dict, finding: str | None = None) -> pd.DataFrame:
 
     One row per claim, in the claims file's order; see :func:`check`.
     """
-    def value(key):
-        found = results.get(key)
-        return found.get("value") if isinstance(found, dict) else found
+    from .results import value
 
-    rows = [check(claim, value(claim.result_key)) for claim in load_claims(finding).itertuples(index=False)]
+    rows = [check(claim, value(results, claim.result_key, None))
+            for claim in load_claims(finding).itertuples(index=False)]
     return pd.DataFrame(rows)

@@ -83,7 +83,17 @@ def load(path: Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def value(results: dict, key: str):
-    """The number under ``key`` in a results dict (whether stored bare or as {'value': ...})."""
+_MISSING = object()
+
+
+def value(results: dict, key: str, default=_MISSING):
+    """The number under ``key`` in a results dict (whether stored bare or as {'value': ...}).
+
+    A missing key raises ``KeyError`` unless ``default`` is given, which is then returned.
+    """
+    if key not in results:
+        if default is _MISSING:
+            raise KeyError(key)
+        return default
     found = results[key]
-    return found["value"] if isinstance(found, dict) else found
+    return found.get("value", default if default is not _MISSING else None) if isinstance(found, dict) else found

@@ -53,6 +53,7 @@ from pygments.lexers import PythonLexer
 
 from . import claims, foi, paths, report, words
 from .params import KNOBS
+from .results import value as results_value
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
@@ -69,8 +70,8 @@ REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics dat
 
 
 def _value(results: dict, key: str):
-    found = results.get(key)
-    return found.get("value") if isinstance(found, dict) else found
+    """The number under ``key``, or None when this run lacks it."""
+    return results_value(results, key, None)
 
 
 def _refusal_headline(results: dict) -> str | None:

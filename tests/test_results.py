@@ -65,3 +65,10 @@ def test_sentences_from_illustrative_values_say_so():
 
     assert report.say_computed(0, "Spent £5.").data == "Spent £5."
     assert report.say_computed(3, "Spent £5.").data == "Spent £5." + report.ILLUSTRATIVE_QUALIFIER
+
+
+def test_value_with_a_default_for_missing_keys():
+    assert value({}, "absent", None) is None
+    assert value({"k": {"value": 3}}, "k", None) == 3
+    with pytest.raises(KeyError):
+        value({}, "absent")
