@@ -30,6 +30,11 @@ story: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/pytest --nbval --nbval-kernel-name python3 tests notebooks
 
+## test-fast: the tests that start no kernel or browser (unit tests, corpus, guards), in seconds
+.PHONY: test-fast
+test-fast: $(INSTALLED)
+	SCR_TEST_FAST=1 $(BIN)/pytest -q -m "not slow and not browser" tests
+
 ## bench: time `scr run` (cold, no-op, after a prose edit) against a `jupyter nbconvert` loop; prints the figures
 .PHONY: bench
 bench: $(INSTALLED)

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths, words
+from . import paths, precision, words
 from .problems import InputError, Problem
 
 WEEKS_PER_YEAR = 365.25 / 7
@@ -169,7 +169,7 @@ def rate_choices(records: float, printed_calls: pd.DataFrame, max_decimals: int 
             rows.append({"reading": reading, "calls_per_1000_per_week": rate, "projected_calls_per_week": calls,
                          "printed": figure.printed, "precision": precision_words(int(figure.decimals)),
                          "rounded": rounded, "holds": rounded == float(figure.value)})
-    return pd.DataFrame(rows)
+    return precision.round_significant(pd.DataFrame(rows))
 
 
 def explain_choice(choices: pd.DataFrame) -> str:
@@ -402,7 +402,7 @@ def sensitivity(rates: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
                                          for r in table["rate_per_1000_per_week"]]
     table["access_rate"] = [access_rate(inputs.views_per_week, c) for c in table["projected_calls_per_week"]]
     table["rate_multiple"] = inputs.calls_per_1000_per_week / table["rate_per_1000_per_week"]
-    return table
+    return precision.round_significant(table)
 
 
 def show_rates(rates: pd.DataFrame) -> pd.DataFrame:
@@ -550,10 +550,13 @@ def chart_access_rate(table: pd.DataFrame, inputs: Inputs):
 
     low = table["rate_per_1000_per_year"].min() * 0.8
     high = table["rate_per_1000_per_year"].max() * 1.25
+    # Drawing points only: rounded to GEOMETRY_DIGITS, as their last bits differ between CPUs.
     curve = pd.DataFrame({"rate_per_1000_per_year": np.geomspace(low, high, 60)})
     curve["access_rate"] = [access_rate(inputs.views_per_week,
                                         projected_calls(inputs.records_created, per_week(r)))
                             for r in curve["rate_per_1000_per_year"]]
+    curve = precision.round_significant(curve, precision.GEOMETRY_DIGITS)
+    low, high = (precision.round_number(v, precision.GEOMETRY_DIGITS) for v in (low, high))
     data = table.assign(access_percent=(table["access_rate"] * 100).round(2),
                         rate_per_year=table["rate_per_1000_per_year"].round(0),
                         rate_per_week=table["rate_per_1000_per_week"].round(2),

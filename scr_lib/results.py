@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import precision
+
 RESULTS_SUFFIX = ".results.json"
 
 
@@ -30,7 +32,10 @@ class Results:
     def add(self, key: str, value, unit: str, label: str):
         """Record ``value`` (a number; numpy numbers become Python ones) under the dotted ``key``.
 
-        Returns the value, so a notebook can record and use it in one line.
+        Floats are rounded to :data:`precision.SIGNIFICANT_DIGITS` significant
+        digits here, at the source, so results and the notebook outputs that show
+        them are the same on every CPU. Returns the recorded (rounded) value, so
+        a notebook can record and use it in one line.
         Raises ``ValueError`` for a key recorded twice or a missing/NaN value.
         """
         if key in self.values:
@@ -38,13 +43,20 @@ class Results:
         number = value.item() if hasattr(value, "item") else value
         if number is None or (isinstance(number, float) and math.isnan(number)):
             raise ValueError(f"result {key!r} has no value")
+        number = precision.round_number(number)
         self.values[key] = {"value": number, "unit": unit, "label": label, "notebook": self.notebook}
-        return value
+        return number
 
     def table(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
-        """Publish ``frame`` as ``tables/<name>.csv`` beside the story page; returns it unchanged."""
-        self.tables[name] = frame
-        return frame
+        """Publish ``frame`` as ``tables/<name>.csv`` beside the story page.
+
+        Float columns are rounded to :data:`precision.SIGNIFICANT_DIGITS`
+        significant digits (missing values stay missing); returns that rounded
+        copy, and ``frame`` itself is not changed.
+        """
+        rounded = precision.round_significant(frame)
+        self.tables[name] = rounded
+        return rounded
 
     def frame(self) -> pd.DataFrame:
         """The results as a table (key, label, value, unit), for showing in the notebook."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,54 @@ def write_foi(path: Path, rows: list[dict], header: list[str] = FOI_HEADER) -> P
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_tests_start_no_kernel():
+    """Under `make test-fast` (SCR_TEST_FAST=1) a test that starts a Jupyter kernel fails, naming the fix."""
+    if os.environ.get("SCR_TEST_FAST") != "1":
+        yield
+        return
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    async def refuse(*args, **kwargs):
+        raise RuntimeError("this test starts a Jupyter kernel: mark it @pytest.mark.slow (make test-fast runs "
+                           "only tests that start no kernel or browser)")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LocalProvisioner, "launch_kernel", refuse)
+        yield
+
+
+# --- Headless Chromium (tests/test_browser.py, tests/test_lab.py) --------------------------------
+
+CHROMIUM = Path(os.environ.get("SCR_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 # no name resolves except the local server's address: nothing can reach the network
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; under CI=true the browser tests must run (.ci/run installs chromium)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright. Skips without it, except under CI=true (fails)."""
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
+                     "(apt-get install chromium) or set SCR_CHROMIUM to run the browser tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

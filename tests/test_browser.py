@@ -12,10 +12,8 @@ except under CI=true, where they fail.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -24,11 +22,6 @@ from scr_lib import run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path(os.environ.get("SCR_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 # no name resolves except the local server's address: nothing can reach the network
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 PAGES = ["index"] + [nb.stem for nb in run.notebooks()]
 
 # Marks Vega draws, in an SVG or on a canvas; returns how many there are in each chart of the page.
@@ -38,27 +31,6 @@ COUNT_MARKS = """() => [...document.querySelectorAll('figure.chart')].map(f => {
     const canvas = live.querySelector('canvas');
     return {id: f.id, state: f.dataset.state, marks: svgMarks || (canvas && canvas.width > 0 ? 1 : 0)};
 })"""
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; under CI=true the browser tests must run (.ci/run installs chromium)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
-                     "(apt-get install chromium) or set SCR_CHROMIUM to run the browser tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
