@@ -22,7 +22,8 @@ guessing, in this order:
    numbers are unchecked, with its reason; an input's are unchecked.
 2. **The vocabulary** (:data:`VOCABULARY`): each rule names the kind of number
    (a count of practices, PCTs, records, views or calls; money; a share), the
-   words that must appear near it (in its clause first, then its sentence), and
+   words that must appear near it (in its clause, the nearest words winning;
+   failing that, anywhere in its sentence, except for money), and
    the result key(s). ``{area}`` in a key is the area Pulse named in the same
    sentence, or else earlier in the paragraph (from
    :data:`scr_lib.reference.NAMED_AREAS`). The first rule that applies wins;
@@ -70,7 +71,9 @@ class Rule:
     """One line of the vocabulary: numbers of ``kinds`` (and ``unit``, for counts), near ``words``, are ``keys``.
 
     ``area``: True when the rule needs a named area, False when it needs none.
-    ``words`` and ``unless`` are regular expressions, matched case-insensitively.
+    ``words`` must be near the number, ``unless`` must not be; ``sentence``, when
+    given, must be somewhere in the sentence. All are regular expressions, matched
+    on lower-case text.
     """
 
     kinds: tuple[str, ...]
@@ -79,6 +82,7 @@ class Rule:
     words: str
     keys: tuple[str, ...]
     unless: str | None = None
+    sentence: str | None = None
 
 
 _SHARE = ("percent", "one_in", "fraction")
@@ -131,8 +135,8 @@ VOCABULARY: tuple[Rule, ...] = (
     Rule(("money",), None, False, rf"(?:pcts|trusts|local|between them|in total|altogether).*(?:{_SPENT})"
                                   rf"|(?:{_SPENT}).*(?:pcts|trusts|local|between them)", ("spend.total_to_date_gbp",)),
     # shares
-    Rule(_SHARE, None, False, rf"(?:some|several|many|one|an?) (?:areas?|pcts?)\b.*(?:{_REFUSED})|in some areas",
-         ("refusal.largest_area_share",)),
+    Rule(_SHARE, None, False, _REFUSED, ("refusal.largest_area_share",),
+         sentence=r"\b(?:some|several|many|a few) (?:areas|pcts)\b|(?:worst|highest|largest|most)[\w-]* (?:area|pct)\b"),
     Rule(_SHARE, None, False, _REFUSED, ("refusal.share",)),
     Rule(_SHARE, None, False, r"calls|out-of-hours|accessed|viewed", ("ooh.access_rate",)),
     Rule(_SHARE, None, False, r"central funding", ("spend.local_share_of_central",)),
@@ -195,7 +199,7 @@ class DraftError(Exception):
 def read_text(path: str | Path) -> list[str]:
     """The paragraphs of a draft: .docx via python-docx (body paragraphs, then table cells), else UTF-8 text.
 
-    Markdown is reduced to its words: link targets, images, emphasis marks,
+    Markdown is reduced to its words: comments, link targets, images, emphasis marks,
     heading marks and list numbers ("1. ") are removed, so that they are not
     read as numbers. Raises :class:`DraftError` for a missing or unreadable file.
     """
@@ -226,6 +230,7 @@ def read_text(path: str | Path) -> list[str]:
 
 
 def _markdown_words(text: str) -> str:
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # comments are not part of the story
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: keep the alt text
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: keep the words
     text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)  # headings
@@ -285,6 +290,12 @@ def _ledger() -> list[_LedgerEntry]:
     return out
 
 
+def _inputs() -> set[str]:
+    """Result keys that are inputs to the run (check 'input' in the ledger), never checked."""
+    table = claims.load_claims()
+    return set(table.loc[table.check == "input", "result_key"])
+
+
 def _ledger_matches(sentence_template: str, count: int, ledger: list[_LedgerEntry]) -> dict[int, list[_LedgerEntry]]:
     """For each number (by its place in the sentence), the ledger entries whose quote the sentence contains."""
     out: dict[int, list[_LedgerEntry]] = {}
@@ -300,11 +311,22 @@ def _ledger_matches(sentence_template: str, count: int, ledger: list[_LedgerEntr
     return out
 
 
-def _areas_in(text: str) -> list[str]:
+def _areas_in(text: str) -> list[tuple[int, str]]:
+    """The areas Pulse named that ``text`` mentions, as (position, slug), in order."""
     from .reference import NAMED_AREAS
 
-    low = _norm(text)
-    return [slug for slug in NAMED_AREAS.values() if re.search(rf"\b{slug.replace('_', ' ')}\b", low)]
+    low = text.lower()
+    found = [(m.start(), slug) for slug in NAMED_AREAS.values()
+             for m in re.finditer(rf"\b{slug.replace('_', ' ')}\b", low)]
+    return sorted(found)
+
+
+def _area_at(sentence: str, position: int, paragraph_area: str | None) -> str | None:
+    """The area a number at ``position`` is about: the last one named before it in the sentence, else the
+    first named after it, else the last one named earlier in the paragraph."""
+    named = _areas_in(sentence)
+    before = [slug for at, slug in named if at < position]
+    return before[-1] if before else (named[0][1] if named else paragraph_area)
 
 
 def _unit(sentence: str, number: numbers.Number, window: str) -> str | None:
@@ -318,25 +340,43 @@ def _unit(sentence: str, number: numbers.Number, window: str) -> str | None:
     return None
 
 
-def _clause(sentence: str, found: list[numbers.Number], i: int) -> str:
-    """The words around number ``i``: from the previous number or clause mark to the next one."""
+_CLAUSE_MARK = r"[,;:()\u2013\u2014]|\s-\s|\s(?:and|but|while|whereas|yet|although|though)\s"
+
+
+def _clause(sentence: str, found: list[numbers.Number], i: int) -> tuple[str, int, int]:
+    """The words around number ``i`` (from the previous number or clause mark to the next), normalised,
+    and where the number sits in them. The part of a ratio ("37 of 77") reaches past its whole."""
+    j = i + 1 if found[i].of is not None and i + 1 < len(found) else i
     start = found[i - 1].end if i > 0 else 0
-    end = found[i + 1].start if i + 1 < len(found) else len(sentence)
-    before = re.split(r"[,;:()\u2013\u2014]|\s-\s", sentence[start:found[i].start])[-1]
-    after = re.split(r"[,;:()\u2013\u2014]|\s-\s", sentence[found[i].end:end])[0]
-    return _norm(f"{before} {found[i].text} {after}")
+    end = found[j + 1].start if j + 1 < len(found) else len(sentence)
+    before = _norm(re.split(_CLAUSE_MARK, sentence[start:found[i].start])[-1])
+    after = _norm(re.split(_CLAUSE_MARK, sentence[found[j].end:end])[0])
+    text = _norm(found[i].text)
+    at = len(before) + 1 if before else 0
+    return f"{before} {text} {after}".strip(), at, at + len(text)
 
 
-def _rule_keys(number: numbers.Number, unit: str | None, clause: str, sentence: str, area: str | None) -> list[str]:
-    for rule in VOCABULARY:
-        if number.kind not in rule.kinds or (rule.unit is not None and rule.unit != unit):
+def _rule_keys(number: numbers.Number, unit: str | None, clause: tuple[str, int, int], sentence: str,
+               area: str | None) -> list[str]:
+    """The keys of the vocabulary rule for ``number``: in its clause, the rule whose words are nearest the
+    number wins (ties: the earlier rule); failing that, for counts only, the first rule whose words are
+    anywhere in the sentence."""
+    low = _norm(sentence)
+    rules = [r for r in VOCABULARY if number.kind in r.kinds and (r.unit is None or r.unit == unit)
+             and r.area == (area is not None) and (r.sentence is None or re.search(r.sentence, low))]
+    text, start, end = clause
+    best = None
+    for order, rule in enumerate(rules):
+        if rule.unless and re.search(rule.unless, text):
             continue
-        if rule.area != (area is not None):
-            continue
-        for text in (clause, _norm(sentence)):
-            if re.search(rule.words, text) and not (rule.unless and re.search(rule.unless, text)):
-                return [k.format(area=area) for k in rule.keys]
-    return []
+        for match in re.finditer(rule.words, text):
+            distance = max(0, match.start() - end, start - match.end())
+            if best is None or (distance, order) < best[:2]:
+                best = (distance, order, rule)
+    if best is None and number.kind != "money":  # money words must be near the figure
+        best = next(((0, 0, r) for r in rules if re.search(r.words, low)
+                     and not (r.unless and re.search(r.unless, low))), None)
+    return [k.format(area=area) for k in best[2].keys] if best else []
 
 
 def as_claim(number: numbers.Number) -> pd.Series:
@@ -405,10 +445,8 @@ def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft"
     ledger = _ledger()
     checked, dates = [], []
     for p, paragraph in enumerate(paragraphs, start=1):
-        area = None
+        paragraph_area = None
         for sentence in numbers.sentences(paragraph):
-            named = _areas_in(sentence)
-            area = named[0] if len(named) == 1 else (None if named else area)
             found = numbers.find(sentence)
             for n in (n for n in found if n.is_date):
                 dates.append(Checked(p, sentence, n.text, n.kind, n.value, n.precision(), None))
@@ -434,13 +472,17 @@ def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft"
                     row.matched_by = f"claims.csv: {context[0].claim.claim_id}"
                 else:
                     clause = _clause(sentence, found, i)
-                    unit = _unit(sentence, number, clause) if number.kind == "count" else None
+                    unit = _unit(sentence, number, clause[0]) if number.kind == "count" else None
+                    area = _area_at(sentence, number.start, paragraph_area)
                     if number.whole_of is not None and unit == "practices":  # "37 of 77": 77 were invited
-                        clause = f"{clause} invited"
-                        keys = _rule_keys(number, unit, "invited", "invited", area)
+                        keys = _rule_keys(number, unit, ("invited", 0, 0), "invited", area)
                     else:
                         keys = _rule_keys(number, unit, clause, sentence, area)
-                    if keys:
+                    inputs = [c for c in _inputs() if c in keys]
+                    if inputs:
+                        verdict, key, computed, text, diff = Verdict.UNCHECKED, inputs[0], None, None, None
+                        note, row.matched_by = "an input to the run, not computed from the data", "vocabulary"
+                    elif keys:
                         verdict, key, computed, text, diff, note = _judge(number, keys, results)
                         row.matched_by = "vocabulary"
                     else:
@@ -449,6 +491,8 @@ def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft"
                 row.verdict, row.result_key, row.computed, row.computed_text = verdict, key, computed, text
                 row.difference, row.note = diff, note
                 checked.append(row)
+            named = _areas_in(sentence)
+            paragraph_area = named[-1][1] if named else paragraph_area
     return Report(source, checked, dates)
 
 

@@ -6,7 +6,8 @@
 - figures with separators and decimals ("1,732", "0.53"), percentages ("0.53%",
   "16 per cent"), money ("£190,000", "£7.5 million", "£100m", "£2bn", "£31k") and
   figures with a scale word ("13.5 million");
-- number words ("five", "twenty-one", "a dozen", "none", "haven't invited any" = 0),
+- number words ("five", "twenty-one", "a dozen", "none"; "haven't invited any" and "no"
+  before a plural noun of the suite, "no practices", are 0),
   fractions ("half", "a third", "two thirds", "a quarter");
 - ratios: "one in six" (one number, checked as the nearest one in N) and
   "37 of 77" (two numbers: the part, and the whole it is ``of``);
@@ -89,6 +90,7 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
     ("count", rf"\b{_WORDNUM}\b"),
     ("zero", r"\b(?:haven't|hasn't|have not|has not|didn't|did not|had not|hadn't|not)\s+(?:\w+\s+){0,2}?any\b"),
     ("some", rf"\bsome\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)})\b"),
+    ("zero", rf"\bno\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)})\b"),
 ]
 
 
