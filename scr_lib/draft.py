@@ -136,7 +136,8 @@ VOCABULARY: tuple[Rule, ...] = (
                                   rf"|(?:{_SPENT}).*(?:pcts|trusts|local|between them)", ("spend.total_to_date_gbp",)),
     # shares
     Rule(_SHARE, None, False, _REFUSED, ("refusal.largest_area_share",),
-         sentence=r"\b(?:some|several|many|a few) (?:areas|pcts)\b|(?:worst|highest|largest|most)[\w-]* (?:area|pct)\b"),
+         sentence=r"\b(?:some|several|many|a few|(?:at least|more than|fewer than) \S+) (?:areas|pcts)\b"
+                  r"|(?:worst|highest|largest|most)[\w-]* (?:area|pct)\b"),
     Rule(_SHARE, None, False, _REFUSED, ("refusal.share",)),
     Rule(_SHARE, None, False, r"calls|out-of-hours|accessed|viewed", ("ooh.access_rate",)),
     Rule(_SHARE, None, False, r"central funding", ("spend.local_share_of_central",)),
@@ -521,5 +522,6 @@ def table_text(report: Report) -> str:
         lines += [f"  \"{d.printed}\" in: {d.sentence}" for d in report.dates]
     c = report.counts()
     lines += ["", f"{c['numbers']:,} numbers found: {c['supported']:,} supported, {c['contradicted']:,} contradicted, "
-                  f"{c['unchecked']:,} unchecked; {c['dates']:,} years or dates listed apart."]
+                  f"{c['unchecked']:,} unchecked; {c['dates']:,} "
+                  f"{'year or date' if c['dates'] == 1 else 'years or dates'} listed apart."]
     return "\n".join(lines)
