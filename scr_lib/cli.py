@@ -98,7 +98,7 @@ def claims_text(checked, source: str) -> str:
     from . import report
 
     table = report.claims_table(checked)
-    width = len("context, not checkable") + 2  # the longest verdict: the layout does not depend on the run
+    width = len("input, not checked") + 2  # the longest verdict: the layout does not depend on the run
     lines = [f"Published claims and this run ({source}):", ""]
     for finding, rows in table.groupby(checked["finding"], sort=False):
         lines.append(f"{finding}")
@@ -109,7 +109,7 @@ def claims_text(checked, source: str) -> str:
         lines.append("")
     counts = table["verdict"].value_counts()
     plural = {"holds": "hold", "does not hold": "do not hold", "not computed": "not computed",
-              "input, not checked": "inputs, not checked", "context, not checkable": "context, not checkable"}
+              "input, not checked": "inputs, not checked", "context": "context, not checkable"}
     summary = ", ".join(f"{counts[v]:,} {plural[v] if counts[v] != 1 else v}" for v in plural if v in counts)
     lines.append(f"{len(table):,} published figures: {summary}.")
     return "\n".join(lines)
