@@ -284,3 +284,14 @@ def test_the_bundled_draft_on_the_follow_up_run_contradicts_exactly_the_figures_
     assert changed and by_printed(old)["One in six"].computed_text == "one in four"
     result = invoke("draft", EXAMPLES / "draft_pulse_2010.md", followup_run)
     assert result.exit_code == 1
+
+
+@pytest.mark.slow
+def test_the_scr_draft_excerpt_in_the_docs_is_what_it_prints(followup_run):
+    text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
+    excerpt = re.search(r"```text\n\$ scr draft docs/examples/draft_pulse_2010.md build/followup_2011\n(.*?)```",
+                        text, re.S).group(1)
+    output = invoke("draft", EXAMPLES / "draft_pulse_2010.md", followup_run).stdout.replace(f"{paths.PROJ_ROOT}/", "")
+    for line in excerpt.splitlines():
+        if line.strip() and line.strip() != "...":
+            assert line in output.splitlines(), line
