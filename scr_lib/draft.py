@@ -39,6 +39,7 @@ import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -380,8 +381,8 @@ def _rule_keys(number: numbers.Number, unit: str | None, clause: tuple[str, int,
     return [k.format(area=area) for k in best[2].keys] if best else []
 
 
-def as_claim(number: numbers.Number) -> pd.Series:
-    """A parsed number as a row of the claims table, so that :func:`scr_lib.claims.check` can judge it.
+def as_claim(number: numbers.Number) -> SimpleNamespace:
+    """A parsed number as a row of the claims table (its columns as attributes), for :func:`scr_lib.claims.check`.
 
     Percentages are checked in percent (scale 100), "one in N" and simple
     fractions ("a third") as the nearest one in N, other fractions ("two
@@ -405,7 +406,7 @@ def as_claim(number: numbers.Number) -> pd.Series:
             base.update(value=n, check="one_in", wording="one in {words}")
         else:
             base.update(value=round(number.value * n), scale=n, decimals=0)
-    return pd.Series(base)
+    return SimpleNamespace(**base)
 
 
 def _show(number: numbers.Number, computed) -> str:
@@ -443,7 +444,7 @@ def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
 
 def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft") -> Report:
     """Find and check every number in ``paragraphs`` against ``results`` (a run's results.json)."""
-    ledger = _ledger()
+    ledger, input_keys = _ledger(), _inputs()
     checked, dates = [], []
     for p, paragraph in enumerate(paragraphs, start=1):
         paragraph_area = None
@@ -479,7 +480,7 @@ def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft"
                         keys = _rule_keys(number, unit, ("invited", 0, 0), "invited", area)
                     else:
                         keys = _rule_keys(number, unit, clause, sentence, area)
-                    inputs = [c for c in _inputs() if c in keys]
+                    inputs = [k for k in keys if k in input_keys]
                     if inputs:
                         verdict, key, computed, text, diff = Verdict.UNCHECKED, inputs[0], None, None, None
                         note, row.matched_by = "an input to the run, not computed from the data", "vocabulary"

@@ -88,7 +88,7 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
     ("count", rf"(?<![\d,.])(?:{_FIGURE})(?:\s(?:million|billion|thousand))?\b"),
     ("count", r"\b(?:half a dozen|a dozen|a hundred|a thousand)\b"),
     ("count", rf"\b{_WORDNUM}\b"),
-    ("zero", r"\b(?:haven't|hasn't|have not|has not|didn't|did not|had not|hadn't|not)\s+(?:\w+\s+){0,2}?any\b"),
+    ("zero", r"\b(?:haven[’']t|hasn[’']t|have not|has not|didn[’']t|did not|had not|hadn[’']t|not)\s+(?:\w+\s+){0,2}?any\b"),
     ("some", rf"\bsome\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)})\b"),
     ("zero", rf"\bno\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)})\b"),
 ]
