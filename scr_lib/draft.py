@@ -259,7 +259,7 @@ def _template(sentence: str, found: list[numbers.Number]) -> str:
         out.append(_MASK)
         last = n.end
     out.append(sentence[last:])
-    return _norm("".join(out)).replace(f" {_MASK}", f" {_MASK}")
+    return _norm("".join(out))
 
 
 @dataclass(frozen=True)
@@ -442,57 +442,71 @@ def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
     return Verdict.CONTRADICTED, key, computed, _show(number, computed), difference, ""
 
 
+def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEntry], vocabulary, results: dict,
+                  input_keys: set[str]) -> Checked:
+    """Fill in ``row``'s verdict: from the ledger ``entries`` that quote the sentence, else from the
+    vocabulary (``vocabulary()`` gives the rule's keys, computed only when needed)."""
+    by_check = {c: [e for e in entries if e.claim.check == c] for c in ("context", "input")}
+    checkable = [e for e in entries if e.claim.check not in ("context", "input")]
+    key = computed = text = diff = None
+    if checkable:
+        keys = list(dict.fromkeys(e.claim.result_key for e in checkable))
+        verdict, key, computed, text, diff, note = _judge(number, keys, results)
+        row.matched_by = f"claims.csv: {checkable[0].claim.claim_id}"
+    elif by_check["input"]:
+        verdict, key, note = Verdict.UNCHECKED, by_check["input"][0].claim.result_key, _INPUT
+        row.matched_by = f"claims.csv: {by_check['input'][0].claim.claim_id}"
+    elif by_check["context"]:
+        verdict = Verdict.UNCHECKED
+        note = f"context: not checkable, because {by_check['context'][0].claim.reason}"
+        row.matched_by = f"claims.csv: {by_check['context'][0].claim.claim_id}"
+    else:
+        keys = vocabulary()
+        inputs = [k for k in keys if k in input_keys]
+        if inputs:
+            verdict, key, note, row.matched_by = Verdict.UNCHECKED, inputs[0], _INPUT, "vocabulary"
+        elif keys:
+            verdict, key, computed, text, diff, note = _judge(number, keys, results)
+            row.matched_by = "vocabulary"
+        else:
+            verdict, note = Verdict.UNCHECKED, "no result in the run speaks to it: check it by hand"
+    row.verdict, row.result_key, row.computed, row.computed_text = verdict, key, computed, text
+    row.difference, row.note = diff, note
+    return row
+
+
+_INPUT = "an input to the run, not computed from the data"
+
+
+def _vocabulary_keys(sentence: str, found: list[numbers.Number], i: int, paragraph_area: str | None) -> list[str]:
+    """The result keys the vocabulary gives number ``i`` of ``found`` in ``sentence``."""
+    number = found[i]
+    clause = _clause(sentence, found, i)
+    unit = _unit(sentence, number, clause[0]) if number.kind == "count" else None
+    area = _area_at(sentence, number.start, paragraph_area)
+    if number.whole_of is not None and unit == "practices":  # "37 of 77": the 77 were invited
+        return _rule_keys(number, unit, ("invited", 0, 0), "invited", area)
+    return _rule_keys(number, unit, clause, sentence, area)
+
+
 def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft") -> Report:
-    """Find and check every number in ``paragraphs`` against ``results`` (a run's results.json)."""
+    """Find and check every number in ``paragraphs`` against ``results`` (a run's results.json).
+
+    ``source`` names the draft in the report. Dates and years go to ``Report.dates``, unchecked.
+    """
     ledger, input_keys = _ledger(), _inputs()
     checked, dates = [], []
     for p, paragraph in enumerate(paragraphs, start=1):
         paragraph_area = None
         for sentence in numbers.sentences(paragraph):
             found = numbers.find(sentence)
-            for n in (n for n in found if n.is_date):
-                dates.append(Checked(p, sentence, n.text, n.kind, n.value, n.precision(), None))
+            dates += [Checked(p, sentence, n.text, n.kind, n.value, n.precision(), None) for n in found if n.is_date]
             found = [n for n in found if not n.is_date]
             ledgered = _ledger_matches(_template(sentence, found), len(found), ledger)
             for i, number in enumerate(found):
                 row = Checked(p, sentence, number.text, number.kind, number.value, number.precision(), None)
-                entries = ledgered.get(i, [])
-                context = [e for e in entries if e.claim.check == "context"]
-                checkable = [e for e in entries if e.claim.check not in ("context", "input")]
-                inputs = [e for e in entries if e.claim.check == "input"]
-                if checkable:
-                    keys = list(dict.fromkeys(e.claim.result_key for e in checkable))
-                    verdict, key, computed, text, diff, note = _judge(number, keys, results)
-                    row.matched_by = f"claims.csv: {checkable[0].claim.claim_id}"
-                elif inputs:
-                    verdict, key, computed, text, diff = Verdict.UNCHECKED, inputs[0].claim.result_key, None, None, None
-                    note, row.matched_by = "an input to the run, not computed from the data", \
-                        f"claims.csv: {inputs[0].claim.claim_id}"
-                elif context:
-                    verdict, key, computed, text, diff = Verdict.UNCHECKED, None, None, None, None
-                    note = f"context: not checkable, because {context[0].claim.reason}"
-                    row.matched_by = f"claims.csv: {context[0].claim.claim_id}"
-                else:
-                    clause = _clause(sentence, found, i)
-                    unit = _unit(sentence, number, clause[0]) if number.kind == "count" else None
-                    area = _area_at(sentence, number.start, paragraph_area)
-                    if number.whole_of is not None and unit == "practices":  # "37 of 77": 77 were invited
-                        keys = _rule_keys(number, unit, ("invited", 0, 0), "invited", area)
-                    else:
-                        keys = _rule_keys(number, unit, clause, sentence, area)
-                    inputs = [k for k in keys if k in input_keys]
-                    if inputs:
-                        verdict, key, computed, text, diff = Verdict.UNCHECKED, inputs[0], None, None, None
-                        note, row.matched_by = "an input to the run, not computed from the data", "vocabulary"
-                    elif keys:
-                        verdict, key, computed, text, diff, note = _judge(number, keys, results)
-                        row.matched_by = "vocabulary"
-                    else:
-                        verdict, key, computed, text, diff = Verdict.UNCHECKED, None, None, None, None
-                        note = "no result in the run speaks to it: check it by hand"
-                row.verdict, row.result_key, row.computed, row.computed_text = verdict, key, computed, text
-                row.difference, row.note = diff, note
-                checked.append(row)
+                vocabulary = lambda i=i: _vocabulary_keys(sentence, found, i, paragraph_area)  # noqa: E731
+                checked.append(_check_number(number, row, ledgered.get(i, []), vocabulary, results, input_keys))
             named = _areas_in(sentence)
             paragraph_area = named[-1][1] if named else paragraph_area
     return Report(source, checked, dates)
