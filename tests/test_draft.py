@@ -295,3 +295,10 @@ def test_the_scr_draft_excerpt_in_the_docs_is_what_it_prints(followup_run):
     for line in excerpt.splitlines():
         if line.strip() and line.strip() != "...":
             assert line in output.splitlines(), line
+
+
+def test_scr_draft_help_has_an_example_that_names_an_example_draft():
+    result = invoke("draft", "--help")
+    assert result.exit_code == 0 and "Example:" in result.stdout
+    example = re.search(r"scr draft (\S+) ", result.stdout).group(1)
+    assert (paths.PROJ_ROOT / example).is_file()
