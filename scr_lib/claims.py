@@ -10,7 +10,15 @@ negative for tens, hundreds...). The ``check`` column says how:
 - ``equal``: the rounded result equals the published value;
 - ``one_in``: the nearest "one in N" of the result is the published N;
 - ``less_than`` / ``at_least``: the result is below / not below the value;
-- ``input``: the figure is an input the story uses, shown but not checked.
+  ``more_than`` / ``at_most``: above / not above it;
+- ``input``: the figure is an input the story uses, shown but not checked;
+- ``context``: a figure the article prints that the data cannot check (no
+  ``result_key``); the ``reason`` column says why. :func:`check_all` leaves
+  context rows out unless asked (``context=True``), so a notebook's count of
+  claims that hold is over checkable claims only.
+
+A yes/no result (1 yes, 0 no), such as whether an area had begun the rollout,
+is worded with ``{yes_no}`` in the ``wording`` column.
 """
 
 from __future__ import annotations
@@ -23,12 +31,13 @@ import pandas as pd
 from . import paths, words
 from .refusal import one_in
 
-CHECKS = ("equal", "one_in", "less_than", "at_least", "input")
+CHECKS = ("equal", "one_in", "less_than", "at_least", "more_than", "at_most", "input", "context")
+BOUNDS = ("less_than", "at_least", "more_than", "at_most")
 
 
 @lru_cache(maxsize=1)
 def _claims() -> pd.DataFrame:
-    return pd.read_csv(paths.CLAIMS, dtype={"printed": str, "quote": str})
+    return pd.read_csv(paths.CLAIMS, dtype={"printed": str, "quote": str, "reason": str})
 
 
 def load_claims(finding: str | None = None) -> pd.DataFrame:
@@ -48,7 +57,7 @@ def published(result_key: str, claim_id: str | None = None) -> float:
     table = load_claims()
     rows = table[table.result_key == result_key] if claim_id is None else table[table.claim_id == claim_id]
     if rows.empty:
-        raise KeyError(f"no published claim for {result_key!r}; known: {', '.join(sorted(table.result_key))}")
+        raise KeyError(f"no published claim for {result_key!r}; known: {', '.join(sorted(table.result_key.dropna()))}")
     places = rows.decimals + rows.scale.map(math.log10)  # decimals in the result's own unit
     row = rows.loc[places.idxmax()]
     return float(row.value) / float(row.scale)
@@ -57,6 +66,8 @@ def published(result_key: str, claim_id: str | None = None) -> float:
 def _wording(template: str, value: float) -> str:
     if "{words}" in template:
         return template.format(words=words.number_words(int(value)))
+    if "{yes_no}" in template:
+        return template.format(yes_no="yes" if value else "no")
     return template.format(value=value)
 
 
@@ -65,20 +76,26 @@ def check(claim: pd.Series, result: float | None) -> dict:
 
     Returns the claim's id, quote, printed text, the run's value in the
     claim's unit and precision, that value in the article's wording, and
-    ``holds`` (True, False, or None for inputs and missing results).
+    ``holds`` (True, False, or None for inputs, context rows and missing
+    results), with the claim's ``check`` and, for context rows, its ``reason``.
     """
+    reason = getattr(claim, "reason", None)
     out = {"claim_id": claim.claim_id, "finding": claim.finding, "result_key": claim.result_key,
            "quote": claim.quote, "printed": claim.printed, "published": claim.value,
-           "computed": None, "computed_wording": "not computed", "holds": None}
+           "computed": None, "computed_wording": "not computed", "holds": None, "check": claim.check,
+           "reason": None if reason is None or pd.isna(reason) else reason}
+    if claim.check == "context":
+        return {**out, "computed_wording": f"not checkable, because {out['reason'] or 'no reason is recorded'}"}
     if result is None or pd.isna(result):
         return out
     if claim.check == "one_in":
         computed = one_in(result) if result > 0 else 0
         holds = computed == int(claim.value)
         wording = _wording(claim.wording, computed) if computed else "none"
-    elif claim.check in ("less_than", "at_least"):  # a bound: shown unrounded, compared unrounded
+    elif claim.check in BOUNDS:  # a bound: shown unrounded, compared unrounded
         computed = result * claim.scale
-        holds = computed < claim.value if claim.check == "less_than" else computed >= claim.value
+        holds = {"less_than": computed < claim.value, "at_least": computed >= claim.value,
+                 "more_than": computed > claim.value, "at_most": computed <= claim.value}[claim.check]
         wording = _wording(claim.wording, computed)
     else:
         computed = words.round_half_up(result * claim.scale, int(claim.decimals))
@@ -87,13 +104,17 @@ def check(claim: pd.Series, result: float | None) -> dict:
     return {**out, "computed": computed, "computed_wording": wording, "holds": holds}
 
 
-def check_all(results: dict, finding: str | None = None) -> pd.DataFrame:
+def check_all(results: dict, finding: str | None = None, context: bool = False) -> pd.DataFrame:
     """Check every claim (of one ``finding``) against ``results`` (dotted key -> number or {'value': ...}).
 
     One row per claim, in the claims file's order; see :func:`check`.
+    Context rows (figures the data cannot check) are included only with ``context=True``.
     """
     from .results import value
 
-    rows = [check(claim, value(results, claim.result_key, None))
-            for claim in load_claims(finding).itertuples(index=False)]
+    table = load_claims(finding)
+    if not context:
+        table = table[table.check != "context"]
+    rows = [check(claim, None if pd.isna(claim.result_key) else value(results, claim.result_key, None))
+            for claim in table.itertuples(index=False)]
     return pd.DataFrame(rows)

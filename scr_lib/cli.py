@@ -109,7 +109,7 @@ def claims_text(checked, source: str) -> str:
         lines.append("")
     counts = table["verdict"].value_counts()
     plural = {"holds": "hold", "does not hold": "do not hold", "not computed": "not computed",
-              "input, not checked": "inputs, not checked"}
+              "input, not checked": "inputs, not checked", "context": "context, not checkable"}
     summary = ", ".join(f"{counts[v]:,} {plural[v] if counts[v] != 1 else v}" for v in plural if v in counts)
     lines.append(f"{len(table):,} published figures: {summary}.")
     return "\n".join(lines)
@@ -141,7 +141,50 @@ def claims_command(run_dir: Path):
         click.echo(f"{display_path(path)}:0:: no readable results.json ({err.__class__.__name__}): "
                    "run `scr run PARAMS --out DIR` first", err=True)
         sys.exit(1)
-    click.echo(claims_text(claims.check_all(values), display_path(path)))
+    click.echo(claims_text(claims.check_all(values, context=True), display_path(path)))
+
+
+@cli.command("draft")
+@click.argument("draft_file", metavar="DRAFT", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for machines.")
+def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
+    """Check every number in a DRAFT story (.txt, .md or .docx) against the run in RUN_DIR.
+
+    Each number gets the sentence it is in, the value and precision it
+    implies, and a verdict: supported (a result matches it at the printed
+    precision), contradicted (the result its words point to does not match:
+    the computed value and the difference are shown) or unchecked (nothing in
+    the run speaks to it). Years and dates are listed apart. The counts of
+    numbers found are printed last. Exits 1 when any number is contradicted
+    or the draft or run cannot be read, 0 otherwise. See docs/rerunning.md.
+
+    Example:
+
+        scr draft docs/examples/draft_pulse_2010.md build/pulse_2010
+    """
+    import json
+
+    from . import draft, results
+    from .problems import display_path
+
+    path = run_dir / "results.json"
+    try:
+        values = results.load(path)
+    except (OSError, json.JSONDecodeError) as err:
+        click.echo(f"{display_path(path)}:0:: no readable results.json ({err.__class__.__name__}): "
+                   "run `scr run PARAMS --out DIR` first", err=True)
+        sys.exit(1)
+    try:
+        report = draft.check_draft(draft_file, values)
+    except draft.DraftError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(draft.table_text(report))
+    sys.exit(1 if report.contradicted else 0)
 
 
 def main():  # pragma: no cover - console entry point

@@ -152,3 +152,33 @@ def chart_by_pct(table: pd.DataFrame, overall_share: float):
                            "Areas that had begun the rollout and gave complete figures; dashed line: all of them",
                            any_illustrative),
     )
+
+
+def areas_at_or_above(by_area: pd.DataFrame, share: float) -> int:
+    """How many complete areas in ``by_area`` (from :func:`by_pct`) had ``share_declined`` at or above ``share``.
+
+    Areas that invited no practices have no share (NaN) and are not counted.
+    """
+    return int(by_area["share_declined"].ge(share).sum())
+
+
+def largest_share(by_area: pd.DataFrame) -> float | None:
+    """The highest ``share_declined`` of any complete area (0-1), to 12 significant digits; None if there is none."""
+    top = by_area["share_declined"].max()
+    return None if pd.isna(top) else float(f"{top:.12g}")
+
+
+def named_rollout(returns: pd.DataFrame) -> list[tuple[str, int, str, str]]:
+    """Whether each area Pulse named had begun the rollout, as (result key, 1 yes / 0 no, unit, label).
+
+    Areas not in ``returns``, or that did not say, give no entry.
+    """
+    from .reference import NAMED_AREAS
+
+    out = []
+    for row in returns[returns["ods_code"].isin(NAMED_AREAS)].to_dict("records"):
+        if pd.isna(row["rollout_begun"]):
+            continue
+        out.append((f"refusal.{NAMED_AREAS[row['ods_code']]}_rollout_begun", int(bool(row["rollout_begun"])),
+                    "rollout begun (1 yes, 0 no)", f"{row['pct_name']}: rollout begun"))
+    return out

@@ -75,6 +75,8 @@ def claims_table(checked: pd.DataFrame) -> pd.DataFrame:
     """The claims check as a reader sees it: the quote, as published, this run, and whether it holds."""
     verdict = checked["holds"].map({True: "holds", False: "does not hold"}).fillna("input, not checked")
     verdict = verdict.where(checked["computed"].notna(), "not computed")
+    if "check" in checked:  # context rows: figures the data cannot check, with the reason in "this run"
+        verdict = verdict.mask(checked["check"].eq("context"), "context")
     return pd.DataFrame({
         "claim": checked["quote"],
         "as published": checked["printed"],

@@ -455,7 +455,7 @@ def _findings(run_dir: Path, stem: str) -> tuple[list[str], list[str]]:
 def _claims_rows(results: dict, findings: list[str]) -> list[dict]:
     rows = []
     for finding in findings:
-        checked = claims.check_all(results, finding)
+        checked = claims.check_all(results, finding, context=True)
         if checked.empty:
             continue
         table = report.claims_table(checked)

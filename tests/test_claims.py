@@ -80,3 +80,41 @@ def test_check_all_reads_bare_numbers_and_value_objects():
     assert rows.loc["refusal-declined", "holds"] == False  # noqa: E712
     assert rows.loc["refusal-declined", "computed_wording"] == "285 declined"
     assert pd.isna(rows.loc["refusal-areas-answered", "computed"])
+
+
+def test_context_rows_have_a_reason_and_no_result_and_checkable_rows_the_reverse():
+    table = claims.load_claims()
+    context = table[table.check == "context"]
+    assert len(context) > 0 and context.reason.notna().all() and context.result_key.isna().all()
+    assert table[table.check != "context"].reason.isna().all()
+    assert table[table.check != "context"].result_key.notna().all()
+
+
+@pytest.mark.parametrize("check, result, holds", [
+    ("more_than", 0.0101, True), ("more_than", 0.01, False), ("at_most", 0.01, True), ("at_most", 0.0101, False),
+])
+def test_more_than_and_at_most_are_bounds(check, result, holds):
+    assert claims.check(claim(check=check, value=1, decimals=0), result)["holds"] is holds
+
+
+def test_a_context_row_is_never_checked_and_says_why():
+    checked = claims.check(claim(check="context", result_key=None, reason="it is not in the data"), 0.5)
+    assert checked["holds"] is None and checked["computed"] is None
+    assert checked["computed_wording"] == "not checkable, because it is not in the data"
+
+
+def test_a_yes_no_result_is_worded_yes_or_no():
+    row = claim(check="equal", value=0, scale=1, decimals=0, wording="rollout begun: {yes_no}")
+    assert claims.check(row, 0)["computed_wording"] == "rollout begun: no"
+    assert claims.check(row, 1)["computed_wording"] == "rollout begun: yes"
+
+
+def test_check_all_leaves_context_rows_out_unless_asked():
+    without = claims.check_all({}, "ooh")
+    with_context = claims.check_all({}, "ooh", context=True)
+    assert "context" not in set(without.check)
+    assert set(with_context.claim_id) - set(without.claim_id) == set(
+        claims.load_claims("ooh").query("check == 'context'").claim_id)
+    from scr_lib import report
+    shown = report.claims_table(with_context)
+    assert set(shown.loc[with_context.check.eq("context").to_numpy(), "verdict"]) == {"context"}

@@ -95,3 +95,20 @@ def test_named_areas_and_by_pct_from_a_loaded_file(foi_file):
     assert table["ods_code"].tolist() == ["5NF", "5N1"]  # highest share first
     assert table["illustrative"].tolist() == [True, False]
     assert table["share_declined"].round(4).tolist() == [round(20 / 38, 4), 0.1]
+
+
+def test_areas_at_or_above_and_largest_share_count_complete_areas_only():
+    by_area = pd.DataFrame({"share_declined": [0.5, 0.72, 0.49, float("nan")]})
+    assert refusal.areas_at_or_above(by_area, 0.5) == 2
+    assert refusal.largest_share(by_area) == 0.72
+    assert refusal.largest_share(by_area.iloc[3:]) is None
+
+
+def test_named_rollout_gives_each_named_area_that_answered_yes_or_no():
+    returns = pd.DataFrame({"ods_code": ["5QD", "TAL", "5NF", "5A4"],
+                            "pct_name": ["Buckinghamshire", "Torbay", "North Lancashire", "Havering"],
+                            "rollout_begun": pd.array([False, pd.NA, True, True], dtype="boolean")})
+    assert refusal.named_rollout(returns) == [
+        ("refusal.buckinghamshire_rollout_begun", 0, "rollout begun (1 yes, 0 no)", "Buckinghamshire: rollout begun"),
+        ("refusal.north_lancashire_rollout_begun", 1, "rollout begun (1 yes, 0 no)", "North Lancashire: rollout begun"),
+    ]

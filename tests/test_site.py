@@ -269,7 +269,7 @@ def test_every_page_carries_provenance_methodology_claims_downloads_and_paramete
             assert f'id="{section}"' in text, (nb.stem, section)
         body = json.loads((story_run / f"{nb.stem}.results.json").read_text())
         findings = sorted({key.split(".")[0] for key in body["results"]})
-        expected = pd.concat([report.claims_table(claims.check_all(results, f)) for f in findings])
+        expected = pd.concat([report.claims_table(claims.check_all(results, f, context=True)) for f in findings])
         rows = re.findall(r'<tr class="verdict-[^"]*"><td>“(.*?)”</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>',
                           text)
         assert [tuple(r) for r in rows] == [tuple(report_escape(v) for v in r) for r in expected.itertuples(index=False)]

@@ -1,0 +1,291 @@
+"""Read the numbers a story prints: each one's value, the precision it implies, and any bound.
+
+:func:`find` scans a sentence and returns every number in it, in order, as a
+:class:`Number`. It reads:
+
+- figures with separators and decimals ("1,732", "0.53"), percentages ("0.53%",
+  "16 per cent"), money ("£190,000", "£7.5 million", "£100m", "£2bn", "£31k") and
+  figures with a scale word ("13.5 million");
+- number words ("five", "twenty-one", "a dozen", "none"; "haven't invited any" and "no"
+  before a plural noun of the suite, "no practices", are 0),
+  fractions ("half", "a third", "two thirds", "a quarter");
+- ratios: "one in six" (one number, checked as the nearest one in N) and
+  "37 of 77" (two numbers: the part, and the whole it is ``of``);
+- qualifiers that make a bound: "less than", "fewer than", "under", "below"
+  (below the value); "more than", "over", "above" (above it); "at least", "or more"
+  (not below); "at most", "up to", "or fewer", "or less" (not above); "some"
+  before a plural noun of the suite ("some PCTs") is "at least one".
+  "About", "around", "almost exactly" and the like are kept in the printed text
+  and change nothing: the figure is checked at the precision it was printed.
+
+Years (1900-2099 standing alone, "2007-08") and dates ("1 March 2010",
+"March 2010", "2010-03-01", "end of 2011" reads as its year) are found too,
+with ``kind`` 'year' or 'date', so that a caller can list them apart.
+
+Precision (``decimals``: places after the point; negative for tens, hundreds,
+thousands), by the same rules as :mod:`scr_lib.claims`: a figure with a decimal
+point is as precise as its digits ("0.53%": two places); a whole number below
+1,000 is exact; a whole number of 1,000 or more ending in zeros is rounded to
+its last non-zero digit ("337,000": the nearest thousand, "1,800": the nearest
+hundred); a scale word counts in its unit ("13.5 million": the nearest 100,000,
+"£100m": the nearest £1m). Number words are exact.
+
+Values are in the number's own unit: a percentage in percent (0.53 for
+"0.53%"), money in pounds, "one in six" as N (6), a fraction as a fraction
+(0.5 for "half"). Nothing is ever dropped: text that looks numeric but is none
+of the above (a lone "1,000" in "per 1,000") is still returned as a count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+KINDS = ("count", "percent", "money", "one_in", "fraction", "year", "date")
+BOUNDS = ("less_than", "more_than", "at_least", "at_most")
+
+_UNITS = {"zero": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_PHRASES = {"a dozen": 12, "half a dozen": 6, "a hundred": 100, "a thousand": 1000}
+# Denominators of fractions in words: "a third", "two thirds", "a quarter", "three quarters".
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+                 "fifths": 5, "sixth": 6, "tenth": 10, "tenths": 10}
+_SCALES = {"k": 3, "thousand": 3, "m": 6, "million": 6, "mn": 6, "bn": 9, "billion": 9}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+# The plural nouns after which "some" is a number ("some PCTs": at least one).
+SOME_NOUNS = ("pcts", "areas", "practices", "gps", "trusts", "sites", "records", "patients", "surgeries")
+
+_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
+_WORDNUM = rf"(?:(?:{'|'.join(_TENS)})-(?:{'|'.join(k for k in _UNITS if _UNITS[k] < 10 and _UNITS[k] > 0)})|{_WORD})"
+_FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_AMOUNT = rf"(?:{_FIGURE}|{_WORDNUM}|a)"
+
+_BEFORE = {"less than": "less_than", "fewer than": "less_than", "under": "less_than", "below": "less_than",
+           "more than": "more_than", "over": "more_than", "above": "more_than", "at least": "at_least",
+           "at most": "at_most", "up to": "at_most", "no more than": "at_most", "no fewer than": "at_least"}
+_AFTER = {"or more": "at_least", "or over": "at_least", "or above": "at_least", "or fewer": "at_most",
+          "or less": "at_most", "or under": "at_most"}
+_HEDGES = ("almost exactly", "approximately", "about", "around", "roughly", "nearly", "almost", "some", "just",
+           "only", "exactly")
+
+_PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over anything overlapping it
+    ("date", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
+             rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})(?:\s+\d{{4}})?\b"
+             rf"|\b(?:{'|'.join(MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+             rf"|\b(?:{'|'.join(MONTHS)})\s+\d{{4}}\b"),
+    ("year", r"(?<![\d,.£])\b(?:19|20)\d{2}(?:-\d{2})?\b(?![,.]\d|%| per cent| percent)"),
+    ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)\s+in\s+(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
+    ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
+    ("money", rf"£\s?(?:{_FIGURE})(?:\s?(?:million|billion|thousand|mn|bn|m|k)\b)?"),
+    ("percent", rf"(?<![\d,.])(?:{_FIGURE})\s?(?:%|per\s?cent\b)"),
+    ("fraction", r"\b(?:(?:a|one|two|three|four|nine)[\s-]+(?:half|halves|thirds?|quarters?|fifths?|sixth|tenths?)"
+                 r"|half)\b"),
+    ("count", rf"(?<![\d,.])(?:{_FIGURE})(?:\s(?:million|billion|thousand))?\b"),
+    ("count", r"\b(?:half a dozen|a dozen|a hundred|a thousand)\b"),
+    ("count", rf"\b{_WORDNUM}\b"),
+    ("zero", r"\b(?:haven[’']t|hasn[’']t|have not|has not|didn[’']t|did not|had not|hadn[’']t|not)\s+(?:\w+\s+){0,2}?any\b"),
+    ("some", rf"\bsome\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)})\b"),
+    ("zero", rf"\bno\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)})\b"),
+]
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number in a sentence.
+
+    ``text``: as printed, with its qualifier ("less than 1%"); ``start``/``end``:
+    where ``text`` sits in the sentence; ``kind``: one of :data:`KINDS`;
+    ``value``: in its own unit (see the module docstring); ``decimals``: the
+    precision it implies; ``bound``: one of :data:`BOUNDS` or None; ``of``: for
+    the part of a ratio "37 of 77", the whole (77), else None; ``whole_of``: for
+    the whole, the part it goes with (37), else None; ``denominator``: for a
+    fraction, its denominator (3 for "two thirds"), else None.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    value: float
+    decimals: int = 0
+    bound: str | None = None
+    of: float | None = None
+    whole_of: float | None = None
+    denominator: int | None = None
+
+    @property
+    def is_date(self) -> bool:
+        return self.kind in ("year", "date")
+
+    def precision(self) -> str:
+        """The precision in words: 'exact', 'to 2 decimal places', 'to the nearest 1,000', 'nearest one in N', a bound."""
+        if self.bound:
+            return {"less_than": "below", "more_than": "above", "at_least": "at least",
+                    "at_most": "at most"}[self.bound] + " (a bound)"
+        if self.kind == "one_in":
+            return "nearest one in N"
+        if self.kind == "fraction":
+            return "nearest fraction with that denominator"
+        if self.is_date:
+            return "a date"
+        if self.decimals > 0:
+            return f"to {self.decimals} decimal place{'s' if self.decimals > 1 else ''}"
+        if self.decimals < 0:
+            return f"to the nearest {10 ** -self.decimals:,}"
+        return "exact"
+
+
+def word_value(text: str) -> int | None:
+    """A whole number in words ('five', 'twenty-one', 'a dozen', 'none') or figures ('1,732'); None if neither."""
+    t = " ".join(text.lower().split())
+    if t in _PHRASES:
+        return _PHRASES[t]
+    if t in _UNITS:
+        return _UNITS[t]
+    if t in _TENS:
+        return _TENS[t]
+    if "-" in t:
+        tens, _, unit = t.partition("-")
+        if tens in _TENS and unit in _UNITS:
+            return _TENS[tens] + _UNITS[unit]
+    if t == "a":
+        return 1
+    if re.fullmatch(_FIGURE, t):
+        number = float(t.replace(",", ""))
+        return int(number) if number.is_integer() else None
+    return None
+
+
+def figure(text: str, scale_word: str | None = None) -> tuple[float, int]:
+    """Value and precision of a printed figure ('337,000' -> (337000, -3)); a scale word multiplies it.
+
+    ``scale_word``: 'million', 'm', 'bn', 'k'... or None. Decimals follow the
+    rules in the module docstring.
+    """
+    digits = text.replace(",", "")
+    number = Decimal(digits)
+    power = _SCALES[scale_word.lower()] if scale_word else 0
+    if "." in digits:
+        decimals = len(digits.split(".")[1]) - power
+    elif power:
+        decimals = -power
+    elif abs(number) >= 1000:
+        stripped = digits.rstrip("0")
+        decimals = -(len(digits) - len(stripped))
+    else:
+        decimals = 0
+    if power and decimals > 0:
+        decimals = 0
+    value = float(number.scaleb(power))
+    return (int(value) if value.is_integer() else value), decimals
+
+
+def _qualifier(sentence: str, start: int, end: int) -> tuple[int, int, str | None]:
+    """Widen [start, end) over a bound or hedge before it, or a bound after it; returns the span and bound."""
+    before = sentence[:start].lower()
+    bound = None
+    for phrase in sorted([*_BEFORE, *_HEDGES], key=len, reverse=True):
+        if re.search(rf"\b{re.escape(phrase)}\s+$", before):
+            start = len(before.rstrip()) - len(phrase)
+            bound = _BEFORE.get(phrase)
+            break
+    after = sentence[end:].lower()
+    for phrase, which in _AFTER.items():
+        match = re.match(rf"\s+{re.escape(phrase)}\b", after)
+        if match:
+            end += match.end()
+            bound = which
+            break
+    return start, end, bound
+
+
+def _read(kind: str, text: str) -> list[tuple[str, float, int, dict]]:
+    """(kind, value, decimals, extra) for one matched piece of text; two for a ratio."""
+    low = " ".join(text.lower().split())
+    if kind == "date":
+        return [("date", 0, 0, {})]
+    if kind == "year":
+        return [("year", int(low[:4]), 0, {})]
+    if kind == "zero":
+        return [("count", 0, 0, {})]
+    if kind == "some":
+        return [("count", 1, 0, {"bound": "at_least"})]
+    if kind == "one_in":
+        first, _, rest = low.partition(" in ")
+        n = word_value(rest.replace("every ", "").strip())
+        ones = word_value(first)
+        if ones and ones != 1 and n:  # "two in five": a share, checked as the nearest fraction in fifths
+            return [("fraction", ones / n, 0, {"denominator": n})]
+        return [("one_in", n, 0, {})]
+    if kind == "ratio":
+        part, whole = re.split(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?", low)
+        p, w = _count(part), _count(whole)
+        return [("count", p[0], p[1], {"of": w[0]}), ("count", w[0], w[1], {"whole_of": p[0]})]
+    if kind == "money":
+        match = re.fullmatch(rf"£\s?({_FIGURE})\s?(million|billion|thousand|mn|bn|m|k)?", low)
+        value, decimals = figure(match.group(1), match.group(2))
+        return [("money", value, decimals, {})]
+    if kind == "percent":
+        digits = re.match(_FIGURE, low).group(0)
+        value, decimals = figure(digits)
+        return [("percent", value, max(decimals, 0), {})]
+    if kind == "fraction":
+        if low == "half":
+            return [("fraction", 0.5, 0, {"denominator": 2})]
+        count, denominator = re.split(r"[\s-]+", low)
+        n = _DENOMINATORS[denominator]
+        return [("fraction", (word_value(count) or 1) / n, 0, {"denominator": n})]
+    value, decimals = _count(low)
+    return [("count", value, decimals, {})]
+
+
+def _count(text: str) -> tuple[float, int]:
+    words = text.split()
+    if words and words[-1] in ("million", "billion", "thousand") and re.fullmatch(_FIGURE, words[0]):
+        return figure(words[0], words[-1])
+    if re.fullmatch(_FIGURE, text):
+        return figure(text)
+    return word_value(text), 0
+
+
+def find(sentence: str) -> list[Number]:
+    """Every number in ``sentence``, in the order printed (dates and years included, with their kind)."""
+    taken: list[tuple[int, int]] = []
+    found: list[Number] = []
+    for kind, pattern in _PATTERNS:
+        for match in re.finditer(pattern, sentence, flags=re.IGNORECASE):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            text = match.group(0)
+            taken.append((start, end))
+            pieces = _read(kind, text)
+            if kind == "ratio":
+                part_end = start + re.match(r"\S+", text).end()
+                whole_start = start + text.rfind(" ") + 1
+                spans = [(start, part_end), (whole_start, end)]
+            else:
+                spans = [(start, end)]
+            for (k, value, decimals, extra), (s, e) in zip(pieces, spans):
+                bound = extra.get("bound")
+                if k not in ("year", "date") and kind != "some":
+                    s, e, bound = _qualifier(sentence, s, e) if kind != "ratio" or s == start else (s, e, None)
+                found.append(Number(sentence[s:e], s, e, k, value, decimals, bound, extra.get("of"),
+                                    extra.get("whole_of"), extra.get("denominator")))
+    return sorted(found, key=lambda n: n.start)
+
+
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u2019\u201d)]))\s+(?=[\"'\u2018\u201c(]?[A-Z0-9£])|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences at '.', '!' or '?' followed by a capital, and at line breaks; blanks dropped.
+
+    A full stop inside a figure ("13.5") or before a lower-case word is not a break.
+    """
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]

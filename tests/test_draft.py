@@ -1,0 +1,304 @@
+"""scr draft: every number in a draft found, matched to a result and judged at its printed precision."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from scr_lib import claims, draft, numbers, ooh, paths
+from scr_lib.cli import cli
+from scr_lib.draft import Verdict
+
+CHECKABLE = ("equal", "one_in", "less_than", "at_least", "more_than", "at_most")
+EXAMPLES = paths.PROJ_ROOT / "docs" / "examples"
+
+
+def published_results() -> dict:
+    """A run whose every result is the published figure (from claims.csv), as results.json holds them."""
+    table = claims.load_claims()
+    keys = table.loc[table.check.isin(CHECKABLE + ("input",)), "result_key"].unique()
+    values = {key: claims.published(key) for key in keys}
+    values["refusal.share"] = values["refusal.practices_declined"] / values["refusal.practices_invited"]
+    inputs = ooh.resolve_inputs()  # the calls the article's own table implies, as notebook 03 computes them
+    values["ooh.projected_calls_per_week"] = ooh.projected_calls(inputs.records_created, inputs.calls_per_1000_per_week)
+    values["ooh.access_rate"] = ooh.access_rate(inputs.views_per_week, values["ooh.projected_calls_per_week"])
+    values["refusal.largest_area_share"] = 0.5  # "half or more" (not in the ledger: a vocabulary result)
+    return {key: {"value": value} for key, value in values.items()}
+
+
+def quotes_with_a_number() -> pd.DataFrame:
+    table = claims.load_claims()
+    has_number = table.quote.map(lambda q: any(not n.is_date for n in numbers.find(q)))
+    return table[table.check.isin(CHECKABLE) & has_number]
+
+
+def run_dir(tmp_path, results) -> str:
+    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    return str(tmp_path)
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def by_printed(report) -> dict:
+    return {n.printed: n for n in report.numbers}
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger's own quotes
+
+def test_every_checkable_claim_quoted_in_a_draft_is_supported_with_its_result_key():
+    table = quotes_with_a_number()
+    report = draft.check_paragraphs(list(table.quote), published_results())
+    assert not report.contradicted
+    for claim in table.itertuples():
+        row = next(n for n in report.numbers if n.sentence == claim.quote
+                   and n.matched_by == f"claims.csv: {claim.claim_id}")
+        assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, claim.result_key), claim.claim_id
+
+
+def test_the_claims_without_a_number_are_the_yes_no_rollout_checks():
+    """Every checkable claim is covered above, except those whose quote holds no number to check."""
+    table = claims.load_claims()
+    without = set(table[table.check.isin(CHECKABLE)].claim_id) - set(quotes_with_a_number().claim_id)
+    assert without == set(table[table.unit.str.startswith("rollout begun")].claim_id) != set()
+
+
+# One figure changed in each quote (claim id -> (as printed, changed to)); each must be contradicted.
+CHANGES = {
+    "refusal-areas-answered": ("91", "92"),
+    "refusal-areas-complete": ("36", "35"),
+    "refusal-invited": ("1,732", "1,723"),
+    "refusal-declined": ("286", "268"),
+    "refusal-one-in": ("one in six", "one in five"),
+    "refusal-north-lancs-invited": ("38", "39"),
+    "refusal-north-lancs-signed": ("one", "two"),
+    "refusal-cambs-contacted": ("of 77", "of 78"),
+    "refusal-cambs-interested": ("37 of", "36 of"),
+    "refusal-peterborough-not-agreed": ("five", "six"),
+    "refusal-hammersmith-invited": ("haven't invited any", "have invited 12"),
+    "refusal-half-or-more": ("some areas", "at least 5 areas"),
+    "spend-some-nothing": ("some PCTs", "at least 3 PCTs"),
+    "spend-dorset-to-date": ("£190,000", "£195,000"),
+    "spend-dorset-expected": ("£70,000", "£75,000"),
+    "spend-dorset-uploaded": ("159,580", "159,581"),
+    "spend-dorset-viewed": ("none", "two"),
+    "ooh-records-table": ("13,499,272", "13,499,227"),
+    "ooh-records-text": ("13.5 million", "13.4 million"),
+    "ooh-calls-table": ("337,500", "337,600"),
+    "ooh-calls-text": ("337,000", "336,000"),
+    "ooh-views-table": ("1,800", "1,900"),
+    "ooh-rate-table": ("0.53%", "0.63%"),
+    "ooh-rate-text": ("0.5%", "0.6%"),
+    "ooh-rate-less-than": ("less than 1%", "less than 0.5%"),
+}
+# A quote needs its area named to say whose figure it is, as the article's sentence does.
+AREA = {"refusal-hammersmith-invited": "NHS Hammersmith and Fulham said: ", "spend-dorset-viewed": "NHS Dorset: "}
+
+
+def test_the_changes_cover_every_checkable_claim_with_a_number():
+    assert set(CHANGES) == set(quotes_with_a_number().claim_id)
+
+
+@pytest.mark.parametrize("claim_id", sorted(CHANGES))
+def test_a_quote_with_one_figure_changed_is_contradicted(claim_id):
+    claim = claims.load_claims().set_index("claim_id").loc[claim_id]
+    old, new = CHANGES[claim_id]
+    assert old in claim.quote
+    sentence = AREA.get(claim_id, "") + claim.quote.replace(old, new, 1)
+    start = sentence.index(new)
+    report = draft.check_paragraphs([sentence], published_results())
+    spans = {n.printed: numbers.find(sentence)[i] for i, n in enumerate(report.numbers)}
+    changed = [n for n in report.numbers if spans[n.printed].start < start + len(new) and spans[n.printed].end > start]
+    assert changed and all(n.verdict is Verdict.CONTRADICTED for n in changed), report.numbers
+    assert changed[0].result_key == claim.result_key
+    assert changed[0].difference is not None and changed[0].difference != 0
+    # every other number in the quote is unaffected
+    assert all(n.verdict is not Verdict.CONTRADICTED for n in report.numbers if n not in changed)
+
+
+# ---------------------------------------------------------------------------------------------
+# A draft of every kind of number
+
+MIXED = """# A draft
+
+One in four practices declined, according to FOI answers from 91 PCTs.
+
+In NHS Dorset, 190 practices were invited in March 2010, and the PCT had spent £190,000.
+
+Around 30 sites in England are now using the Summary Care Record, and the weather was fine on 12 days.
+"""
+
+
+def mixed_results() -> dict:
+    return {**published_results(), "refusal.dorset_practices_invited": {"value": 55}}
+
+
+def test_a_mixed_draft_gives_each_number_its_verdict(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text(MIXED, encoding="utf-8")
+    report = draft.check_draft(path, mixed_results())
+    found = by_printed(report)
+    assert found["One in four"].verdict is Verdict.CONTRADICTED
+    assert (found["One in four"].result_key, found["One in four"].computed_text) == ("refusal.share", "one in six")
+    assert found["91"].verdict is Verdict.SUPPORTED and found["91"].result_key == "refusal.areas_answered"
+    assert found["190"].verdict is Verdict.CONTRADICTED and found["190"].difference == 55 - 190
+    assert found["£190,000"].verdict is Verdict.SUPPORTED
+    assert found["12"].verdict is Verdict.UNCHECKED and "check it by hand" in found["12"].note
+    assert found["Around 30"].verdict is Verdict.UNCHECKED
+    assert [d.printed for d in report.dates] == ["March 2010"]
+    assert report.counts() == {"numbers": 6, "dates": 1, "supported": 2, "contradicted": 2, "unchecked": 2}
+
+
+def test_scr_draft_prints_a_table_and_the_counts_and_exits_1_when_contradicted(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text(MIXED, encoding="utf-8")
+    result = invoke("draft", path, run_dir(tmp_path, mixed_results()))
+    assert result.exit_code == 1
+    assert re.search(r"contradicted\s+\"One in four\" \(nearest one in N\) in: One in four practices", result.stdout)
+    assert "refusal.share = one in six; difference +2" in result.stdout
+    assert "Years and dates (listed, not checked):" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1] == ("6 numbers found: 2 supported, 2 contradicted, "
+                                                       "2 unchecked; 1 year or date listed apart.")
+
+
+def test_scr_draft_json_lists_every_number_and_exits_0_when_nothing_is_contradicted(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text("With 286 practices declining, some PCTs had spent nothing.\n", encoding="utf-8")
+    result = invoke("draft", path, run_dir(tmp_path, published_results()), "--json")
+    assert result.exit_code == 0
+    body = json.loads(result.stdout)
+    assert body["counts"]["numbers"] == len(body["numbers"]) == 2
+    assert [n["verdict"] for n in body["numbers"]] == ["supported", "supported"]
+    assert body["numbers"][0]["result_key"] == "refusal.practices_declined"
+
+
+def test_a_docx_draft_is_read_paragraphs_and_tables(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("GPs snub the record", level=1)
+    document.add_paragraph("In 36 areas which have begun the rollout and provided complete figures, "
+                           "1,732 practices have been invited to participate.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Practices that declined"
+    table.rows[0].cells[1].text = "with 287 so far declining to take part"
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    result = invoke("draft", path, run_dir(tmp_path, published_results()), "--json")
+    body = json.loads(result.stdout)
+    verdicts = {n["printed"]: n["verdict"] for n in body["numbers"]}
+    assert verdicts == {"36": "supported", "1,732": "supported", "287": "contradicted"}
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("draft.docx", b"not a zip", "not a readable .docx file"),
+    ("draft.txt", "£190,000".encode("cp1252"), "not UTF-8 text"),
+])
+def test_an_unreadable_draft_is_one_line_naming_the_file(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = invoke("draft", path, run_dir(tmp_path, published_results()))
+    assert result.exit_code == 1 and message in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_scr_draft_without_a_run_or_draft_says_so(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text("286 declined.", encoding="utf-8")
+    no_run = invoke("draft", path, tmp_path)
+    assert no_run.exit_code == 1 and "no readable results.json" in no_run.stderr
+    no_draft = invoke("draft", tmp_path / "missing.md", tmp_path)
+    assert no_draft.exit_code == 2 and "does not exist" in no_draft.stderr
+
+
+def test_markdown_marks_comments_and_list_numbers_are_not_numbers(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text("<!-- note for 2010 -->\n1. [286 declined](http://example.com/2/3)\n", encoding="utf-8")
+    report = draft.check_draft(path, published_results())
+    assert [n.printed for n in report.numbers] == ["286"] and report.dates == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Acceptance: the example drafts on real runs of the bundled data and of the follow-up example
+
+@pytest.fixture(scope="module")
+def followup_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("followup") / "followup_2011"
+    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(paths.PARAMS / "followup_2011.yaml"),
+                           "--out", str(out)], capture_output=True, text=True, cwd=paths.PROJ_ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out
+
+
+def load(run) -> dict:
+    return json.loads((run / "results.json").read_text(encoding="utf-8"))
+
+
+def context_or_input(n) -> bool:
+    return n.note.startswith("context: not checkable, because ") or n.note.startswith("an input")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, run", [("draft_pulse_2010.md", "story_run"), ("draft_followup_2011.md", "followup_run")])
+def test_an_example_draft_written_for_its_run_is_supported_but_for_context(name, run, request):
+    report = draft.check_draft(EXAMPLES / name, load(request.getfixturevalue(run)))
+    assert [n for n in report.numbers if n.verdict is Verdict.CONTRADICTED] == []
+    unchecked = [n for n in report.numbers if n.verdict is Verdict.UNCHECKED]
+    assert unchecked and all(context_or_input(n) for n in unchecked), unchecked
+    context = [n.printed for n in unchecked if n.note.startswith("context")]
+    assert context == ["at least £100m", "around 30", "just 20", "60% or more", "around a third"]
+
+
+def positions(report) -> dict:
+    return {(n.paragraph, i): n for i, n in enumerate(report.numbers)}
+
+
+@pytest.mark.slow
+def test_the_bundled_draft_on_the_follow_up_run_contradicts_exactly_the_figures_that_changed(story_run, followup_run):
+    """Each figure the follow-up draft changed (one in six -> one in four...) is contradicted; the rest are not."""
+    old = draft.check_draft(EXAMPLES / "draft_pulse_2010.md", load(followup_run))
+    new = draft.check_draft(EXAMPLES / "draft_followup_2011.md", load(followup_run))
+    new_by_place = {}
+    for n in new.numbers:
+        new_by_place.setdefault(n.paragraph, []).append(n.printed)
+    changed = 0
+    for n in old.numbers:
+        same_paragraph = [m.printed for m in old.numbers if m.paragraph == n.paragraph]
+        index = same_paragraph.index(n.printed)
+        counterpart = new_by_place.get(n.paragraph, [])
+        unchanged = index < len(counterpart) and counterpart[index] == n.printed
+        if context_or_input(n):
+            assert n.verdict is Verdict.UNCHECKED and unchanged
+        elif unchanged:
+            assert n.verdict is Verdict.SUPPORTED, n
+        else:
+            assert n.verdict is Verdict.CONTRADICTED, n
+            changed += 1
+    assert changed and by_printed(old)["One in six"].computed_text == "one in four"
+    result = invoke("draft", EXAMPLES / "draft_pulse_2010.md", followup_run)
+    assert result.exit_code == 1
+
+
+@pytest.mark.slow
+def test_the_scr_draft_excerpt_in_the_docs_is_what_it_prints(followup_run):
+    text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
+    excerpt = re.search(r"```text\n\$ scr draft docs/examples/draft_pulse_2010.md build/followup_2011\n(.*?)```",
+                        text, re.S).group(1)
+    output = invoke("draft", EXAMPLES / "draft_pulse_2010.md", followup_run).stdout.replace(f"{paths.PROJ_ROOT}/", "")
+    for line in excerpt.splitlines():
+        if line.strip() and line.strip() != "...":
+            assert line in output.splitlines(), line
+
+
+def test_scr_draft_help_has_an_example_that_names_an_example_draft():
+    result = invoke("draft", "--help")
+    assert result.exit_code == 0 and "Example:" in result.stdout
+    example = re.search(r"scr draft (\S+) ", result.stdout).group(1)
+    assert (paths.PROJ_ROOT / example).is_file()
