@@ -9,6 +9,8 @@ import click
 
 from .problems import InputError
 
+INTERRUPTED = "interrupted: nothing was published; any previous output is as it was"
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="scr-investigation")
@@ -50,9 +52,15 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
         for problem in err.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+    except runner.UsageError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
     except runner.RunError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo(INTERRUPTED, err=True)
+        sys.exit(130)
     click.echo(f"results: {done.results_path}")
     click.echo(f"story pages: {done.site_dir / 'index.html'}")
 
