@@ -549,12 +549,31 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
         return
     import asyncio
 
+    interrupted: list[bool] = []
+    tasks: list = []
+    kernels: list[_Kernel] = []
+
+    def on_interrupt():  # Ctrl-C, called in the loop: stop the notebooks and their kernels at once
+        interrupted.append(True)
+        for kernel in kernels:
+            kernel.now = True
+        for task in tasks:
+            task.cancel()
+
+    async def started(name: str) -> _Kernel:
+        kernel = await _Kernel.start(name, project.notebooks)
+        kernels.append(kernel)
+        kernel.now = bool(interrupted)
+        return kernel
+
     async def everything():
         slots = asyncio.Semaphore(_jobs(jobs))
         first = []
         try:
             for plan in plans[:_jobs(jobs)]:
-                first.append(await _Kernel.start(plan.name, project.notebooks))
+                first.append(await started(plan.name))
+                if interrupted:
+                    raise KeyboardInterrupt
             _prepare()
         except BaseException:
             await asyncio.gather(*(kernel.stop() for kernel in first), return_exceptions=True)
@@ -567,23 +586,29 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
         async def one(plan: _Plan):
             async with slots:
                 echo(f"  running    {plan.name}")
-                started = time.monotonic()
+                started_at = time.monotonic()
                 plan.part.mkdir(parents=True, exist_ok=True)
                 try:
-                    kernel = waiting.pop(plan.name, None) or await _Kernel.start(plan.name, project.notebooks)
+                    kernel = waiting.pop(plan.name, None) or await started(plan.name)
                     await _execute_async(plan.source, plan.part / "notebooks" / plan.name, plan.given,
                                          plan.part, project.notebooks, kernel=kernel, stopping=stopping,
                                          raw=plan.raw)
                 except RunError as err:
                     plan.error = str(err)
-                    echo(f"  FAILED     {err}")  # the message starts with the notebook's name
+                    if not interrupted:
+                        echo(f"  FAILED     {err}")  # the message starts with the notebook's name
                     return
                 finished.append(plan)
                 _seal(plan)
-                echo(f"  done       {plan.name} ({time.monotonic() - started:.1f} s)")
+                echo(f"  done       {plan.name} ({time.monotonic() - started_at:.1f} s)")
 
-        outcomes = await asyncio.gather(*(one(p) for p in plans), return_exceptions=True)
+        tasks.extend(asyncio.ensure_future(one(p)) for p in plans)
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        stopping.extend(asyncio.ensure_future(kernel.stop()) for kernel in waiting.values())  # never used
         await asyncio.gather(warming, return_exceptions=True)
+        if interrupted:
+            await asyncio.gather(*stopping, return_exceptions=True)
+            raise KeyboardInterrupt
         errors = [o for o in outcomes if isinstance(o, BaseException)]
         publishing = None
         if then is not None and not errors and not any(p.error for p in plans):
@@ -598,10 +623,12 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
             await publishing
             if late:
                 await asyncio.to_thread(then)
+        if interrupted:  # while the pages were rendered: they are in the temporary folder, which goes
+            raise KeyboardInterrupt
         if errors:
             raise errors[0]
 
-    _run_coroutine(everything())
+    _run_coroutine(everything(), on_interrupt)
 
 
 def _clear_run_folder(work: Path) -> None:
@@ -626,16 +653,41 @@ def _import_site() -> None:
         pass
 
 
-def _run_coroutine(coroutine):
-    """Run ``coroutine`` to the end, also when called from a running event loop (a notebook)."""
+def _run_coroutine(coroutine, on_interrupt=None):
+    """Run ``coroutine`` to the end in an event loop of its own, in a worker thread.
+
+    The loop runs outside the main thread so that Ctrl-C (SIGINT) always
+    reaches this thread as KeyboardInterrupt, never a handler that a library
+    installs in the loop (nbclient installs one per notebook, which shuts
+    down only that notebook's kernel). On Ctrl-C, ``on_interrupt`` is called
+    in the loop, the coroutine is waited for (it shuts its kernels down and
+    raises KeyboardInterrupt), and KeyboardInterrupt is raised here. This also
+    works when called from a running event loop (a notebook's cell).
+    """
     import asyncio
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
     from concurrent.futures import ThreadPoolExecutor
+
+    loops = []
+
+    async def tracked():
+        loops.append(asyncio.get_running_loop())
+        return await coroutine
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+        future = pool.submit(asyncio.run, tracked())
+        interrupted = False
+        while True:
+            try:
+                result = future.result()
+                break
+            except KeyboardInterrupt:
+                if future.done() or on_interrupt is None or not loops:
+                    raise  # the coroutine's own, or nothing to tell it (the pool still waits for it)
+                interrupted = True
+                loops[0].call_soon_threadsafe(on_interrupt)
+    if interrupted:
+        raise KeyboardInterrupt
+    return result
 
 
 class _Kernel:
@@ -643,6 +695,7 @@ class _Kernel:
 
     def __init__(self, name: str, manager, log):
         self.name, self.manager, self.log = name, manager, log
+        self.now = False  # stop it at once (Ctrl-C) rather than let it finish what it writes
 
     @classmethod
     async def start(cls, name: str, cwd: Path) -> "_Kernel":
@@ -667,7 +720,7 @@ class _Kernel:
         """Shut the kernel down gracefully (it may still flush files it wrote)."""
         try:
             if self.manager.has_kernel:
-                await self.manager.shutdown_kernel(now=False)
+                await self.manager.shutdown_kernel(now=self.now)
         finally:
             self.log.close()
 
