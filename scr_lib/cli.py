@@ -152,8 +152,35 @@ def claims_command(run_dir: Path):
     click.echo(claims_text(claims.check_all(values), display_path(path)))
 
 
-def main():  # pragma: no cover - console entry point
-    cli()
+def main(args: list[str] | None = None) -> None:
+    """The console entry point: the commands, with no Python traceback ever reaching the user.
+
+    Usage errors print click's message and exit 2; Ctrl-C exits 130; a
+    file-system error prints one line and exits 1; any other exception is a
+    bug in scr, shown as one line (with ``SCR_DEBUG=1`` in the environment,
+    the traceback too) and exit 1.
+    """
+    import os
+
+    try:
+        code = cli.main(args, prog_name="scr", standalone_mode=False)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except OSError as err:
+        where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+        click.echo(f"error: {err.strerror or err}{where}", err=True)
+        sys.exit(1)
+    except Exception as err:  # noqa: BLE001 - the last guard: one line, not a traceback
+        if os.environ.get("SCR_DEBUG"):
+            raise
+        click.echo(f"error: unexpected {type(err).__name__}: {err}. This is a bug in scr: please report it with "
+                   "the command you ran (SCR_DEBUG=1 shows where it happened)", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m scr_lib.cli
