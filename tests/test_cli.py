@@ -263,7 +263,7 @@ def test_the_worked_example_in_the_docs_matches_a_real_run(second_run):
     out, done, _, _ = second_run
     assert done.returncode == 0
     text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
-    excerpt = re.search(r"```text\n\$ scr claims build/followup_2011\n(.*?)```", text, re.S).group(1)
+    excerpt = re.search(r"```text\n\$ \.venv/bin/scr claims build/followup_2011\n(.*?)```", text, re.S).group(1)
     output = invoke("claims", out).stdout.replace(str(out / "results.json"), "build/followup_2011/results.json")
     for line in excerpt.splitlines():
         if line.strip() and line.strip() != "...":
@@ -272,7 +272,7 @@ def test_the_worked_example_in_the_docs_matches_a_real_run(second_run):
 
 def test_the_worked_example_check_output_in_the_docs_is_what_check_prints():
     text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
-    for command, shown in re.findall(r"```text\n\$ (scr check [^\n]+)\n(.*?)```", text, re.S):
+    for command, shown in re.findall(r"```text\n\$ \.venv/bin/(scr check [^\n]+)\n(.*?)```", text, re.S):
         args = command.split()[1:]
         result = invoke(*args)
         assert result.stdout.strip() == shown.strip(), command
@@ -384,3 +384,50 @@ def test_ctrl_c_is_a_message_and_exit_130(monkeypatch):
     result = invoke("run", paths.DEFAULT_PARAMS)
     assert result.exit_code == 130
     assert result.stderr.splitlines() == ["interrupted: nothing was published; any previous output is as it was"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The docs show commands that work on a fresh clone (issue 12)
+
+DOCS = [paths.PROJ_ROOT / "README.md", *sorted((paths.PROJ_ROOT / "docs").glob("*.md"))]
+
+
+def doc_commands(text: str) -> list[str]:
+    """Command lines in a Markdown text: every line of ```sh blocks, and ``$ `` lines of ```text blocks."""
+    found = []
+    for kind, body in re.findall(r"```(\w*)\n(.*?)```", text, re.S):
+        for line in body.splitlines():
+            line = line.split(" #", 1)[0].strip()
+            if kind == "text":
+                if not line.startswith("$ "):
+                    continue
+                line = line[2:]
+            if line and not line.startswith("#") and kind in ("sh", "text", "bash", ""):
+                found.append(line)
+    return found
+
+
+def make_targets() -> set[str]:
+    return set(re.findall(r"^([a-z][\w-]*):", (paths.PROJ_ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
+def test_every_command_the_docs_show_exists_and_runs_from_a_fresh_clone(doc):
+    text = doc.read_text(encoding="utf-8")
+    commands = doc_commands(text)
+    inline = re.findall(r"`((?:make|\.venv/bin/scr) [^`]+)`", text)
+    assert commands or inline, f"{doc.name} shows no command"
+    for command in commands:
+        assert command.split()[0] in ("make", ".venv/bin/scr", "source"), (
+            f"{doc.name}: `{command}` would not run on a fresh clone (scr is in .venv/bin/, not on PATH)")
+    for command in commands + inline:
+        words = command.split()
+        if words[0] == "make":
+            assert set(words[1:]) <= make_targets(), f"{doc.name}: `{command}` names no Makefile target"
+        elif words[0] == ".venv/bin/scr":
+            assert words[1] in cli.commands, f"{doc.name}: `{command}` names no scr command"
+
+
+def test_doc_commands_are_found_in_sh_and_text_blocks():
+    text = "```sh\nscr run x  # note\nmake story\n```\n\n```text\n$ .venv/bin/scr check f\noutput line\n```\n"
+    assert doc_commands(text) == ["scr run x", "make story", ".venv/bin/scr check f"]
