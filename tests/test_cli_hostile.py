@@ -129,8 +129,11 @@ def kernels_of(pid: int) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc to find the kernels")
-@pytest.mark.parametrize("wait", [0.0, 1.5], ids=["as-kernels-start", "while-notebooks-run"])
-def test_ctrl_c_during_a_real_run_stops_everything_and_publishes_nothing(tmp_path, wait):
+@pytest.mark.parametrize("wait, sig, status, word", [
+    (0.0, signal.SIGINT, 130, "interrupted"), (1.5, signal.SIGINT, 130, "interrupted"),
+    (1.5, signal.SIGTERM, 143, "terminated")], ids=["ctrl-c-as-kernels-start", "ctrl-c-while-notebooks-run",
+                                                   "sigterm-while-notebooks-run"])
+def test_ctrl_c_during_a_real_run_stops_everything_and_publishes_nothing(tmp_path, wait, sig, status, word):
     out = tmp_path / "story"
     child = subprocess.Popen([sys.executable, "-m", "scr_lib.cli", "run", str(paths.DEFAULT_PARAMS), "--out", str(out)],
                              stderr=subprocess.PIPE, text=True, cwd=paths.PROJ_ROOT, start_new_session=True)
@@ -140,13 +143,13 @@ def test_ctrl_c_during_a_real_run_stops_everything_and_publishes_nothing(tmp_pat
         if "running" in line:
             break
     time.sleep(wait)
-    os.killpg(child.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole foreground group
+    os.killpg(child.pid, sig)  # as a terminal's Ctrl-C does: to the whole foreground group
     said.append(child.stderr.read())
     child.wait(timeout=60)
     stderr = "".join(said)
-    assert child.returncode == 130, stderr
+    assert child.returncode == status, stderr
     assert "Traceback" not in stderr and "FAILED" not in stderr
-    assert stderr.rstrip().splitlines()[-1] == "interrupted: nothing was published; any previous output is as it was"
+    assert stderr.rstrip().splitlines()[-1] == f"{word}: nothing was published; any previous output is as it was"
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no output, no temporary folder, no lock
     deadline = time.monotonic() + 10
     while kernels_of(child.pid) and time.monotonic() < deadline:
