@@ -129,7 +129,7 @@ def check_out_dir(out: Path, params: Params, project: Project | None = None) -> 
     """Raise :class:`UsageError` if ``out`` is a place a run must never replace; writes nothing.
 
     Refused: the root folder, the home folder, the project root and any folder
-    above it; anything in ``data/``, ``notebooks/``, ``scr_lib/``, ``params/``
+    above either; anything in ``data/``, ``notebooks/``, ``scr_lib/``, ``params/``
     or ``.git/`` (the project's and the run's own); the params file's folder,
     any folder above it, and any folder holding a file a param names; a path
     under a file. Whether an existing folder is the run's own is decided by
@@ -149,8 +149,8 @@ def check_out_dir(out: Path, params: Params, project: Project | None = None) -> 
     data = {Path(paths.DATA).resolve(), Path(project.data).resolve()}
     if any(target == d or d in target.parents for d in data):
         refuse("nothing is written under data/")
-    if target == Path(target.anchor) or target == home:
-        refuse("it is the root or home folder")
+    if target == Path(target.anchor) or target == home or target in home.parents:
+        refuse("it is the root or home folder, or holds it")
     if target == paths.PROJ_ROOT or target in paths.PROJ_ROOT.parents:
         refuse("it holds the project")
     inside = {Path(paths.NOTEBOOKS).resolve(), Path(project.notebooks).resolve(), Path(project.library).resolve(),

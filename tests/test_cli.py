@@ -310,6 +310,7 @@ FORBIDDEN = {
     "data/": lambda tmp: paths.DATA,
     ".git": lambda tmp: paths.PROJ_ROOT / ".git",
     "the home folder": lambda tmp: Path.home(),
+    "a folder above the home folder": lambda tmp: Path.home().parent,
     "/": lambda tmp: Path("/"),
     "the project's parent": lambda tmp: paths.PROJ_ROOT.parent,
     "the params file's folder": lambda tmp: tmp / "mine",
