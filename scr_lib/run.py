@@ -164,7 +164,12 @@ def check_out_dir(out: Path, params: Params, project: Project | None = None) -> 
         if target == path or target in path.parents:
             refuse(f"it holds an input, {path}, which the run would replace")
     for above in [target, *target.parents]:
-        if above.exists() and not above.is_dir():
+        try:
+            is_file = above.exists() and not above.is_dir()
+        except OSError as err:  # a name too long for the file system, a loop of links...
+            raise UsageError(f"cannot write the run into {out}: {err.strerror or err}; choose another folder") \
+                from None
+        if is_file:
             raise UsageError(f"cannot write the run into {out}: {above} is a file, not a folder; choose another "
                              "folder")
 
@@ -365,7 +370,10 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
     """
     project = project or Project()
     params = load_params(params_path)
-    out = Path(out_dir).resolve() if out_dir else default_out_dir(params)
+    try:
+        out = Path(out_dir).resolve() if out_dir else default_out_dir(params)
+    except (OSError, RuntimeError) as err:  # a loop of symbolic links
+        raise UsageError(f"cannot write the run into {out_dir}: {err}; choose another folder") from None
     check_out_dir(out, params, project)
     with _take(out):
         try:

@@ -60,6 +60,7 @@ def prepare(tmp: Path) -> None:
         (tmp / name).write_text(text, encoding="utf-8")
     (tmp / "binary.yaml").write_bytes(bytes(range(256)) * 4)
     (tmp / "folder").mkdir()
+    (tmp / "loop").symlink_to(tmp / "loop")
     (tmp / "home").mkdir()
     (tmp / "home" / "letter.txt").write_text("dear", encoding="utf-8")
     (tmp / "Documents").mkdir()
