@@ -173,11 +173,17 @@ def claims_command(run_dir: Path):
     path = run_dir / "results.json"
     try:
         values = results.load(path)
-    except (OSError, json.JSONDecodeError) as err:
+    except (OSError, ValueError) as err:  # ValueError: not JSON, or not UTF-8
         click.echo(f"{display_path(path)}:0:: no readable results.json ({err.__class__.__name__}): "
                    "run `scr run PARAMS --out DIR` first", err=True)
         sys.exit(1)
-    click.echo(claims_text(claims.check_all(values), display_path(path)))
+    try:
+        text = claims_text(claims.check_all(values), display_path(path))
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        click.echo(f"{display_path(path)}:0:: not a results.json that `scr run` wrote ({err.__class__.__name__}: "
+                   f"{err}): run `scr run PARAMS --out DIR` again", err=True)
+        sys.exit(1)
+    click.echo(text)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -61,6 +61,9 @@ def prepare(tmp: Path) -> None:
     (tmp / "binary.yaml").write_bytes(bytes(range(256)) * 4)
     (tmp / "folder").mkdir()
     (tmp / "loop").symlink_to(tmp / "loop")
+    for name, data in {"mistyped": b'{"refusal.share": {"value": "x"}}', "binary": b"\xff\xfe{"}.items():
+        (tmp / name).mkdir()
+        (tmp / name / "results.json").write_bytes(data)
     (tmp / "home").mkdir()
     (tmp / "home" / "letter.txt").write_text("dear", encoding="utf-8")
     (tmp / "Documents").mkdir()
