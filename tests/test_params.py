@@ -165,3 +165,11 @@ def test_a_params_path_that_is_not_a_readable_text_file_is_a_problem(tmp_path, m
     make(path)
     found = problems(path)
     assert len(found) == 1 and found[0][0] == 0
+
+
+def test_the_docs_state_the_params_limits_the_code_applies():
+    from scr_lib import params
+
+    text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
+    assert f"longer than {params.MAX_NAME} characters" in text
+    assert f"over {params.MAX_BYTES // 1024} KB" in text and f"nested more than {params.MAX_DEPTH} deep" in text
