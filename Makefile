@@ -45,6 +45,11 @@ bench: $(INSTALLED)
 bench-site: $(INSTALLED)
 	$(BIN)/python benchmarks/site_benchmark.py
 
+## bench-params: time and peak memory of refusing hostile params files (YAML aliases, deep nesting, 50 MB)
+.PHONY: bench-params
+bench-params: $(INSTALLED)
+	$(BIN)/python benchmarks/params_limits.py
+
 ## lab: open JupyterLab on the notebooks with the project's kernel
 .PHONY: lab
 lab: $(INSTALLED)

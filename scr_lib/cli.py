@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
 from .problems import InputError
+
+INTERRUPTED = "interrupted: nothing was published; any previous output is as it was"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,16 +48,49 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
     from . import run as runner
 
     try:
-        done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs)
+        with _terminate_as_interrupt() as terminated:
+            done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs)
     except InputError as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+    except runner.UsageError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
     except runner.RunError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo(("terminated" if terminated else "interrupted") + INTERRUPTED[len("interrupted"):], err=True)
+        sys.exit(143 if terminated else 130)
     click.echo(f"results: {done.results_path}")
     click.echo(f"story pages: {done.site_dir / 'index.html'}")
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """For the block, SIGTERM (``kill PID``) stops a run as Ctrl-C does: cleanly, publishing nothing.
+
+    Yields a list that is non-empty once SIGTERM has been received. Only the
+    main thread can set a signal handler; elsewhere this does nothing.
+    """
+    import signal
+    import threading
+
+    received: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def on_term(signum, frame):
+        received.append(True)
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 @cli.command()
@@ -137,11 +173,17 @@ def claims_command(run_dir: Path):
     path = run_dir / "results.json"
     try:
         values = results.load(path)
-    except (OSError, json.JSONDecodeError) as err:
+    except (OSError, ValueError) as err:  # ValueError: not JSON, or not UTF-8
         click.echo(f"{display_path(path)}:0:: no readable results.json ({err.__class__.__name__}): "
                    "run `scr run PARAMS --out DIR` first", err=True)
         sys.exit(1)
-    click.echo(claims_text(claims.check_all(values, context=True), display_path(path)))
+    try:
+        text = claims_text(claims.check_all(values, context=True), display_path(path))
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        click.echo(f"{display_path(path)}:0:: not a results.json that `scr run` wrote ({err.__class__.__name__}: "
+                   f"{err}): run `scr run PARAMS --out DIR` again", err=True)
+        sys.exit(1)
+    click.echo(text)
 
 
 @cli.command("draft")
@@ -187,8 +229,35 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
     sys.exit(1 if report.contradicted else 0)
 
 
-def main():  # pragma: no cover - console entry point
-    cli()
+def main(args: list[str] | None = None) -> None:
+    """The console entry point: the commands, with no Python traceback ever reaching the user.
+
+    Usage errors print click's message and exit 2; Ctrl-C exits 130; a
+    file-system error prints one line and exits 1; any other exception is a
+    bug in scr, shown as one line (with ``SCR_DEBUG=1`` in the environment,
+    the traceback too) and exit 1.
+    """
+    import os
+
+    try:
+        code = cli.main(args, prog_name="scr", standalone_mode=False)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except OSError as err:
+        where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+        click.echo(f"error: {err.strerror or err}{where}", err=True)
+        sys.exit(1)
+    except Exception as err:  # noqa: BLE001 - the last guard: one line, not a traceback
+        if os.environ.get("SCR_DEBUG"):
+            raise
+        click.echo(f"error: unexpected {type(err).__name__}: {err}. This is a bug in scr: please report it with "
+                   "the command you ran (SCR_DEBUG=1 shows where it happened)", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m scr_lib.cli

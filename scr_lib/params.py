@@ -14,7 +14,9 @@ Example (``params/pulse_2010.yaml``)::
 from __future__ import annotations
 
 import difflib
+import math
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,7 @@ class Knob:
     meaning: str
     is_path: bool = False
     required: bool = False
+    positive: bool = False  # a number that must be finite and above 0
 
 
 KNOBS: dict[str, Knob] = {
@@ -40,15 +43,60 @@ KNOBS: dict[str, Knob] = {
                         is_path=True, required=True),
     "foi_sheet": Knob((str,), "", "the XLSX worksheet holding the FOI returns; blank: the first sheet"),
     "ooh_records_created": Knob((int,), None, "Summary Care Records created nationally; "
-                                "blank (null): the April 2012 article's figure"),
-    "ooh_views_per_week": Knob((int, float), None, "record views a week; blank (null): the article's figure"),
+                                "blank (null): the April 2012 article's figure", positive=True),
+    "ooh_views_per_week": Knob((int, float), None, "record views a week; blank (null): the article's figure",
+                               positive=True),
     "ooh_calls_per_1000_per_week": Knob((int, float), None, "out-of-hours calls per 1,000 people a week; "
-                                        "blank (null): the rate implied by the article's own table"),
+                                        "blank (null): the rate implied by the article's own table", positive=True),
 }
+
+# Limits that keep reading a params file quick and small whatever it holds: a real one is a few lines.
+MAX_BYTES = 64 * 1024
+MAX_DEPTH = 20  # nested lists and mappings; a params file needs 1
+MAX_NAME = 100  # characters in 'name': with the run's temporary suffixes, well inside a file name's 255 bytes
+
+
+def _short(value) -> str:
+    """``repr(value)``, cut to about 60 characters: a message never repeats a huge value."""
+    shortener = reprlib.Repr()
+    shortener.maxstring = shortener.maxother = 60
+    shortener.maxlist = shortener.maxdict = 5
+    shortener.maxlevel = 2
+    return shortener.repr(value)
 
 
 # A run's name becomes a folder under build/: no separators, no leading dot.
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+class _TooComplex(ValueError):
+    """A YAML construct a params file has no use for, and which could cost unbounded time or memory."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def _refuse_complex_yaml(text: str) -> None:
+    """Raise :class:`_TooComplex` at the first anchor or alias, or at nesting deeper than ``MAX_DEPTH``.
+
+    Reads YAML events only (no objects are built), so a "billion laughs" file
+    of nested aliases or a file of thousands of nested brackets is refused in
+    time proportional to its size, before PyYAML composes (and recurses into) it.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _TooComplex(line, "YAML anchors and aliases (&name, *name) are not accepted in a params file; "
+                                    "write each value out")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooComplex(line, f"lists or mappings nested more than {MAX_DEPTH} deep; a params file "
+                                        "holds one key: value a line")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def add_knob(name: str, knob: Knob) -> None:
@@ -94,20 +142,35 @@ def load_params(path: str | Path) -> Params:
     Each problem names the params file, the line of the key (0 when the key
     is missing) and the key. Checked: the file is a YAML mapping; no key is
     unknown or given twice; required keys are present; each value has its
-    knob's type (``null`` means the default); ``name`` is a plain folder name;
-    paths (relative to the params file) point at existing files.
+    knob's type (``null`` means the default); figures that must be positive
+    are finite and above 0; ``name`` is a plain folder name of at most
+    ``MAX_NAME`` characters; paths (relative to the params file) point at
+    existing files. A file over ``MAX_BYTES``, or using YAML anchors and
+    aliases or nesting deeper than ``MAX_DEPTH``, is refused before it is
+    parsed into objects, so any params file is refused or read in
+    milliseconds.
     """
     path = Path(path)
     shown = display_path(path)
+    if path.is_dir():
+        raise InputError([Problem(shown, 0, "", "is a folder: expected a params file (.yaml)")])
     if not path.is_file():
         raise InputError([Problem(shown, 0, "", "no such params file")])
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError([Problem(shown, 0, "", f"too large for a params file ({path.stat().st_size:,} bytes; "
+                                                    f"the limit is {MAX_BYTES:,}): is it the right file?")])
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise InputError([Problem(shown, 0, "", f"not UTF-8 text: {err}")]) from None
+    except OSError as err:
+        raise InputError([Problem(shown, 0, "", f"cannot be read: {err.strerror or err}")]) from None
     try:
+        _refuse_complex_yaml(text)
         raw = yaml.safe_load(text)
         lines, repeated = _key_lines(text)
+    except _TooComplex as err:
+        raise InputError([Problem(shown, err.line, "", str(err))]) from None
     except yaml.YAMLError as err:
         line = getattr(getattr(err, "problem_mark", None), "line", -1) + 1
         raise InputError([Problem(shown, line, "", f"not valid YAML: {err}")]) from None
@@ -132,13 +195,24 @@ def load_params(path: str | Path) -> Params:
             continue
         if isinstance(value, bool) and bool not in knob.types or not isinstance(value, knob.types):
             wanted = " or ".join(t.__name__ for t in knob.types)
-            problems.append(Problem(shown, line, key, f"expected {wanted} for {key!r}, found {value!r}"))
+            problems.append(Problem(shown, line, key, f"expected {wanted} for {key!r}, found {_short(value)}"))
+            continue
+        if knob.positive and not (math.isfinite(value) and value > 0):
+            problems.append(Problem(shown, line, key, f"expected a number above 0 for {key!r}, found {value!r}; "
+                                                      f"leave it blank for the default ({knob.meaning})"))
             continue
         if key == "name" and not _NAME.fullmatch(value):
             problems.append(Problem(shown, line, key, f"expected a plain folder name for 'name' (letters, digits, "
-                                                      f"'_', '-', '.'), found {value!r}"))
+                                                      f"'_', '-', '.'), found {_short(value)}"))
+            continue
+        if key == "name" and len(value) > MAX_NAME:
+            problems.append(Problem(shown, line, key, f"expected a name of at most {MAX_NAME} characters for "
+                                                      f"'name' (it names the output folder), found {len(value):,}"))
             continue
         if knob.is_path:
+            if "\x00" in value or len(value) > 4096:
+                problems.append(Problem(shown, line, key, f"{key!r} is not a usable path: {_short(value)}"))
+                continue
             resolved = (path.parent / value).resolve()
             if not resolved.exists():
                 problems.append(Problem(shown, line, key, f"{key!r} points at {value!r}, which does not exist "

@@ -2,10 +2,16 @@
 
 Each function returns an IPython display object (Markdown or a styled table)
 so that a notebook cell ends with one call and its output is deterministic.
+
+Text that comes from a file (header names, sheet names, notes, paths) goes
+into Markdown only through :func:`literal` or :func:`code`, so that it is
+shown as written: a header such as ``[phish](https://evil.example/login)``
+is never a link, ``<script>`` never markup, ``**`` never bold.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +22,27 @@ from . import paths
 # Show text in tables whole: a PCT name or an exclusion reason cut to "decl..." misleads a reader.
 pd.set_option("display.max_colwidth", None)
 from .foi import FOIReturns, VALUE_COLUMNS, illustrative_mask
+
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character, which Markdown may escape
+
+
+def literal(text) -> str:
+    """``text`` as Markdown that shows exactly its characters: never a link, markup or emphasis.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark lets
+    any of them be), and runs of white space, line breaks included, become
+    one space, so the text cannot start a heading, list or link definition.
+    """
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code(text) -> str:
+    """``text`` as a Markdown code span, shown literally whatever backticks or markup it holds."""
+    text = " ".join(str(text).split("\n"))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def say(text: str) -> Markdown:
@@ -52,13 +79,13 @@ def illustrative_count(frame: pd.DataFrame, columns=VALUE_COLUMNS) -> int:
 def loaded(returns: FOIReturns) -> Markdown:
     """What was read: rows, file, any blank rows skipped or columns ignored, and the illustrative share."""
     frame = returns.frame
-    lines = [f"Read **{len(frame):,}** answers from `{shown_path(returns.file)}` "
+    lines = [f"Read **{len(frame):,}** answers from {code(shown_path(returns.file))} "
              f"(spreadsheet rows {frame.source_row.min()} to {frame.source_row.max()}); every value passed validation."]
     if returns.skipped_blank_rows:
         lines.append(f"Skipped {len(returns.skipped_blank_rows)} wholly blank rows: "
                      f"{', '.join(map(str, returns.skipped_blank_rows))}.")
     if returns.ignored_columns:
-        lines.append(f"Columns not used by the suite: {', '.join(returns.ignored_columns)}.")
+        lines.append(f"Columns not used by the suite: {', '.join(literal(c) for c in returns.ignored_columns)}.")
     n = illustrative_count(frame)
     total = len(frame) * len(VALUE_COLUMNS)
     if n:

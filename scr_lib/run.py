@@ -1,10 +1,21 @@
 """Execute the notebooks with a params file, collect the results, render the site: atomically,
 re-running only what changed, several notebooks at a time.
 
-The run is built in a temporary folder beside the output folder and moved
-into place only when every step has succeeded, so a failed run publishes
-nothing and leaves the previous output as it was (it only adds the notebooks
-that did succeed to that output's cache, so they need not run again).
+The output folder is the run's own: a run writes only into a folder it
+created, marked with a ``.scr-run`` file, or into an empty one, and refuses
+any other (a folder of someone's files, the project, its inputs, the home
+folder); see :func:`check_out_dir`. One run at a time writes into a folder
+(a lock file beside it, ``.<name>.lock``, held with ``flock``).
+
+The run is built in a temporary folder beside the output folder
+(``.<name>.tmp-*``) and swapped into place only when every step has
+succeeded, so a failed or interrupted run publishes nothing and leaves the
+previous output as it was (it only adds the notebooks that did succeed to
+that output's cache, so they need not run again). On Linux the swap is one
+atomic exchange of the two folders; elsewhere it is two renames, and a run
+killed between them leaves the previous output in ``.<name>.old-*``. Each
+run first recovers what a killed run left: it puts a stranded previous
+output back and removes stranded temporary folders.
 
 A notebook is executed again only when something its code can see has
 changed (see :mod:`scr_lib.cache`: its code cells, the params it declares and
@@ -22,8 +33,11 @@ that a run with nothing to do takes a fraction of a second.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -37,8 +51,17 @@ from .params import KNOBS, Params, load_params
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
 
 
+MARK = ".scr-run"  # in a run folder: this folder is scr run's own, to replace on the next run
+MARK_TEXT = ("This folder is written by `scr run`, which replaces everything in it on each run.\n"
+             "Delete this file and `scr run` will refuse to write here.\n")
+
+
 class RunError(RuntimeError):
     """A notebook failed; the message names it and the error it raised."""
+
+
+class UsageError(RunError):
+    """The run was asked to write where it must not, or cannot (the command exits 2)."""
 
 
 @dataclass(frozen=True)
@@ -102,20 +125,165 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def refuse_unsafe_out_dir(out: Path, params: Params) -> None:
-    """Raise :class:`RunError` if writing ``out`` could touch the inputs: a run writes nothing under
-    ``data/``, and never replaces a folder that holds the params file or a file it names."""
+def check_out_dir(out: Path, params: Params, project: Project | None = None) -> None:
+    """Raise :class:`UsageError` if ``out`` is a place a run must never replace; writes nothing.
+
+    Refused: the root folder, the home folder, the project root and any folder
+    above either; anything in ``data/``, ``notebooks/``, ``scr_lib/``, ``params/``
+    or ``.git/`` (the project's and the run's own); the params file's folder,
+    any folder above it, and any folder holding a file a param names; a path
+    under a file. Whether an existing folder is the run's own is decided by
+    :func:`_refuse_foreign`, once the folder is locked.
+    """
+    project = project or Project()
     target = Path(out).resolve()
-    data = Path(paths.DATA).resolve()
-    if target == data or data in target.parents:
-        raise RunError(f"refusing to write the run into {out}: nothing is written under data/; "
-                       "choose a folder under build/")
+    try:
+        home = Path.home().resolve()
+    except RuntimeError:  # no home folder known
+        home = Path(target.anchor)
+
+    def refuse(why: str):
+        raise UsageError(f"refusing to write the run into {out}: {why}; choose a new folder, such as "
+                         f"build/{params.name}")
+
+    data = {Path(paths.DATA).resolve(), Path(project.data).resolve()}
+    if any(target == d or d in target.parents for d in data):
+        refuse("nothing is written under data/")
+    if target == Path(target.anchor) or target == home or target in home.parents:
+        refuse("it is the root or home folder, or holds it")
+    if target == paths.PROJ_ROOT or target in paths.PROJ_ROOT.parents:
+        refuse("it holds the project")
+    inside = {Path(paths.NOTEBOOKS).resolve(), Path(project.notebooks).resolve(), Path(project.library).resolve(),
+              Path(__file__).resolve().parent, Path(paths.PARAMS).resolve(), paths.PROJ_ROOT / ".git"}
+    for folder in sorted(inside):
+        if target == folder or folder in target.parents:
+            refuse(f"it is the project's {folder.name}/ folder, or inside it")
     inputs = [params.path] + [Path(params.values[k]) for k, knob in KNOBS.items()
                               if knob.is_path and params.values.get(k)]
     for path in inputs:
         if target == path or target in path.parents:
-            raise RunError(f"refusing to write the run into {out}: it holds an input, {path}, "
-                           "which the run would replace; choose another folder")
+            refuse(f"it holds an input, {path}, which the run would replace")
+    for above in [target, *target.parents]:
+        try:
+            is_file = above.exists() and not above.is_dir()
+        except OSError as err:  # a name too long for the file system, a loop of links...
+            raise UsageError(f"cannot write the run into {out}: {err.strerror or err}; choose another folder") \
+                from None
+        if is_file:
+            raise UsageError(f"cannot write the run into {out}: {above} is a file, not a folder; choose another "
+                             "folder")
+
+
+# Folders a run leaves beside its output folder while it works: the temporary run folder and, where the
+# swap is two renames, the previous output. Their suffix is mkdtemp's (or, from the first version, a pid).
+def _stranded_pattern(out: Path) -> re.Pattern:
+    return re.compile(rf"\.{re.escape(out.name)}\.(tmp|old)-[A-Za-z0-9_]+")
+
+
+def _lock_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.lock"
+
+
+@contextlib.contextmanager
+def _lock(out: Path):
+    """Hold the lock on ``out`` (``.<name>.lock`` beside it) for the block; refuse if another run holds it.
+
+    The lock is ``flock`` on that file, released by the system when the
+    process ends, even when it is killed. The file is removed on the way out;
+    a run that opened it meanwhile notices and takes a fresh one.
+    """
+    import fcntl
+
+    path = _lock_path(out)
+    while True:
+        handle = open(path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip()
+            handle.close()
+            raise UsageError(f"another `scr run` is writing into {out}" + (f" (process {holder})" if holder else "")
+                             + "; wait for it to finish, or choose another --out folder") from None
+        try:
+            same = os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()  # the file was removed by the run that held it: lock the new one
+    try:
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        handle.close()
+
+
+def _take(out: Path) -> contextlib.AbstractContextManager:
+    """Create the output folder's parent and lock ``out``; raise :class:`UsageError` if neither can be done."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stack = contextlib.ExitStack()
+        stack.enter_context(_lock(out))
+    except UsageError:
+        raise
+    except OSError as err:
+        raise UsageError(f"cannot write the run into {out}: {err.strerror or err}"
+                         + (f" ({err.filename})" if err.filename else "") + "; choose a folder you can write to") \
+            from None
+    return stack
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed run left beside ``out`` (call with ``out`` locked).
+
+    A previous output moved aside (``.<name>.old-*``) is put back if ``out``
+    is missing (the run was killed between its two renames); every other
+    stranded temporary or old folder is removed.
+    """
+    pattern = _stranded_pattern(out)
+    stranded = [p for p in out.parent.iterdir() if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink()]
+    olds = sorted((p for p in stranded if ".old-" in p.name), key=lambda p: p.stat().st_mtime)
+    if not out.exists() and olds:
+        olds[-1].rename(out)
+    for folder in stranded:
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_own(out: Path) -> bool:
+    """Whether ``out`` is a folder a run may replace: missing, empty, marked, or in the first version's layout.
+
+    The first version (before the ``.scr-run`` mark) left ``.cache/manifest.json``
+    listing every file it published; a folder holding that manifest and
+    nothing at its top level but the cache and what the manifest lists is one
+    it made.
+    """
+    if not out.exists():
+        return True
+    entries = {p.name for p in out.iterdir()}
+    if not entries or MARK in entries:
+        return True
+    manifest = cache.load_manifest(out)
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return False
+    made = {str(name).split("/", 1)[0] for name in outputs} | {cache.CACHE_DIR}
+    return entries <= made
+
+
+def _refuse_foreign(out: Path, params: Params) -> None:
+    """Raise :class:`UsageError` unless ``out`` is missing or a folder the run may replace (:func:`_is_own`)."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"cannot write the run into {out}: it is a file, not a folder; choose another folder")
+    if not _is_own(out):
+        raise UsageError(f"refusing to write the run into {out}: it holds files scr run did not make (it has no "
+                         f"{MARK} file), and a run replaces everything in its folder; choose a new or empty folder, "
+                         f"such as build/{params.name}")
 
 
 def default_out_dir(params: Params) -> Path:
@@ -191,15 +359,34 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
     notebooks (default and ceiling: the available cores) run at once.
     ``echo`` receives one line per event (which notebook runs, which failed).
 
-    On any failure the temporary folder is removed and the published files in
-    ``out_dir`` are untouched; notebooks that did succeed are kept in its cache
-    (if ``out_dir`` already exists) so the next run need not execute them again.
-    Raises :class:`RunError` naming every notebook that failed.
+    On any failure, Ctrl-C included, the temporary folder is removed and the
+    published files in ``out_dir`` are untouched; notebooks that did succeed
+    are kept in its cache (if ``out_dir`` already exists) so the next run
+    need not execute them again. Raises :class:`RunError` naming every
+    notebook that failed, or what could not be written (a full disk: the
+    message says so); :class:`UsageError` if ``out_dir`` is not a folder the
+    run may write into (:func:`check_out_dir`, :func:`_refuse_foreign`) or
+    another run is writing into it.
     """
     project = project or Project()
     params = load_params(params_path)
-    out = Path(out_dir).resolve() if out_dir else default_out_dir(params)
-    refuse_unsafe_out_dir(out, params)
+    try:
+        out = Path(out_dir).resolve() if out_dir else default_out_dir(params)
+    except (OSError, RuntimeError) as err:  # a loop of symbolic links
+        raise UsageError(f"cannot write the run into {out_dir}: {err}; choose another folder") from None
+    check_out_dir(out, params, project)
+    with _take(out):
+        try:
+            _recover(out)
+        except OSError as err:
+            raise UsageError(f"cannot tidy {out.parent} after an earlier run: {err.strerror or err}"
+                             + (f" ({err.filename})" if err.filename else "")) from None
+        _refuse_foreign(out, params)
+        return _run_locked(project, params, out, echo, force, jobs)
+
+
+def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, jobs: int | None) -> Run:
+    """:func:`run`, with ``out`` checked and locked."""
     plans, checks, run_key = _plan(project, params)
     manifest = {} if force else cache.load_manifest(out)
 
@@ -215,8 +402,11 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
     if manifest.get("foi_checked") != checks["foi"]:
         _check_foi(params, plans)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as err:
+        raise UsageError(f"cannot write the run into {out}: {err.strerror or err} ({out.parent}); choose a folder "
+                         "you can write to") from None
     parts = cache.cache_dir(work) / cache.PARTS_DIR
     try:
         parts.mkdir(parents=True)
@@ -244,10 +434,14 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
             _refuse_moved_inputs(project, params, plans)  # else keep what succeeded for the next run
             _keep_successes(plans, out)
             raise RunError("\n".join(p.error for p in failed))
+        (work / MARK).write_text(MARK_TEXT, encoding="utf-8")
         cache.save_manifest(work, {"run_key": run_key, "foi_checked": checks["foi"],
                                    "outputs": cache.published_files(work),
                                    "parts": {p.name: p.part.name for p in plans}})
         _swap_into_place(work, out)
+    except OSError as err:
+        shutil.rmtree(work, ignore_errors=True)
+        raise RunError(_write_failure(err, out)) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -363,12 +557,31 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
         return
     import asyncio
 
+    interrupted: list[bool] = []
+    tasks: list = []
+    kernels: list[_Kernel] = []
+
+    def on_interrupt():  # Ctrl-C, called in the loop: stop the notebooks and their kernels at once
+        interrupted.append(True)
+        for kernel in kernels:
+            kernel.now = True
+        for task in tasks:
+            task.cancel()
+
+    async def started(name: str) -> _Kernel:
+        kernel = await _Kernel.start(name, project.notebooks)
+        kernels.append(kernel)
+        kernel.now = bool(interrupted)
+        return kernel
+
     async def everything():
         slots = asyncio.Semaphore(_jobs(jobs))
         first = []
         try:
             for plan in plans[:_jobs(jobs)]:
-                first.append(await _Kernel.start(plan.name, project.notebooks))
+                first.append(await started(plan.name))
+                if interrupted:
+                    raise KeyboardInterrupt
             _prepare()
         except BaseException:
             await asyncio.gather(*(kernel.stop() for kernel in first), return_exceptions=True)
@@ -381,23 +594,29 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
         async def one(plan: _Plan):
             async with slots:
                 echo(f"  running    {plan.name}")
-                started = time.monotonic()
+                started_at = time.monotonic()
                 plan.part.mkdir(parents=True, exist_ok=True)
                 try:
-                    kernel = waiting.pop(plan.name, None) or await _Kernel.start(plan.name, project.notebooks)
+                    kernel = waiting.pop(plan.name, None) or await started(plan.name)
                     await _execute_async(plan.source, plan.part / "notebooks" / plan.name, plan.given,
                                          plan.part, project.notebooks, kernel=kernel, stopping=stopping,
                                          raw=plan.raw)
                 except RunError as err:
                     plan.error = str(err)
-                    echo(f"  FAILED     {err}")  # the message starts with the notebook's name
+                    if not interrupted:
+                        echo(f"  FAILED     {err}")  # the message starts with the notebook's name
                     return
                 finished.append(plan)
                 _seal(plan)
-                echo(f"  done       {plan.name} ({time.monotonic() - started:.1f} s)")
+                echo(f"  done       {plan.name} ({time.monotonic() - started_at:.1f} s)")
 
-        outcomes = await asyncio.gather(*(one(p) for p in plans), return_exceptions=True)
+        tasks.extend(asyncio.ensure_future(one(p)) for p in plans)
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        stopping.extend(asyncio.ensure_future(kernel.stop()) for kernel in waiting.values())  # never used
         await asyncio.gather(warming, return_exceptions=True)
+        if interrupted:
+            await asyncio.gather(*stopping, return_exceptions=True)
+            raise KeyboardInterrupt
         errors = [o for o in outcomes if isinstance(o, BaseException)]
         publishing = None
         if then is not None and not errors and not any(p.error for p in plans):
@@ -412,10 +631,12 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
             await publishing
             if late:
                 await asyncio.to_thread(then)
+        if interrupted:  # while the pages were rendered: they are in the temporary folder, which goes
+            raise KeyboardInterrupt
         if errors:
             raise errors[0]
 
-    _run_coroutine(everything())
+    _run_coroutine(everything(), on_interrupt)
 
 
 def _clear_run_folder(work: Path) -> None:
@@ -440,16 +661,44 @@ def _import_site() -> None:
         pass
 
 
-def _run_coroutine(coroutine):
-    """Run ``coroutine`` to the end, also when called from a running event loop (a notebook)."""
+def _run_coroutine(coroutine, on_interrupt=None):
+    """Run ``coroutine`` to the end in an event loop of its own, in a worker thread.
+
+    The loop runs outside the main thread so that Ctrl-C (SIGINT) always
+    reaches this thread as KeyboardInterrupt, never a handler that a library
+    installs in the loop (nbclient installs one per notebook, which shuts
+    down only that notebook's kernel). On Ctrl-C, ``on_interrupt`` is called
+    in the loop, the coroutine is waited for (it shuts its kernels down and
+    raises KeyboardInterrupt), and KeyboardInterrupt is raised here. This also
+    works when called from a running event loop (a notebook's cell).
+    """
     import asyncio
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
     from concurrent.futures import ThreadPoolExecutor
+
+    loops = []
+
+    async def tracked():
+        loop = asyncio.get_running_loop()
+        loops.append(loop)
+        if not os.environ.get("SCR_DEBUG"):  # a library's stray task error is not the user's business
+            loop.set_exception_handler(lambda loop, context: None)
+        return await coroutine
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+        future = pool.submit(asyncio.run, tracked())
+        interrupted = False
+        while True:
+            try:
+                result = future.result()
+                break
+            except KeyboardInterrupt:
+                if future.done() or on_interrupt is None or not loops:
+                    raise  # the coroutine's own, or nothing to tell it (the pool still waits for it)
+                interrupted = True
+                loops[0].call_soon_threadsafe(on_interrupt)
+    if interrupted:
+        raise KeyboardInterrupt
+    return result
 
 
 class _Kernel:
@@ -457,6 +706,7 @@ class _Kernel:
 
     def __init__(self, name: str, manager, log):
         self.name, self.manager, self.log = name, manager, log
+        self.now = False  # stop it at once (Ctrl-C) rather than let it finish what it writes
 
     @classmethod
     async def start(cls, name: str, cwd: Path) -> "_Kernel":
@@ -481,7 +731,7 @@ class _Kernel:
         """Shut the kernel down gracefully (it may still flush files it wrote)."""
         try:
             if self.manager.has_kernel:
-                await self.manager.shutdown_kernel(now=False)
+                await self.manager.shutdown_kernel(now=self.now)
         finally:
             self.log.close()
 
@@ -610,12 +860,57 @@ def _keep_successes(plans: list[_Plan], out: Path) -> None:
                 plan.part.rename(kept / plan.part.name)
 
 
+def _write_failure(err: OSError, out: Path) -> str:
+    """A one-line message for an OSError met while building or publishing a run."""
+    where = f" ({err.filename})" if err.filename else ""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"no space left on the disk while writing the run{where}; nothing was published and the "
+                f"previous output in {out} is as it was: free some space and run again")
+    return (f"could not write the run: {err.strerror or err}{where}; nothing was published and the previous "
+            f"output in {out} is as it was")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
+
+    Returns False, having changed nothing, where the system or the file
+    system cannot do it; raises OSError on any other failure.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # a C library without renameat2 (glibc before 2.28)
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def _swap_into_place(work: Path, out: Path) -> None:
-    """Replace ``out`` with ``work`` so that a reader sees the old run or the new one, never a mix."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
+    """Replace ``out`` with ``work`` so that a reader sees the old run or the new one, never a mix.
+
+    With no previous output, one rename. Otherwise one atomic exchange where
+    the system offers it (``work`` then holds the previous output, which is
+    removed), else two renames: ``out`` to ``.<name>.old-*``, ``work`` to
+    ``out``. A run killed at any point leaves folders that the next run's
+    :func:`_recover` puts back or removes.
+    """
+    if not out.exists():
+        work.rename(out)
+        return
+    if _exchange(work, out):
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    old = out.with_name(f".{out.name}.old-{work.name.rsplit('.tmp-', 1)[-1]}")
+    out.rename(old)
     work.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)

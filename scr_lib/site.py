@@ -16,10 +16,14 @@ table, CSV downloads and the run's parameters. Pages make no request outside
 the site folder: no CDN, MathJax, require.js or web fonts.
 
 Safety: nothing from a notebook's outputs reaches a page as markup unchecked.
-Markdown outputs are rendered with raw HTML escaped; HTML outputs (pandas
-tables) pass through an allow-list that keeps table markup and escapes all
-text; chart specs are embedded as JSON with ``<``, ``>`` and ``&`` escaped;
-page text goes through Jinja with autoescaping.
+Markdown outputs are rendered with raw HTML escaped and with links shown as
+text, never as links (outputs carry text from FOI files: a column header
+written as ``[phish](https://evil.example/login)`` must not become one;
+:mod:`scr_lib.report` also escapes such text where it is made); HTML
+outputs (pandas tables) are cleaned by nh3 (the Ammonia sanitiser) to an
+allow-list of table and text markup, with no links, and all text escaped;
+chart specs are embedded as JSON with ``<``, ``>`` and ``&`` escaped; page
+text goes through Jinja with autoescaping.
 
 Determinism: the same run gives byte-identical files. Nothing written
 depends on the clock, the temporary run folder or random ids (papermill's
@@ -36,13 +40,13 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
 import jinja2
 import mistune
 import nbformat
+import nh3
 import pandas as pd
 import papermill
 import vl_convert
@@ -140,12 +144,20 @@ def slug(text: str) -> str:
 
 
 class _Renderer(mistune.HTMLRenderer):
-    """Mistune's HTML renderer with raw HTML escaped, heading ids, and no images from elsewhere."""
+    """Mistune's HTML renderer with raw HTML escaped, heading ids, no images from elsewhere, and
+    (``links=False``) links shown as the text they were written as."""
 
-    def __init__(self, ids: set[str], attachments: dict | None = None):
+    def __init__(self, ids: set[str], attachments: dict | None = None, links: bool = True):
         super().__init__(escape=True)
         self.ids = ids
         self.attachments = attachments or {}
+        self.links = links
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        if self.links:
+            return super().link(text, url, title)
+        shown = html.escape(url)
+        return shown if text in (url, shown) else f"[{text}]({shown})"
 
     def heading(self, text: str, level: int, **attrs) -> str:
         base = slug(text)
@@ -166,91 +178,39 @@ class _Renderer(mistune.HTMLRenderer):
         return f'<span class="image-omitted">[image not included: {html.escape(text or url)}]</span>'
 
 
-def markdown_html(text: str, ids: set[str] | None = None, attachments: dict | None = None) -> str:
+def markdown_html(text: str, ids: set[str] | None = None, attachments: dict | None = None,
+                  links: bool = True) -> str:
     """Render Markdown ``text`` to HTML; any raw HTML in it is shown as text, never as markup.
 
     ``ids`` collects heading ids already used on the page (a heading gets ``-2``,
     ``-3``... when its id is taken). Images are kept only when attached to the cell.
+    With ``links=False`` (notebook outputs, which carry text from files) a link is
+    shown as the text it was written as, ``[text](url)``, and is not a link.
     """
-    renderer = _Renderer(set() if ids is None else ids, attachments)
+    renderer = _Renderer(set() if ids is None else ids, attachments, links)
     return mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough"])(text)
 
 
 ALLOWED_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
                 "div", "span", "p", "br", "hr", "b", "i", "strong", "em", "code", "pre", "small",
-                "sub", "sup", "ul", "ol", "li", "a", "abbr", "blockquote", "h2", "h3", "h4", "h5", "h6"}
-ALLOWED_ATTRS = {"class", "colspan", "rowspan", "title", "href"}
+                "sub", "sup", "ul", "ol", "li", "abbr", "blockquote", "h2", "h3", "h4", "h5", "h6"}
+ALLOWED_ATTRS = {"class", "colspan", "rowspan", "title"}
 DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript", "svg",
                         "math", "textarea", "select", "title", "head", "audio", "video", "canvas"}
-VOID_TAGS = {"br", "hr", "col"}
-SAFE_HREF = re.compile(r"^(https?:|mailto:|#|[^:]*$)", re.IGNORECASE)
-
-
-class _Sanitiser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.open: list[str] = []
-        self.dropping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in DROPPED_WITH_CONTENT:
-            if tag not in VOID_TAGS:
-                self.dropping += 1
-            return
-        if self.dropping or tag not in ALLOWED_TAGS:
-            return
-        kept = []
-        for name, value in attrs:
-            value = "" if value is None else value
-            if name not in ALLOWED_ATTRS or (name == "href" and (tag != "a" or not SAFE_HREF.match(value.strip()))):
-                continue
-            kept.append(f' {name}="{html.escape(value)}"')
-        self.out.append(f"<{tag}{''.join(kept)}>")
-        if tag not in VOID_TAGS:
-            self.open.append(tag)
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in DROPPED_WITH_CONTENT:
-            return
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID_TAGS and self.open and self.open[-1] == tag and not self.dropping:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag):
-        if tag in DROPPED_WITH_CONTENT:
-            self.dropping = max(0, self.dropping - 1)
-            return
-        if self.dropping or tag not in self.open:
-            return
-        while self.open:
-            top = self.open.pop()
-            self.out.append(f"</{top}>")
-            if top == tag:
-                break
-
-    def handle_data(self, data):
-        if not self.dropping:
-            self.out.append(html.escape(data, quote=False))
-
-    def result(self) -> str:
-        self.close()
-        return "".join(self.out) + "".join(f"</{t}>" for t in reversed(self.open))
-
-
 NUMBER_CELL = re.compile(r"<td>(\s*[-+−]?[£$€]?[\d,]*\.?\d+%?\s*)</td>")
 
 
 def sanitise_html(text: str) -> str:
-    """Keep only table and text markup from an HTML output; every text is escaped.
+    """Keep only table and text markup from an HTML output (nh3, the Ammonia sanitiser); every text is escaped.
 
-    Scripts, styles, event handlers, inline styles, images and ``javascript:``
-    links are removed (script and style contents too). Comments are dropped.
-    Table cells holding just a number get ``class="num"`` (right-aligned).
+    Scripts, styles, event handlers, inline styles, images and links are
+    removed (a link's text is kept, as text; script and style contents are
+    dropped). Comments are dropped. Table cells holding just a number get
+    ``class="num"`` (right-aligned).
     """
-    parser = _Sanitiser()
-    parser.feed(text)
-    return NUMBER_CELL.sub(r'<td class="num">\1</td>', parser.result())
+    cleaned = nh3.clean(text, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
+                        attributes={"*": ALLOWED_ATTRS}, strip_comments=True, link_rel=None)
+    return NUMBER_CELL.sub(r'<td class="num">\1</td>', cleaned)
 
 
 def json_for_script(value) -> str:
@@ -391,7 +351,7 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str]) -> str:
                 f'<figcaption><a href="charts/{chart.svg_name}" download>Download this chart (SVG)</a>'
                 f'</figcaption></figure>')
     if mime == "text/markdown":
-        return f'<div class="output-markdown">{markdown_html(value, ids)}</div>'
+        return f'<div class="output-markdown">{markdown_html(value, ids, links=False)}</div>'
     if mime == "text/html":
         return f'<div class="output-html">{sanitise_html(value)}</div>'
     if mime == "image/svg+xml":

@@ -96,6 +96,7 @@ def story_run(tmp_path_factory):
 # --- Story pages (tests/test_site.py, tests/test_browser.py) ---------------------------------------
 
 XSS = "<script>alert(1)</script>"
+PHISH = "[phish](https://evil.example/login)"  # a column header written as a Markdown link (issue 12)
 
 
 def scr_run(params_path: Path, out: Path) -> Path:
@@ -113,8 +114,9 @@ def scr_run(params_path: Path, out: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def crafted_story_run(tmp_path_factory):
-    """A real `scr run` on the bundled FOI file with hostile text added: an extra column whose header is
-    a script tag (the notebooks list ignored columns) and notes holding markup. Everything else as bundled."""
+    """A real `scr run` on the bundled FOI file with hostile text added: extra columns whose headers are
+    a script tag and a Markdown link (the notebooks list ignored columns) and notes holding markup.
+    Everything else as bundled."""
     from scr_lib import paths
 
     folder = tmp_path_factory.mktemp("crafted")
@@ -125,7 +127,7 @@ def crafted_story_run(tmp_path_factory):
     for row in body[:3]:
         row[notes] = f'{XSS} <img src=x onerror="alert(2)"> [link](javascript:alert(3))'
     with open(folder / "foi.csv", "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows([header + [XSS]] + [row + ["x"] for row in body])
+        csv.writer(handle, lineterminator="\n").writerows([header + [XSS, PHISH]] + [row + ["x", "y"] for row in body])
     params = folder / "crafted.yaml"
     params.write_text(f"name: crafted\nfoi_returns: {folder / 'foi.csv'}\n", encoding="utf-8")
     return scr_run(params, folder / "run")

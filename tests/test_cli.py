@@ -137,7 +137,7 @@ def test_run_will_not_write_under_data(tmp_path, monkeypatch):
     params = params_for(tmp_path, data / "foi.csv")
     before = tree_hash(tmp_path)
     result = invoke("run", params, "--out", data / "my_run")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "error: refusing to write the run into" in result.stderr and "nothing is written under data/" in result.stderr
     assert tree_hash(tmp_path) == before and sorted(p.name for p in data.iterdir()) == ["foi.csv"]
 
@@ -147,7 +147,7 @@ def test_run_will_not_replace_the_folder_that_holds_its_inputs(tmp_path):
     params = params_for(tmp_path, tmp_path / "foi.csv")
     before = tree_hash(tmp_path)
     result = invoke("run", params, "--out", tmp_path)
-    assert result.exit_code == 1 and "it holds an input" in result.stderr
+    assert result.exit_code == 2 and "it holds an input" in result.stderr
     assert tree_hash(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["foi.csv", "params.yaml"]
 
 
@@ -263,7 +263,7 @@ def test_the_worked_example_in_the_docs_matches_a_real_run(second_run):
     out, done, _, _ = second_run
     assert done.returncode == 0
     text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
-    excerpt = re.search(r"```text\n\$ scr claims build/followup_2011\n(.*?)```", text, re.S).group(1)
+    excerpt = re.search(r"```text\n\$ \.venv/bin/scr claims build/followup_2011\n(.*?)```", text, re.S).group(1)
     output = invoke("claims", out).stdout.replace(str(out / "results.json"), "build/followup_2011/results.json")
     for line in excerpt.splitlines():
         if line.strip() and line.strip() != "...":
@@ -272,7 +272,163 @@ def test_the_worked_example_in_the_docs_matches_a_real_run(second_run):
 
 def test_the_worked_example_check_output_in_the_docs_is_what_check_prints():
     text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
-    for command, shown in re.findall(r"```text\n\$ (scr check [^\n]+)\n(.*?)```", text, re.S):
+    for command, shown in re.findall(r"```text\n\$ \.venv/bin/(scr check [^\n]+)\n(.*?)```", text, re.S):
         args = command.split()[1:]
         result = invoke(*args)
         assert result.stdout.strip() == shown.strip(), command
+
+
+# ---------------------------------------------------------------------------------------------
+# scr run writes only into a folder of its own (issue 12)
+
+@pytest.fixture
+def outside_params(tmp_path):
+    """A params file outside the project, naming a good FOI file beside it."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "foi.csv").write_bytes((CORPUS / "good" / "returns_canonical.csv").read_bytes())
+    return params_for(folder, folder / "foi.csv")
+
+
+@pytest.fixture
+def nothing_written(monkeypatch):
+    """Fail loudly, before anything is written, should a refused folder get past the checks."""
+    from scr_lib import run as runner
+
+    def reached(*args, **kwargs):
+        raise AssertionError("the run went on to take the folder")
+
+    monkeypatch.setattr(runner, "_take", reached)
+
+
+FORBIDDEN = {
+    "the project root": lambda tmp: paths.PROJ_ROOT,
+    "notebooks/": lambda tmp: paths.NOTEBOOKS,
+    "a folder under notebooks/": lambda tmp: paths.NOTEBOOKS / "out",
+    "scr_lib/": lambda tmp: paths.PROJ_ROOT / "scr_lib",
+    "params/": lambda tmp: paths.PARAMS,
+    "data/": lambda tmp: paths.DATA,
+    ".git": lambda tmp: paths.PROJ_ROOT / ".git",
+    "the home folder": lambda tmp: Path.home(),
+    "a folder above the home folder": lambda tmp: Path.home().parent,
+    "/": lambda tmp: Path("/"),
+    "the project's parent": lambda tmp: paths.PROJ_ROOT.parent,
+    "the params file's folder": lambda tmp: tmp / "mine",
+    "an ancestor of the params file": lambda tmp: tmp,
+    ". (the project) with a params file outside it": lambda tmp: Path("."),
+}
+
+
+@pytest.mark.parametrize("where", FORBIDDEN, ids=list(FORBIDDEN))
+def test_run_refuses_to_write_over_the_project_home_or_its_inputs(tmp_path, outside_params, nothing_written, where):
+    out = FORBIDDEN[where](tmp_path)
+    if where == ".git" and not out.is_dir():
+        pytest.skip(".git is a file in a git worktree (click refuses a file as --out)")
+    before = tree_hash(tmp_path)
+    result = invoke("run", outside_params, "--out", out)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: refusing to write the run into"), lines
+    assert tree_hash(tmp_path) == before
+
+
+def documents_with(name):
+    def make(tmp):
+        (tmp / "Documents").mkdir()
+        (tmp / "Documents" / name).write_text("years of work")
+    return make
+
+
+@pytest.mark.parametrize("make, out, fragment", [
+    (documents_with("cv.docx"), "Documents", "did not make"),
+    (documents_with(".hidden"), "Documents", "did not make"),
+    (lambda tmp: (tmp / "afile").write_text("x"), "afile/story", "afile is a file"),
+    (lambda tmp: (tmp / "afile").write_text("x"), "afile/deeper/story", "afile is a file"),
+], ids=["a-folder-with-files", "a-folder-with-a-dotfile", "under-a-file", "two-under-a-file"])
+def test_run_refuses_a_folder_it_did_not_make_and_a_path_under_a_file(tmp_path, outside_params, make, out, fragment):
+    make(tmp_path)
+    before = tree_hash(tmp_path)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    result = invoke("run", outside_params, "--out", tmp_path / out)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and fragment in lines[0], lines
+    assert tree_hash(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == names
+
+
+def test_run_refuses_a_folder_it_cannot_write_into(tmp_path, outside_params, monkeypatch):
+    import errno
+    import os
+
+    real = os.mkdir
+
+    def refused(path, *args, **kwargs):
+        if str(path).startswith(str(tmp_path / "locked")):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", refused)
+    result = invoke("run", outside_params, "--out", tmp_path / "locked" / "story")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [f"error: cannot write the run into {tmp_path / 'locked' / 'story'}: "
+                                          f"Permission denied ({tmp_path / 'locked'}); choose a folder you can "
+                                          "write to"]
+
+
+def test_ctrl_c_is_a_message_and_exit_130(monkeypatch):
+    from scr_lib import run as runner
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run", interrupted)
+    result = invoke("run", paths.DEFAULT_PARAMS)
+    assert result.exit_code == 130
+    assert result.stderr.splitlines() == ["interrupted: nothing was published; any previous output is as it was"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The docs show commands that work on a fresh clone (issue 12)
+
+DOCS = [paths.PROJ_ROOT / "README.md", *sorted((paths.PROJ_ROOT / "docs").glob("*.md"))]
+
+
+def doc_commands(text: str) -> list[str]:
+    """Command lines in a Markdown text: every line of ```sh blocks, and ``$ `` lines of ```text blocks."""
+    found = []
+    for kind, body in re.findall(r"```(\w*)\n(.*?)```", text, re.S):
+        for line in body.splitlines():
+            line = line.split(" #", 1)[0].strip()
+            if kind == "text":
+                if not line.startswith("$ "):
+                    continue
+                line = line[2:]
+            if line and not line.startswith("#") and kind in ("sh", "text", "bash", ""):
+                found.append(line)
+    return found
+
+
+def make_targets() -> set[str]:
+    return set(re.findall(r"^([a-z][\w-]*):", (paths.PROJ_ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
+def test_every_command_the_docs_show_exists_and_runs_from_a_fresh_clone(doc):
+    text = doc.read_text(encoding="utf-8")
+    commands = doc_commands(text)
+    inline = re.findall(r"`((?:make|\.venv/bin/scr) [^`]+)`", text)
+    assert commands or inline, f"{doc.name} shows no command"
+    for command in commands:
+        assert command.split()[0] in ("make", ".venv/bin/scr", "source"), (
+            f"{doc.name}: `{command}` would not run on a fresh clone (scr is in .venv/bin/, not on PATH)")
+    for command in commands + inline:
+        words = command.split()
+        if words[0] == "make":
+            assert set(words[1:]) <= make_targets(), f"{doc.name}: `{command}` names no Makefile target"
+        elif words[0] == ".venv/bin/scr":
+            assert words[1] in cli.commands, f"{doc.name}: `{command}` names no scr command"
+
+
+def test_doc_commands_are_found_in_sh_and_text_blocks():
+    text = "```sh\nscr run x  # note\nmake story\n```\n\n```text\n$ .venv/bin/scr check f\noutput line\n```\n"
+    assert doc_commands(text) == ["scr run x", "make story", ".venv/bin/scr check f"]

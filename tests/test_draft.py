@@ -289,7 +289,7 @@ def test_the_bundled_draft_on_the_follow_up_run_contradicts_exactly_the_figures_
 @pytest.mark.slow
 def test_the_scr_draft_excerpt_in_the_docs_is_what_it_prints(followup_run):
     text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
-    excerpt = re.search(r"```text\n\$ scr draft docs/examples/draft_pulse_2010.md build/followup_2011\n(.*?)```",
+    excerpt = re.search(r"```text\n\$ \.venv/bin/scr draft docs/examples/draft_pulse_2010.md build/followup_2011\n(.*?)```",
                         text, re.S).group(1)
     output = invoke("draft", EXAMPLES / "draft_pulse_2010.md", followup_run).stdout.replace(f"{paths.PROJ_ROOT}/", "")
     for line in excerpt.splitlines():

@@ -94,3 +94,82 @@ def test_the_problem_prints_as_file_row_key(params_file):
 def test_every_knob_is_documented():
     text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
     assert all(f"`{key}`" in text for key in KNOBS)
+
+
+# --- Hostile and careless params files (issue 12) -----------------------------------------------
+
+def laughs(levels: int = 9) -> str:
+    """A 'billion laughs' params file: each anchor repeats the one before nine times (9**levels items)."""
+    lines = ["name: mine", "foi_returns: foi.csv", "foi_sheet:", '  a0: &a0 ["lol", "lol", "lol", "lol", "lol", '
+                                                                '"lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        lines.append(f"  a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("text, row, fragment", [
+    (laughs(), 4, "anchors and aliases"),
+    ("name: mine\nfoi_returns: foi.csv\nfoi_sheet: &s Returns\nname: *s\n", 3, "anchors and aliases"),
+    ("name: mine\nfoi_returns: foi.csv\nfoi_sheet: " + "[" * 5000 + "]" * 5000 + "\n", 3, "nested"),
+    ("name: mine\nfoi_returns: foi.csv\nfoi_sheet: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", 3, "nested"),
+    ("name: mine\n# " + "x" * 70_000 + "\n", 0, "too large"),
+], ids=["billion-laughs", "alias", "deep-list", "deep-map", "huge"])
+def test_a_params_file_that_could_exhaust_memory_or_time_is_refused(params_file, text, row, fragment):
+    found = problems(params_file(text))
+    assert len(found) == 1, found
+    assert found[0][0] == row and fragment in found[0][2]
+
+
+@pytest.mark.parametrize("key, value", [
+    ("ooh_records_created", "0"), ("ooh_records_created", "-5"),
+    ("ooh_views_per_week", "0"), ("ooh_views_per_week", "-1800"), ("ooh_views_per_week", ".nan"),
+    ("ooh_views_per_week", ".inf"), ("ooh_calls_per_1000_per_week", "0.0"),
+    ("ooh_calls_per_1000_per_week", "-.inf"), ("ooh_calls_per_1000_per_week", ".NaN"),
+])
+def test_a_figure_that_must_be_positive_is_refused_naming_the_key_and_line(params_file, key, value):
+    found = problems(params_file(f"name: mine\nfoi_returns: foi.csv\n\n{key}: {value}\n"))
+    assert len(found) == 1, found
+    assert found[0][:2] == (4, key)
+    assert "above 0" in found[0][2]
+
+
+def test_positive_figures_are_accepted(params_file):
+    params = load_params(params_file("name: mine\nfoi_returns: foi.csv\nooh_views_per_week: 0.5\n"
+                                     "ooh_records_created: 1\nooh_calls_per_1000_per_week: 25\n"))
+    assert params.values["ooh_views_per_week"] == 0.5
+
+
+@pytest.mark.parametrize("name, fragment", [
+    ("x" * 250, "at most"),
+    ("a" * 101, "at most"),
+    ('"a/b"', "plain folder name"),
+    ('"a\\u0000b"', "plain folder name"),
+    ('".hidden"', "plain folder name"),
+])
+def test_a_name_that_cannot_be_a_folder_name_is_refused(params_file, name, fragment):
+    found = problems(params_file(f"name: {name}\nfoi_returns: foi.csv\n"))
+    assert len(found) == 1 and found[0][:2] == (1, "name") and fragment in found[0][2], found
+
+
+def test_a_long_value_is_shown_shortened_in_the_message(params_file):
+    found = problems(params_file("name: mine\nfoi_returns: foi.csv\nooh_views_per_week: " + "x" * 5000 + "\n"))
+    assert len(found[0][2]) < 300
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: p.mkdir(),
+    lambda p: p.write_bytes(b"\xff\xfe n\x00a\x00"),
+], ids=["a-folder", "not-utf8"])
+def test_a_params_path_that_is_not_a_readable_text_file_is_a_problem(tmp_path, make):
+    path = tmp_path / "p.yaml"
+    make(path)
+    found = problems(path)
+    assert len(found) == 1 and found[0][0] == 0
+
+
+def test_the_docs_state_the_params_limits_the_code_applies():
+    from scr_lib import params
+
+    text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
+    assert f"longer than {params.MAX_NAME} characters" in text
+    assert f"over {params.MAX_BYTES // 1024} KB" in text and f"nested more than {params.MAX_DEPTH} deep" in text

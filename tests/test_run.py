@@ -447,3 +447,158 @@ def test_a_run_can_be_started_from_a_notebook(toy):
     worker.start()
     worker.join()
     assert done["run"].executed == ("01-alpha.ipynb", "02-beta.ipynb")
+
+
+# --- The output folder is the run's own; publishing survives kills, Ctrl-C, a full disk (issue 12) -----
+
+def siblings(toy) -> list[str]:
+    """What lies beside the output folder: only the output folder itself, after any finished run."""
+    return sorted(p.name for p in toy.out.parent.iterdir())
+
+
+@pytest.mark.slow
+def test_a_run_marks_its_folder_as_its_own(toy):
+    assert (toy.out / runner.MARK).is_file()
+    assert siblings(toy) == ["toy"]
+
+
+@pytest.mark.slow
+def test_a_folder_with_files_the_run_did_not_make_is_refused_and_kept(toy):
+    shutil.rmtree(toy.out)
+    toy.out.mkdir()
+    (toy.out / "thesis.docx").write_text("years of work")
+    with pytest.raises(runner.UsageError, match="did not make"):
+        toy.run()
+    assert sorted(p.name for p in toy.out.iterdir()) == ["thesis.docx"] and siblings(toy) == ["toy"]
+
+
+@pytest.mark.slow
+def test_an_empty_folder_is_taken_and_marked(toy):
+    shutil.rmtree(toy.out)
+    toy.out.mkdir()
+    done, _ = toy.run()
+    assert done.executed == ("01-alpha.ipynb", "02-beta.ipynb") and (toy.out / runner.MARK).is_file()
+
+
+@pytest.mark.slow
+def test_a_folder_of_the_previous_version_is_recognised_by_its_layout_and_marked(toy):
+    (toy.out / runner.MARK).unlink()  # as the previous version left it: results.json, site/, .cache/
+    done, _ = toy.run()
+    assert done.executed == () and not done.up_to_date and (toy.out / runner.MARK).is_file()
+
+
+@pytest.mark.slow
+def test_a_folder_of_the_previous_layout_holding_anything_else_is_refused(toy):
+    (toy.out / runner.MARK).unlink()
+    (toy.out / "notes.txt").write_text("mine")
+    with pytest.raises(runner.UsageError, match="did not make"):
+        toy.run()
+    assert (toy.out / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.slow
+def test_a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it(toy):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(toy.out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(runner.UsageError, match="another `scr run` is writing into"):
+            toy.run(force=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert toy.run(force=True)[0].executed == ("01-alpha.ipynb", "02-beta.ipynb")
+    assert siblings(toy) == ["toy"]
+
+
+HOLD_LOCK = """import sys, time
+from pathlib import Path
+from scr_lib import run
+with run._lock(Path(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.slow
+def test_folders_stranded_by_killed_runs_are_removed_by_the_next_run(toy):
+    for name in (".toy.tmp-abcd1234", ".toy.tmp-x_9", ".toy.old-4242", ".toy.lock"):
+        (toy.out.parent / name).mkdir() if ".lock" not in name else (toy.out.parent / name).write_text("")
+        (toy.out.parent / name / "half.json").write_text("{") if ".lock" not in name else None
+    (toy.out.parent / "toy.tmp-keep").mkdir()  # not ours: no leading dot
+    toy.run(force=True)
+    assert siblings(toy) == ["toy", "toy.tmp-keep"]
+
+
+# The swap, killed for real (SIGKILL, no clean-up) after each step: the published folder holds the old
+# run or the new one, never a mix, and the next run recovers and leaves nothing behind.
+KILL_AT = """import os, shutil, signal, sys
+from pathlib import Path
+from scr_lib import run
+work, out, step, exchange = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "exchange"
+steps = [0]
+def after(real):
+    def step_then_maybe_die(*args, **kwargs):
+        result = real(*args, **kwargs)
+        steps[0] += 1
+        if steps[0] == step:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+    return step_then_maybe_die
+run._exchange = after(run._exchange) if exchange else (lambda a, b: False)
+os.rename = after(os.rename)
+shutil.rmtree = after(shutil.rmtree)
+run._swap_into_place(work, out)
+print("finished", steps[0])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how, step", [("exchange", 1), ("exchange", 2), ("rename", 1), ("rename", 2),
+                                       ("rename", 3)])
+def test_publishing_killed_between_any_two_steps_is_recovered_by_the_next_run(toy, how, step):
+    old = toy.published()
+    work = toy.out.parent / ".toy.tmp-killtest"
+    shutil.copytree(toy.out, work)
+    (work / "results.json").write_text('{"new": true}')
+    new = cache.published_files(work)
+    done = subprocess.run([sys.executable, "-c", KILL_AT, str(work), str(toy.out), str(step), how],
+                          capture_output=True, text=True, cwd=scr_lib.paths.PROJ_ROOT)
+    assert done.returncode == -9 and "finished" not in done.stdout, done.stderr
+    if how == "exchange" or step != 1:  # an atomic exchange: a reader sees the old run or the new one
+        assert toy.published() in (old, new)
+    else:  # two renames, killed between them: the folder is gone until the next run puts it back
+        assert not toy.out.exists()
+    done, _ = toy.run()
+    assert done.executed == () and toy.published() == old  # the new copy was never recorded as published
+    assert siblings(toy) == ["toy"]
+    assert toy.run()[0].up_to_date
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_a_message_and_publishes_nothing(toy, monkeypatch):
+    import errno
+
+    published = toy.published()
+    CHANGES["a markdown cell"][0](toy)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(toy.out.parent / ".toy.tmp-x" / "results.json"))
+
+    monkeypatch.setattr(cache, "save_manifest", full)
+    with pytest.raises(runner.RunError, match="no space left on the disk"):
+        toy.run()
+    assert toy.published() == published and siblings(toy) == ["toy"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_run_publishes_nothing_and_leaves_nothing(toy, monkeypatch):
+    published = toy.published()
+    CHANGES["a markdown cell"][0](toy)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_assemble", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        toy.run()
+    assert toy.published() == published and siblings(toy) == ["toy"]

@@ -18,7 +18,7 @@ import papermill
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from conftest import CRAFTED_FOI_ROWS, XSS, crafted_run_dir, scr_run, write_foi
+from conftest import CRAFTED_FOI_ROWS, PHISH, XSS, crafted_run_dir, scr_run, write_foi
 from scr_lib import claims, foi, paths, report, run, site
 
 ALLOWED_SCRIPT_TAGS = {'<script defer src="assets/vega.js">', '<script defer src="assets/site.js">',
@@ -375,3 +375,31 @@ def test_a_failed_run_leaves_the_previous_site_as_it_was(previous_run, tmp_path,
     assert published() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "out"]  # no temporary folder left
 
+
+
+# --- Text from a file is text: never a link (issue 12) --------------------------------------------
+
+@pytest.mark.parametrize("text", [PHISH, "<https://evil.example/auto>", "[ref][1]\n\n[1]: https://evil.example/r"])
+def test_a_link_in_a_notebook_output_is_shown_unlinked(tmp_path, text):
+    run_dir, params = crafted_run_dir(tmp_path, write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
+    path = run_dir / "notebooks" / "01-crafted.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(new_code_cell("say()", outputs=[nbformat.v4.new_output(
+        "execute_result", {"text/markdown": f"Columns not used by the suite: {text}.", "text/plain": "<Markdown>"},
+        execution_count=9)]))
+    nb.cells.append(new_code_cell("frame", outputs=[nbformat.v4.new_output(
+        "execute_result", {"text/html": f"<table><tr><td><a href='https://evil.example/t'>{text}</a></td></tr>"
+                                        "</table>"}, execution_count=10)]))
+    nbformat.write(nb, path)
+    page = (site.render(run_dir, params) / "01-crafted.html").read_text(encoding="utf-8")
+    assert "evil.example" in page  # shown...
+    assert not re.search(r"<a\b[^>]*evil\.example", page)  # ...but never as a link
+
+
+@pytest.mark.slow
+def test_a_column_header_written_as_a_link_is_published_as_text(crafted_story_run):
+    pages = html_pages(crafted_story_run / "site")
+    showing = [name for name, text in pages.items() if "[phish](https://evil.example/login)" in text]
+    assert len(showing) == 2, showing  # the refusal and spend pages list the columns they ignore
+    for name, text in pages.items():
+        assert not re.search(r"<a\b[^>]*evil\.example", text), name

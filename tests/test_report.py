@@ -1,0 +1,48 @@
+"""What notebooks show: text from a file is shown as text, never as Markdown or HTML (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FOI_HEADER, PHISH, XSS, write_foi
+from scr_lib import foi, report, site
+
+HOSTILE_HEADERS = [
+    PHISH,
+    "<https://evil.example/autolink>",
+    "https://evil.example/bare and www.evil.example",
+    "![tracker](https://evil.example/pixel.png)",
+    XSS,
+    "**loud** _and_ `code` # heading",
+    "two\n\n# lines",
+    "back`tick``s",
+    "[ref][1]\n\n[1]: https://evil.example/ref",
+    "a\\\\[escaped](https://evil.example/esc)",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_HEADERS)
+def test_literal_text_is_shown_as_it_is_written_and_never_linked(text):
+    html = site.markdown_html(report.literal(text))
+    assert "<a " not in html and "<img" not in html and "<script" not in html and "<h" not in html
+    assert "<strong>" not in html and "<em>" not in html and "<code>" not in html
+    shown = site.html.unescape(site.re.sub(r"<[^>]+>", "", html)).strip()
+    assert shown == " ".join(text.split())  # every character shown, runs of white space as one space
+
+
+@pytest.mark.parametrize("text", ["data/foi.csv", "odd `name`.csv", "``", "<b>x</b>.csv"])
+def test_a_code_span_holds_any_text_literally(text):
+    html = site.markdown_html(f"from {report.code(text)}.")
+    inner = site.re.search(r"<code>(.*)</code>", html).group(1)
+    assert site.html.unescape(inner) == text
+
+
+def test_the_columns_a_file_has_but_the_suite_does_not_use_are_listed_as_text(tmp_path):
+    path = write_foi(tmp_path / "foi.csv", [{"pct": "NHS Dorset", "rollout_begun": "yes", "practices_invited": "10",
+                                            "practices_declined": "1", PHISH: "x", XSS: "y"}],
+                     FOI_HEADER + [PHISH, XSS])
+    returns = foi.load_returns(path)
+    assert PHISH in returns.ignored_columns
+    html = site.markdown_html(report.loaded(returns).data)
+    assert "evil.example" in html and "href" not in html and "<script" not in html
+    assert "[phish](https://evil.example/login)" in site.html.unescape(html)
