@@ -107,14 +107,17 @@ def check(claim: pd.Series, result: float | None) -> dict:
 def check_all(results: dict, finding: str | None = None, context: bool = False) -> pd.DataFrame:
     """Check every claim (of one ``finding``) against ``results`` (dotted key -> number or {'value': ...}).
 
-    One row per claim, in the claims file's order; see :func:`check`.
+    One row per claim, in the claims file's order; see :func:`check`. The
+    column ``illustrative`` is True where the result rests on illustrative
+    values (see ``Results.add``): such a figure holds only for made-up data.
     Context rows (figures the data cannot check) are included only with ``context=True``.
     """
-    from .results import value
+    from .results import is_illustrative, value
 
     table = load_claims(finding)
     if not context:
         table = table[table.check != "context"]
-    rows = [check(claim, None if pd.isna(claim.result_key) else value(results, claim.result_key, None))
+    rows = [{**check(claim, None if pd.isna(claim.result_key) else value(results, claim.result_key, None)),
+             "illustrative": not pd.isna(claim.result_key) and is_illustrative(results, claim.result_key)}
             for claim in table.itertuples(index=False)]
     return pd.DataFrame(rows)

@@ -99,14 +99,21 @@ def loaded(returns: FOIReturns) -> Markdown:
 
 
 def claims_table(checked: pd.DataFrame) -> pd.DataFrame:
-    """The claims check as a reader sees it: the quote, as published, this run, and whether it holds."""
+    """The claims check as a reader sees it: the quote, as published, this run, and whether it holds.
+
+    A computed value that rests on illustrative values says so beside it, in "this run".
+    """
     verdict = checked["holds"].map({True: "holds", False: "does not hold"}).fillna("input, not checked")
     verdict = verdict.where(checked["computed"].notna(), "not computed")
     if "check" in checked:  # context rows: figures the data cannot check, with the reason in "this run"
         verdict = verdict.mask(checked["check"].eq("context"), "context")
+    this_run = checked["computed_wording"]
+    if "illustrative" in checked:  # never a generated figure shown as a fact
+        this_run = this_run.mask(checked["illustrative"].astype(bool) & checked["computed"].notna(),
+                                 this_run + " (illustrative values)")
     return pd.DataFrame({
         "claim": checked["quote"],
         "as published": checked["printed"],
-        "this run": checked["computed_wording"],
+        "this run": this_run,
         "verdict": verdict,
     })

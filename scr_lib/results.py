@@ -29,13 +29,15 @@ class Results:
     values: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
 
-    def add(self, key: str, value, unit: str, label: str):
+    def add(self, key: str, value, unit: str, label: str, illustrative: bool = False):
         """Record ``value`` (a number; numpy numbers become Python ones) under the dotted ``key``.
 
         Floats are rounded to :data:`precision.SIGNIFICANT_DIGITS` significant
         digits here, at the source, so results and the notebook outputs that show
         them are the same on every CPU. Returns the recorded (rounded) value, so
-        a notebook can record and use it in one line.
+        a notebook can record and use it in one line. ``illustrative=True``
+        marks a value that rests on illustrative (generated) FOI values: every
+        display of it says so.
         Raises ``ValueError`` for a key recorded twice or a missing/NaN value.
         """
         if key in self.values:
@@ -45,6 +47,8 @@ class Results:
             raise ValueError(f"result {key!r} has no value")
         number = precision.round_number(number)
         self.values[key] = {"value": number, "unit": unit, "label": label, "notebook": self.notebook}
+        if illustrative:
+            self.values[key]["illustrative"] = True
         return number
 
     def table(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -109,3 +113,9 @@ def value(results: dict, key: str, default=_MISSING):
         return default
     found = results[key]
     return found.get("value", default if default is not _MISSING else None) if isinstance(found, dict) else found
+
+
+def is_illustrative(results: dict, key: str) -> bool:
+    """True when the result under ``key`` was recorded as resting on illustrative values; False if not, or missing."""
+    found = results.get(key)
+    return bool(found.get("illustrative", False)) if isinstance(found, dict) else False

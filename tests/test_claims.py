@@ -118,3 +118,16 @@ def test_check_all_leaves_context_rows_out_unless_asked():
     from scr_lib import report
     shown = report.claims_table(with_context)
     assert set(shown.loc[with_context.check.eq("context").to_numpy(), "verdict"]) == {"context"}
+
+
+@pytest.mark.parametrize("illustrative", [True, False])
+def test_claims_table_marks_a_value_computed_from_illustrative_values(illustrative):
+    """"Some areas, half or more": on generated per-area figures, the run's value says it is illustrative."""
+    from scr_lib import report
+
+    claim = claims.load_claims().query("result_key == 'refusal.areas_half_or_more_declined'").iloc[0]
+    results = {claim.result_key: {"value": 2, "illustrative": True} if illustrative else {"value": 2}}
+    checked = claims.check_all(results, claim.finding)
+    row = report.claims_table(checked)[checked["claim_id"].eq(claim.claim_id).to_numpy()].iloc[0]
+    assert row["this run"].endswith("(illustrative values)") is illustrative
+    assert row["verdict"] == "holds"

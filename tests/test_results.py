@@ -72,3 +72,16 @@ def test_value_with_a_default_for_missing_keys():
     assert value({"k": {"value": 3}}, "k", None) == 3
     with pytest.raises(KeyError):
         value({}, "absent")
+
+
+@pytest.mark.parametrize("illustrative", [True, False])
+def test_a_result_resting_on_illustrative_values_is_marked_so(tmp_path, illustrative):
+    from scr_lib.results import is_illustrative, load
+
+    results = Results("00-test")
+    results.add("t.largest", 0.5, "fraction", "largest", illustrative=illustrative)
+    results.save(tmp_path)
+    saved = json.loads((tmp_path / "00-test.results.json").read_text())["results"]
+    assert is_illustrative(saved, "t.largest") is illustrative
+    assert ("illustrative" in saved["t.largest"]) is illustrative
+    assert is_illustrative(saved, "t.missing") is False
