@@ -118,15 +118,18 @@ def test_a_notebook_opened_and_saved_in_lab_still_verifies(browser, tmp_path):
     process, base = _lab_process(folder, tmp_path / "workspaces")
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        for path in notebooks():
+        shown = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"  # the notebook in the open tab
+        for index, path in enumerate(notebooks()):
             saved = folder / path.name
             before = saved.read_bytes()
-            page.goto(f"{base}/lab/tree/{path.name}?token={TOKEN}")
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            # a workspace of its own, reset: only this notebook is open
+            page.goto(f"{base}/lab/workspaces/save{index}/tree/{path.name}?token={TOKEN}&reset")
+            page.wait_for_selector(f"{shown} .jp-Cell", timeout=120_000)
             if b"application/vnd.vegalite" in before:
-                page.wait_for_selector(".jp-RenderedVegaCommon5 svg, .jp-RenderedVegaCommon5 canvas",
-                                       state="attached", timeout=60_000)
+                page.wait_for_selector(f"{shown} .jp-RenderedVegaCommon5 svg, {shown} .jp-RenderedVegaCommon5 canvas",
+                                       state="attached", timeout=120_000)
             page.wait_for_timeout(2000)  # let every chart finish drawing (and Lab attach its PNGs)
+            page.click(f"{shown} .jp-Cell", position={"x": 5, "y": 5})  # focus the notebook, as a reader does
             page.keyboard.press("Control+s")
             deadline = time.monotonic() + 30
             while saved.read_bytes() == before and time.monotonic() < deadline:
