@@ -135,9 +135,68 @@ def _header_index() -> dict[str, str]:
 _HEADERS = _header_index()
 
 
+# Units in money headers: "(£000s)", "(£k)", "£'000", "(£m)", "in thousands of pounds". The header is
+# matched without its unit and the column's values are multiplied by it.
+_UNITS = [
+    (re.compile(r"(£|\bgbp)\s*'?\s*(000s?|k|thousands?)\b|\(\s*'?000s?\s*\)|\bthousands? of pounds\b", re.I),
+     1_000, "thousands of pounds"),
+    (re.compile(r"(£|\bgbp)\s*(m|mn|millions?)\b|\bmillions? of pounds\b", re.I), 1_000_000, "millions of pounds"),
+]
+_OTHER_UNIT = re.compile(r"(£|\bgbp)\s*(bn|b|billions?|\d+)\b", re.I)
+MONEY_COLUMNS = [name for name, col in COLUMNS.items() if col.reader is values.read_money]
+
+
+def header_unit(header: str) -> tuple[str, int, str]:
+    """A header without its money unit, the unit's multiplier and its name.
+
+    'Spend to date (£000s)' -> ('Spend to date ()', 1000, 'thousands of pounds');
+    'Spend to date (£)' -> ('Spend to date (£)', 1, ''). A unit the suite does not
+    know ('£bn') raises ``ValueError``.
+    """
+    for pattern, scale, name in _UNITS:
+        if pattern.search(header):
+            return pattern.sub(" ", header), scale, name
+    if _OTHER_UNIT.search(header):
+        raise ValueError(f"the unit in {header!r} is not read: give the figures in pounds, '£000s' or '£m'")
+    return header, 1, ""
+
+
 def canonical_column(header: str) -> str | None:
-    """The column of :data:`COLUMNS` a file's header names, or ``None`` if it names none of them."""
-    return _HEADERS.get(header_key(header))
+    """The column of :data:`COLUMNS` a file's header names, or ``None`` if it names none of them.
+
+    A money unit in the header ('(£000s)') is ignored here; :func:`header_unit` reads it.
+    """
+    found = _HEADERS.get(header_key(header))
+    if found is None:
+        try:
+            plain, scale, _ = header_unit(header)
+        except ValueError:
+            return None
+        if scale != 1:
+            found = _HEADERS.get(header_key(plain))
+    return found
+
+
+# Words in a header the suite does not read that suggest it holds data the suite needs, and the
+# columns it may be meant as.
+_LOOKS_LIKE = [
+    (re.compile(r"spen[dt]|cost|expend|budget|£|gbp|pounds|money|amount"), ("spend_to_date_gbp", "spend_expected_gbp")),
+    (re.compile(r"record|scr|upload|view|access"), ("records_uploaded", "records_viewed")),
+    (re.compile(r"invit|contact"), ("practices_invited",)),
+    (re.compile(r"declin|refus|opt.?out|reject"), ("practices_declined",)),
+    (re.compile(r"sign|agree|interest|accept"), ("practices_signed_up",)),
+    (re.compile(r"practice|surger"), ("practices_invited", "practices_declined", "practices_signed_up")),
+    (re.compile(r"roll.?out|begun|started|launch"), ("rollout_begun",)),
+]
+
+
+def looks_like(header: str) -> tuple[str, ...]:
+    """The columns an unread header may be meant as ('Spend (£)' -> the two spend columns); () if none."""
+    key = str(header).lower()
+    for pattern, columns in _LOOKS_LIKE:
+        if pattern.search(key):
+            return columns
+    return ()
 
 
 @dataclass
@@ -149,6 +208,10 @@ class RawTable:
     ``cell_problems`` maps (row, cell index) to a problem found while reading
     the cell (a formula with no saved value), which replaces reading its value.
     ``sheet_position`` is the worksheet's place in an XLSX workbook (0: the first).
+    ``problems`` are found while reading (hidden rows or columns, merged PCT
+    cells); ``remarks`` are said in the check summary (hidden sheets not read,
+    merged cells filled). ``strict_width``: a row may not have more cells than
+    the header (a CSV, where an extra field means an unquoted comma).
     """
 
     file: str
@@ -159,6 +222,9 @@ class RawTable:
     skipped_rows: list[int] = field(default_factory=list)
     cell_problems: dict = field(default_factory=dict)
     sheet_position: int = 0
+    problems: list = field(default_factory=list)
+    remarks: list = field(default_factory=list)
+    strict_width: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,50 +361,248 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
-def _pick_sheet(workbook, sheet: str | None, file: str):
-    names = workbook.sheetnames
+# ---------------------------------------------------------------------------------------------
+# Limits: the largest file the suite reads (docs/rerunning.md, "Limits"). Larger files are refused
+# before they are parsed, from the zip's own table of sizes and the sheet's stated dimension.
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 100  # columns A-CV
+MAX_FILE_BYTES = 50_000_000
+MAX_SHEET_XML_BYTES = 150_000_000  # one worksheet, uncompressed
+MAX_STRINGS_XML_BYTES = 50_000_000  # the shared strings, uncompressed
+MAX_OTHER_XML_BYTES = 20_000_000  # any other part of the workbook, uncompressed
+
+_XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
+_TAG = rb"<(?:\w+:)?"
+_DIMENSION = re.compile(_TAG + rb"dimension\s[^>]*?ref=\"([^\"]+)\"")
+_MERGE = re.compile(_TAG + rb"mergeCell\s[^>]*?ref=\"([^\"]+)\"")
+_ROW_TAG = re.compile(_TAG + rb"row\s[^>]*>")
+_COL_TAG = re.compile(_TAG + rb"col\s[^>]*>")
+_ATTR = re.compile(rb"(\w+)=\"([^\"]*)\"")
+_FORMULA_CELL = re.compile(_TAG + rb"c\s[^>]*?r=\"([A-Z]+\d+)\"[^>]*>\s*" + _TAG + rb"f(?:\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?f>)"
+                           rb"\s*(" + _TAG + rb"v\s*/>|" + _TAG + rb"v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>", re.S)
+
+
+def column_index(letters: str) -> int:
+    """0-based index of spreadsheet column letters: 'A' -> 0, 'AB' -> 27."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _cell_ref(ref: str) -> tuple[int, int]:
+    """(row, 0-based column) of a cell reference such as 'B7'."""
+    match = _CELL_REF.fullmatch(ref.strip())
+    if not match:
+        raise ValueError(ref)
+    return int(match.group(2)), column_index(match.group(1))
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range: its text ('B5:B8') and its first and last row and 0-based column."""
+
+    ref: str
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+
+@dataclass
+class _SheetScan:
+    """What the suite needs from a worksheet's XML besides its values."""
+
+    dimension: str = ""
+    merges: list = field(default_factory=list)
+    hidden_rows: set = field(default_factory=set)
+    hidden_columns: set = field(default_factory=set)
+    formulas: dict = field(default_factory=dict)  # (row, column index) -> formula text, where no value is saved
+
+
+def _scan_sheet(handle) -> _SheetScan:
+    """Scan a worksheet's XML in chunks (never whole in memory) for merges, hidden rows and columns, formulas."""
+    scan = _SheetScan()
+    tail = b""
+    while True:
+        chunk = handle.read(4 << 20)
+        if not chunk:
+            break
+        text, tail = tail + chunk, b""
+        if not scan.dimension and (found := _DIMENSION.search(text)):
+            scan.dimension = found.group(1).decode("ascii", "replace")
+        if b"mergeCell" in text:
+            for found in _MERGE.finditer(text):
+                ref = found.group(1).decode("ascii", "replace")
+                try:
+                    (top, left), (bottom, right) = (_cell_ref(r) for r in (ref.split(":") + [ref])[:2])
+                except ValueError:
+                    continue
+                scan.merges.append(Merge(ref, top, left, bottom, right))
+        if b"hidden=" in text:
+            for found in _ROW_TAG.finditer(text):
+                attrs = dict(_ATTR.findall(found.group()))
+                if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
+                    scan.hidden_rows.add(int(attrs[b"r"]))
+            for found in _COL_TAG.finditer(text):
+                attrs = dict(_ATTR.findall(found.group()))
+                if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"min", b"").isdigit():
+                    low, high = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]))
+                    scan.hidden_columns |= set(range(low - 1, min(high, MAX_COLUMNS + 1)))
+        if b"<f" in text or b":f" in text:
+            for found in _FORMULA_CELL.finditer(text):
+                formula = found.group(2).decode("utf-8", "replace") if found.group(2) else ""
+                scan.formulas[_cell_ref(found.group(1).decode("ascii"))] = formula
+        tail = text[-8192:]
+    scan.merges = sorted(set(scan.merges), key=lambda m: (m.top, m.left))
+    return scan
+
+
+def _refuse(file: str, message: str):
+    raise InputError([Problem(file, 0, "", message)])
+
+
+def _xlsx_sheets(archive, file: str) -> list[tuple[str, str, str]]:
+    """(name, state, part path) of each sheet of a workbook, in order; state is 'visible', 'hidden' or 'veryHidden'."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        _refuse(file, "not a valid .xlsx workbook (its list of sheets is missing or damaged): open it in a "
+                      "spreadsheet program and save it again as .xlsx, or save it as CSV")
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    sheets = []
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel_ns}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        sheets.append((sheet.get("name", ""), sheet.get("state", "visible"), part))
+    return sheets
+
+
+def _pick_sheet(sheets: list, sheet: str | None, file: str) -> tuple[str, str, str, int, list[str]]:
+    """The sheet to read, its position, and remarks for the summary (hidden sheets not read).
+
+    Default: the first *visible* sheet; a hidden sheet (an old draft, say) is read only when named.
+    """
+    names = [name for name, _, _ in sheets]
+    hidden = [name for name, state, _ in sheets if state != "visible"]
     if not sheet:
-        if not workbook.worksheets:
-            raise InputError([Problem(file, 0, "", "the workbook has no worksheet")])
-        return workbook.worksheets[0]
-    if sheet in names:
-        return workbook[sheet]
-    loose = [n for n in names if " ".join(n.lower().split()) == " ".join(sheet.lower().split())]
-    if len(loose) == 1:
-        return workbook[loose[0]]
-    raise InputError([Problem(file, 0, "", f"no sheet named {sheet!r}; the sheets are: "
-                                           f"{', '.join(repr(n) for n in names)}")])
+        visible = [i for i, (_, state, _) in enumerate(sheets) if state == "visible"]
+        if not visible:
+            _refuse(file, "the workbook has no visible worksheet" if sheets else "the workbook has no worksheet")
+        at = visible[0]
+        remarks = [f"hidden sheet{'s' if len(hidden) > 1 else ''} {', '.join(repr(n) for n in hidden)} not read "
+                   "(name a sheet to read it)"] if hidden else []
+        return (*sheets[at], at, remarks)
+    loose = [i for i, n in enumerate(names) if " ".join(n.lower().split()) == " ".join(sheet.lower().split())]
+    at = names.index(sheet) if sheet in names else (loose[0] if len(loose) == 1 else None)
+    if at is None:
+        _refuse(file, f"no sheet named {sheet!r}; the sheets are: {', '.join(repr(n) for n in names)}")
+    remarks = [f"sheet {names[at]!r} is hidden in the workbook; read because it was named"] \
+        if sheets[at][1] != "visible" else []
+    return (*sheets[at], at, remarks)
 
 
-def _xlsx_grid(path: Path, sheet: str | None) -> tuple[list[tuple[int, list[str]]], str, dict, int]:
-    """Every row of a worksheet as (spreadsheet row, text cells), its description, cell problems and position."""
+def _open_xlsx(path: Path, file: str):
+    """Open an .xlsx as a zip after checking what it holds and how large it is; refuse anything else."""
     import zipfile
 
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        _refuse(file, "not a valid .xlsx workbook (it is damaged, or not a spreadsheet): open it in a spreadsheet "
+                      "program and save it again as .xlsx, or save it as CSV")
+    infos = {info.filename: info for info in archive.infolist()}
+    mimetype = infos.get("mimetype")
+    if mimetype is not None and mimetype.file_size < 200 and \
+            archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+        _refuse(file, "this is an OpenDocument spreadsheet (.ods), which is not read: save it as .xlsx or as CSV")
+    if "xl/workbook.xml" not in infos:
+        _refuse(file, "not a valid .xlsx workbook (a zip file without a workbook in it): save the spreadsheet as "
+                      ".xlsx or as CSV")
+    for name, info in infos.items():
+        limit = (MAX_STRINGS_XML_BYTES if name == "xl/sharedStrings.xml" else
+                 MAX_SHEET_XML_BYTES if name.startswith("xl/worksheets/") else MAX_OTHER_XML_BYTES)
+        if name.endswith((".xml", ".rels")) and info.file_size > limit:
+            _refuse(file, f"the workbook's part {name} unpacks to {info.file_size:,} bytes, over the "
+                          f"{limit:,} the suite reads (a workbook this large, or a damaged or hostile one): "
+                          "save the table alone as CSV, or split it")
+    return archive
+
+
+def _check_dimension(scan_dimension: str, title: str, file: str) -> int:
+    """The number of columns a sheet states it spans; refuse a sheet reaching beyond the limits."""
+    last = scan_dimension.split(":")[-1] if scan_dimension else ""
+    try:
+        rows, column = _cell_ref(last)
+    except ValueError:
+        return MAX_COLUMNS
+    if rows > MAX_ROWS or column >= MAX_COLUMNS:
+        _refuse(file, f"sheet {title!r} reaches cell {last}, beyond the largest sheet the suite reads "
+                      f"({MAX_ROWS:,} rows, columns A-{column_letter(MAX_COLUMNS - 1)}): delete the rows and "
+                      "columns after the table (even a space counts), or copy the table into a new workbook")
+    return column + 1
+
+
+def _xlsx_grid(path: Path, sheet: str | None):
+    """Every row of a worksheet as (spreadsheet row, text cells), with what else was found.
+
+    Returns (grid, source, cell problems, sheet position, scan, remarks). Sizes are checked
+    from the zip's table and the sheet's dimension before anything is parsed; the sheet is
+    then streamed (openpyxl read-only), never loaded whole.
+    """
     import openpyxl
 
     file = display_path(path)
+    archive = _open_xlsx(path, file)
+    with archive:
+        sheets = _xlsx_sheets(archive, file)
+        title, _, part, position, remarks = _pick_sheet(sheets, sheet, file)
+        if part not in archive.namelist() or "worksheets/" not in part:
+            _refuse(file, f"sheet {title!r} is not a worksheet of cells (a chart, or missing): name the sheet "
+                          "that holds the table")
+        with archive.open(part) as handle:
+            scan = _scan_sheet(handle)
+    width = _check_dimension(scan.dimension, title, file)
     try:
-        values_book = openpyxl.load_workbook(path, data_only=True)
-        formula_book = openpyxl.load_workbook(path, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise InputError([Problem(file, 0, "", f"could not be read as an .xlsx workbook: {err}")]) from None
-    ws = _pick_sheet(values_book, sheet, file)
-    formulas = formula_book[ws.title]
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds on a damaged workbook
+        _refuse(file, f"not a valid .xlsx workbook ({type(err).__name__}: {err}): open it in a spreadsheet "
+                      "program and save it again as .xlsx, or save it as CSV")
     grid, cell_problems = [], {}
-    for cells in ws.iter_rows():
-        if not cells:
-            continue
-        row = cells[0].row
-        texts = []
-        for index, cell in enumerate(cells):
-            texts.append(_xlsx_text(cell.value))
-            if cell.value is None:
-                formula = formulas.cell(row=row, column=cell.column).value
-                if isinstance(formula, str) and formula.startswith("="):
-                    cell_problems[(row, index)] = (f"the formula {formula!r} has no saved value: open the file "
-                                                   "in a spreadsheet program and save it, or paste the values")
-        grid.append((row, texts))
-    return grid, f"XLSX, sheet {ws.title!r}", cell_problems, values_book.worksheets.index(ws)
+    try:
+        ws = book[title]
+        for row, values in enumerate(ws.iter_rows(max_col=min(width, MAX_COLUMNS), values_only=True), start=1):
+            if row > MAX_ROWS:
+                if any(v is not None for v in values):
+                    _refuse(file, f"sheet {title!r} has values below row {MAX_ROWS:,}, the most the suite reads: "
+                                  "split the table, or delete what is below it")
+                continue
+            grid.append((row, [_xlsx_text(v) for v in values]))
+    except InputError:
+        raise
+    except Exception as err:
+        _refuse(file, f"the sheet {title!r} could not be read ({type(err).__name__}: {err}): open the file in a "
+                      "spreadsheet program and save it again as .xlsx, or save it as CSV")
+    finally:
+        book.close()
+    while grid and not any(str(c).strip() for c in grid[-1][1]):
+        grid.pop()
+    texts = {row: cells for row, cells in grid}
+    for (row, index), formula in scan.formulas.items():
+        cells = texts.get(row)
+        if cells is not None and index < len(cells) and cells[index] == "":
+            shown = f"the formula '={formula}'" if formula else "a formula"
+            cell_problems[(row, index)] = (f"{shown} has no saved value: open the file in a spreadsheet program "
+                                           "and save it, or paste the values")
+    return grid, f"XLSX, sheet {title!r}", cell_problems, position, scan, remarks
 
 
 def find_header(grid: list[tuple[int, list[str]]]) -> int | None:
@@ -350,32 +614,158 @@ def find_header(grid: list[tuple[int, list[str]]]) -> int | None:
     return None
 
 
+def _is_blank(cells) -> bool:
+    return not any(str(c).strip() for c in cells)
+
+
+def _merged_header(grid: list, header_row: int, scan: _SheetScan | None, file: str):
+    """The header names (merged header cells understood) and the last row of the header.
+
+    A header cell merged across columns ('Spend (£)' over F1:G1) with sub-headings in the row
+    below ('To date', 'Expected') gives 'Spend (£) To date' and 'Spend (£) Expected'. Without
+    sub-headings the merge is a problem naming its range. Cells merged down ('PCT' over A1:A2)
+    make the header as deep as the merge.
+    """
+    rows = {row: cells for row, cells in grid}
+    width = len(rows[header_row])
+
+    def text(row, index):
+        cells = rows.get(row, [])
+        return str(cells[index]).strip() if index < len(cells) else ""
+
+    merges = scan.merges if scan else []
+    in_header = [m for m in merges if m.top <= header_row <= m.bottom]
+    across = [m for m in in_header if m.right > m.left]
+    bottom = max([m.bottom for m in in_header], default=header_row)
+    problems = []
+    if across and bottom == header_row:
+        # The row below holds sub-headings when it has text under every merged heading and nothing
+        # anywhere else (a data row has a PCT and figures in other columns too).
+        below = header_row + 1
+        under = {c for m in across for c in range(m.left, m.right + 1)}
+        if all(text(below, c) for c in under) and \
+                not any(text(below, c) for c in range(len(rows.get(below, []))) if c not in under):
+            bottom = below
+        else:
+            for m in across:
+                problems.append(Problem(file, header_row, text(m.top, m.left),
+                                        f"header cells {m.ref} are merged, so one name covers columns "
+                                        f"{column_letter(m.left)}-{column_letter(m.right)}: unmerge them and give "
+                                        "each column its own header, or put sub-headings (such as 'To date', "
+                                        "'Expected') in the row below"))
+    owner = {}
+    for m in in_header:
+        for r in range(m.top, m.bottom + 1):
+            for c in range(m.left, m.right + 1):
+                owner[(r, c)] = (m.top, m.left)
+    header = []
+    for c in range(width):
+        parts = []
+        for r in range(header_row, bottom + 1):
+            value = text(*owner.get((r, c), (r, c)))
+            if value and value not in parts:
+                parts.append(value)
+        header.append(" ".join(parts))
+    return header, bottom, problems
+
+
+def _fill_merges(grid: list, header: list, bottom: int, scan: _SheetScan | None, file: str):
+    """Data rows with merged cells filled from each merge's first cell, as a reader sees them.
+
+    A merge down a PCT name or code column is a problem instead (each row needs its own PCT).
+    Returns (rows, problems, refs of the merges filled).
+    """
+    rows = [(row, list(cells)) for row, cells in grid if row > bottom]
+    if not scan or not scan.merges:
+        return rows, [], []
+    at = {row: cells for row, cells in rows}
+    problems, filled = [], []
+    for m in scan.merges:
+        if m.bottom <= bottom:
+            continue
+        name = header[m.left] if m.left < len(header) else ""
+        if m.top <= bottom:
+            problems.append(Problem(file, m.top, name, f"cells {m.ref} are merged across the header and the data: "
+                                                       "unmerge them"))
+            continue
+        if m.bottom > m.top and name and canonical_column(name) in ("pct", "pct_code"):
+            problems.append(Problem(file, m.top, name, f"cells {m.ref} are merged: each PCT needs its own row; "
+                                                       "unmerge them"))
+            continue
+        first = at.get(m.top, [])
+        value = first[m.left] if m.left < len(first) else ""
+        for r in range(m.top, m.bottom + 1):
+            cells = at.get(r)
+            if cells is None:
+                continue
+            cells.extend([""] * (m.right + 1 - len(cells)))
+            for c in range(m.left, m.right + 1):
+                cells[c] = value
+        filled.append(m.ref)
+    return rows, problems, filled
+
+
+def _hidden_problems(rows: list, header: list, header_row: int, scan: _SheetScan | None, file: str) -> list:
+    """A problem for each hidden row of the data, and each hidden column with anything in it."""
+    if not scan:
+        return []
+    problems = []
+    for row, cells in rows:
+        if row in scan.hidden_rows and not _is_blank(cells):
+            problems.append(Problem(file, row, "", f"row {row} is hidden in the spreadsheet, so it is easy to miss: "
+                                                   "unhide it and check it (delete the row if it should not be "
+                                                   "counted)"))
+    for index in sorted(scan.hidden_columns):
+        name = header[index] if index < len(header) else ""
+        used = any(index < len(cells) and str(cells[index]).strip() for _, cells in rows)
+        if name or used:
+            problems.append(Problem(file, header_row, name, f"column {column_letter(index)} is hidden in the "
+                                                             "spreadsheet, so it is easy to miss: unhide it and "
+                                                             "check it (delete the column if it should not be read)"))
+    return problems
+
+
 def read_cells(path: str | Path, sheet: str | None = None) -> RawTable:
     """Read an FOI file (CSV or XLSX, told apart by its bytes) as text cells below its header.
 
-    ``sheet`` names an XLSX worksheet (default: the first); it is an error for
-    a CSV. Rows above the header that hold anything are listed in
-    ``skipped_rows``. Raises :class:`InputError` when the file cannot be
-    read, is empty, or has no header row.
+    ``sheet`` names an XLSX worksheet (default: the first visible one); it is
+    an error for a CSV. Rows above the header that hold anything are listed in
+    ``skipped_rows``. Merged cells read as a reader sees them (see
+    :func:`_merged_header`, :func:`_fill_merges`); hidden rows and columns
+    are problems. Raises :class:`InputError` when the file cannot be read, is
+    over the limits (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
+    :data:`MAX_FILE_BYTES`), is empty, or has no header row.
     """
     path = Path(path)
     file = display_path(path)
     if not path.is_file():
         raise InputError([Problem(file, 0, "", "no such file" if not path.exists() else "expected a file, "
                                                                                          "found a folder")])
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        _refuse(file, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,} the suite reads: split it, or "
+                      "save only the table")
     with open(path, "rb") as handle:
         start = handle.read(8)
-    cell_problems, position = {}, 0
+    cell_problems, position, scan, remarks = {}, 0, None, []
+    suffix = path.suffix.lower()
     if start.startswith(_OLE2):
         raise InputError([Problem(file, 0, "", "this is an old-style Excel .xls workbook, which is not read: "
                                                 "save it as .xlsx or as CSV")])
     if start.startswith(_ZIP):
-        grid, source, cell_problems, position = _xlsx_grid(path, sheet)
+        grid, source, cell_problems, position, scan, remarks = _xlsx_grid(path, sheet)
+    elif suffix == ".ods":
+        _refuse(file, "an OpenDocument spreadsheet (.ods) is not read: save it as .xlsx or as CSV")
+    elif suffix in _XLSX_SUFFIXES:
+        _refuse(file, f"not a valid {suffix} workbook (it is not a zip file, as every .xlsx is): open it in a "
+                      "spreadsheet program and save it again as .xlsx, or save it as CSV")
     else:
         if sheet:
             raise InputError([Problem(file, 0, "", f"a sheet ({sheet!r}) was named, but this is a CSV file, "
                                                     "which has none")])
         grid, source = _csv_grid(path)
+        if len(grid) > MAX_ROWS + 1:
+            _refuse(file, f"the file has {len(grid):,} rows, over the {MAX_ROWS:,} the suite reads: split it")
     if not any(any(str(c).strip() for c in cells) for _, cells in grid):
         raise InputError([Problem(file, 0, "", "the file is empty: expected a header row")])
     header_row = find_header(grid)
@@ -387,10 +777,18 @@ def read_cells(path: str | Path, sheet: str | None = None) -> RawTable:
         raise InputError([Problem(file, 0, "", "no header row found: expected a row naming the columns, such as "
                                                f"{', '.join(n for n, c in COLUMNS.items() if c.required)}; "
                                                f"the first row has: {', '.join(map(str, first))}.{hint}")])
-    at = [row for row, _ in grid].index(header_row)
-    skipped = [row for row, cells in grid[:at] if any(str(c).strip() for c in cells)]
-    header = [str(c).strip() for c in grid[at][1]]
-    return RawTable(file, header, header_row, grid[at + 1:], source, skipped, cell_problems, position)
+    skipped = [row for row, cells in grid if row < header_row and not _is_blank(cells)]
+    header, bottom, problems = _merged_header(grid, header_row, scan, file)
+    rows, merge_problems, filled = _fill_merges(grid, header, bottom, scan, file)
+    problems += merge_problems + _hidden_problems(rows, header, header_row, scan, file)
+    if bottom > header_row:
+        remarks.append(f"header in rows {header_row}-{bottom} (merged header cells read as one name per column)")
+    if filled:
+        shown = ", ".join(filled[:5]) + (f" and {len(filled) - 5:,} more" if len(filled) > 5 else "")
+        remarks.append(f"{_plural(len(filled), 'merged range')} ({shown}) read as the value of each range's "
+                       "first cell")
+    return RawTable(file, header, header_row, rows, source, skipped, cell_problems, position, problems, remarks,
+                    strict_width=scan is None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,10 +830,22 @@ def illustrative_mask(frame: pd.DataFrame, column: str) -> pd.Series:
     return listed.map(lambda names: column in names or "*" in names).astype(bool)
 
 
-def _match_header(table: RawTable) -> tuple[dict[str, int], list[str], list[Problem]]:
-    problems, where, ignored = [], {}, []
+def _match_header(table: RawTable) -> tuple[dict[str, int], list[str], list[Problem], dict[str, tuple]]:
+    """Where each known column is, the headers not read, problems, and the unit of each scaled money column."""
+    problems, where, ignored, scales = [], {}, [], {}
     for i, text in enumerate(table.header):
         name = canonical_column(text) if text.strip() else None
+        try:
+            _, scale, unit = header_unit(text)
+        except ValueError as err:
+            problems.append(Problem(table.file, table.header_row, text, str(err)))
+            continue
+        if name is not None and scale != 1:
+            if name not in MONEY_COLUMNS:
+                problems.append(Problem(table.file, table.header_row, text,
+                                        f"a money unit ({unit}) on {name!r}, which is not money: remove it"))
+                continue
+            scales[name] = (scale, unit)
         if name is not None:
             if name in where:
                 problems.append(Problem(table.file, table.header_row, text,
@@ -445,6 +855,14 @@ def _match_header(table: RawTable) -> tuple[dict[str, int], list[str], list[Prob
             where[name] = i
         elif text.strip():
             ignored.append(text)
+            meant = [c for c in looks_like(text) if c not in where]
+            told = any(p.row == table.header_row and p.column == text for p in table.problems)
+            if meant and not told:
+                names = "; ".join(f"{c!r} (or {VARIANTS[c][0]!r})" if VARIANTS[c] else repr(c) for c in meant)
+                problems.append(Problem(table.file, table.header_row, text,
+                                        f"column {column_letter(i)} ({text!r}) is not read, but looks like data the "
+                                        f"suite needs: rename it to {names}, or delete the column if it holds "
+                                        "something else"))
     for name, col in COLUMNS.items():
         if name == "pct" and "pct_code" in where:
             continue
@@ -454,7 +872,7 @@ def _match_header(table: RawTable) -> tuple[dict[str, int], list[str], list[Prob
             problems.append(Problem(table.file, table.header_row, name,
                                     f"missing column {name!r}{known_as}; the header has: "
                                     f"{', '.join(t for t in table.header if t)}"))
-    return where, ignored, problems
+    return where, ignored, problems, scales
 
 
 @dataclass
@@ -465,6 +883,8 @@ class _Validated:
     blank_rows: list
     answers: list
     problems: list
+    note_rows: list = field(default_factory=list)
+    scales: dict = field(default_factory=dict)
 
 
 def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -> list[Problem]:
@@ -496,17 +916,51 @@ def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -
     return problems
 
 
+# A row holding one text alone that starts like a note or footnote: "Notes: ...", "Source: ...", "* figures ...".
+_NOTE = re.compile(r"^\s*(notes?\b|nb\b|n\.b\.|sources?\b|footnotes?\b|please note|figures (are|exclude|include|as)"
+                   r"|data (are|is|exclude|include|as)|[*†‡§¹²³⁴⁵⁶⁷⁸⁹]|\(\w\)\s|\[\w+\]\s|\d\.\s+[a-z])", re.I)
+
+
+def is_note_row(cells) -> bool:
+    """True for a notes or footnote row: one distinct text in the row, starting as notes do."""
+    texts = {str(c).strip() for c in cells} - {""}
+    return len(texts) == 1 and bool(_NOTE.match(next(iter(texts))))
+
+
+def _split_amount(cells: list[str]) -> str:
+    """Where a row's extra field looks like an amount split at its comma ('£190' then '000'), that amount."""
+    for i in range(len(cells) - 1):
+        if re.fullmatch(r"£?\d{1,3}", cells[i].strip()) and re.fullmatch(r"\d{3}(\.\d\d)?", cells[i + 1].strip()):
+            return f" ('{cells[i].strip()},{cells[i + 1].strip()}' in columns {column_letter(i)}-{column_letter(i + 1)})"
+    return ""
+
+
 def _validate(table: RawTable) -> _Validated:
-    where, ignored, problems = _match_header(table)
+    where, ignored, problems, scales = _match_header(table)
+    problems = list(table.problems) + problems
     header = {name: table.header[i] for name, i in where.items()}
+    note_rows = [row for row, cells in table.rows if not _is_blank(cells) and is_note_row(cells)]
     if problems:
-        return _Validated(None, header, ignored, [], [], problems)
+        answers = [row for row, cells in table.rows if not _is_blank(cells) and row not in note_rows]
+        return _Validated(None, header, ignored, [], answers, problems, note_rows, scales)
     records, blank_rows, answers = [], [], []
+    width = len(table.header)
     for row_number, cells in table.rows:
         if not any(str(c).strip() for c in cells):
             blank_rows.append(row_number)
             continue
+        if row_number in note_rows:
+            continue
         answers.append(row_number)
+        if table.strict_width and len(cells) > width:
+            extra = [(i, str(c).strip()) for i, c in enumerate(cells) if i >= width and str(c).strip()]
+            stray = f"; a value ({extra[0][1]!r}) in column {column_letter(extra[0][0])}, which has no header" \
+                if extra else ""
+            problems.append(Problem(table.file, row_number, "",
+                                    f"this row has {len(cells)} fields but the header has {width}{stray}: a value "
+                                    f"with a comma{_split_amount(cells) or ' (such as £190,000)'} must be in quotes, "
+                                    "or a comma is one too many"))
+            continue
         for i, text in enumerate(cells):
             unnamed = i >= len(table.header) or not table.header[i]
             if unnamed and str(text).strip():
@@ -526,7 +980,7 @@ def _validate(table: RawTable) -> _Validated:
                 record[name] = str(text).strip()
                 continue
             try:
-                record[name] = col.reader(text)
+                record[name] = col.reader(text, scale=scales[name][0]) if name in scales else col.reader(text)
             except ValueError as err:
                 problems.append(Problem(table.file, row_number, header[name], str(err)))
                 record[name] = None
@@ -544,12 +998,12 @@ def _validate(table: RawTable) -> _Validated:
     frame = pd.DataFrame.from_records(records, columns=["source_row", "ods_code", *COLUMNS])
     problems += consistency_problems(frame, table.file, header)
     if problems:
-        return _Validated(None, header, ignored, blank_rows, answers, problems)
+        return _Validated(None, header, ignored, blank_rows, answers, problems, note_rows, scales)
     frame = frame.astype({name: col.dtype for name, col in COLUMNS.items()})
     ref = reference.load_pcts().set_index("ods_code")
     frame.insert(2, "pct_name", frame["ods_code"].map(ref["name"]))
     frame.insert(3, "sha_name", frame["ods_code"].map(ref["sha_name"]))
-    return _Validated(frame, header, ignored, blank_rows, answers, [])
+    return _Validated(frame, header, ignored, blank_rows, answers, [], note_rows, scales)
 
 
 def read_returns(table: RawTable) -> FOIReturns:
@@ -644,8 +1098,10 @@ def check(path: str | Path, sheet: str | None = None) -> Check:
     """Validate an FOI file without raising: its problems, and a one-line summary of what was read.
 
     The summary names the format (and encoding or sheet), the header row, the
-    answers read and the columns used or ignored, and ends with the number of
-    problems ('no problems' when there are none).
+    answers read (blank and note rows skipped), the columns used or ignored,
+    the unit of any money column in £000s or £m, hidden sheets not read and
+    merged cells filled, and ends with the number of problems ('no problems'
+    when there are none).
     """
     file = display_path(Path(path))
     try:
@@ -662,12 +1118,20 @@ def check(path: str | Path, sheet: str | None = None) -> Check:
         parts.append(f"{_plural(len(done.answers), 'answer')} in rows {done.answers[0]}-{done.answers[-1]}")
     else:
         parts.append("no answers below it")
+    skipped = []
     if done.blank_rows:
-        parts[-1] += f" ({_plural(len(done.blank_rows), 'blank row')} skipped)"
+        skipped.append(_plural(len(done.blank_rows), 'blank row'))
+    if done.note_rows:
+        skipped.append(f"{_plural(len(done.note_rows), 'note row')} ({', '.join(map(str, done.note_rows))})")
+    if skipped:
+        parts[-1] += f" ({' and '.join(skipped)} skipped)"
     used = f"{_plural(len(done.header), 'column')} used"
     if done.ignored:
         used += f", {len(done.ignored):,} ignored ({', '.join(done.ignored)})"
     parts.append(used)
+    for name, (scale, unit) in done.scales.items():
+        parts.append(f"{done.header[name]!r} read in {unit} (values x {scale:,})")
+    parts += table.remarks
     parts.append(_plural(len(problems), "problem") if problems else "no problems")
     returns = None
     if not problems:
