@@ -95,3 +95,17 @@ def test_named_areas_and_by_pct_from_a_loaded_file(foi_file):
     assert table["ods_code"].tolist() == ["5NF", "5N1"]  # highest share first
     assert table["illustrative"].tolist() == [True, False]
     assert table["share_declined"].round(4).tolist() == [round(20 / 38, 4), 0.1]
+
+
+@pytest.mark.parametrize("counts, share, n, said", [
+    ({"areas_complete": 2, "practices_invited": 90, "practices_declined": 0}, 0.0, None,
+     "none of the **90** invited practices declined: **0%**"),
+    ({"areas_complete": 0, "practices_invited": 0, "practices_declined": 0}, None, None,
+     "No area had begun the rollout and given complete figures"),
+    ({"areas_complete": 1, "practices_invited": 0, "practices_declined": 0}, None, None,
+     "The one complete area invited no practices"),
+    ({"areas_complete": 1, "practices_invited": 12, "practices_declined": 3}, 0.25, 4, "about **one in four**"),
+])
+def test_overall_says_every_case_in_words_and_never_fails(counts, share, n, said):
+    found = refusal.overall(counts)
+    assert (found["share"], found["one_in"]) == (share, n) and said in found["sentence"]
