@@ -374,14 +374,6 @@ MAX_OTHER_XML_BYTES = 20_000_000  # any other part of the workbook, uncompressed
 
 _XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)")
-_TAG = rb"<(?:\w+:)?"
-_DIMENSION = re.compile(_TAG + rb"dimension\s[^>]*?ref=\"([^\"]+)\"")
-_MERGE = re.compile(_TAG + rb"mergeCell\s[^>]*?ref=\"([^\"]+)\"")
-_ROW_TAG = re.compile(_TAG + rb"row\s[^>]*>")
-_COL_TAG = re.compile(_TAG + rb"col\s[^>]*>")
-_ATTR = re.compile(rb"(\w+)=\"([^\"]*)\"")
-_FORMULA_CELL = re.compile(_TAG + rb"c\s[^>]*?r=\"([A-Z]+\d+)\"[^>]*>\s*" + _TAG + rb"f(?:\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?f>)"
-                           rb"\s*(" + _TAG + rb"v\s*/>|" + _TAG + rb"v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>", re.S)
 
 
 def column_index(letters: str) -> int:
@@ -422,42 +414,211 @@ class _SheetScan:
     formulas: dict = field(default_factory=dict)  # (row, column index) -> formula text, where no value is saved
 
 
-def _scan_sheet(handle) -> _SheetScan:
-    """Scan a worksheet's XML in chunks (never whole in memory) for merges, hidden rows and columns, formulas."""
-    scan = _SheetScan()
-    tail = b""
-    while True:
-        chunk = handle.read(4 << 20)
-        if not chunk:
-            break
-        text, tail = tail + chunk, b""
-        if not scan.dimension and (found := _DIMENSION.search(text)):
-            scan.dimension = found.group(1).decode("ascii", "replace")
-        if b"mergeCell" in text:
-            for found in _MERGE.finditer(text):
-                ref = found.group(1).decode("ascii", "replace")
+class _SheetReader:
+    """Stream one worksheet's XML with expat: values as text, with merges, hidden rows and columns,
+    and formulas that have no saved value. Refuses, as soon as it meets it, a stated dimension or a
+    cell beyond :data:`MAX_ROWS` and :data:`MAX_COLUMNS`.
+
+    (openpyxl's own reader takes about ten times as long on a 100,000-row sheet; its number and date
+    rules are kept: a number with a date style is a date, written YYYY-MM-DD.)
+    """
+
+    def __init__(self, strings: list, date_styles: set, epoch, file: str, title: str):
+        self.strings, self.date_styles, self.epoch, self.file, self.title = strings, date_styles, epoch, file, title
+        self.scan = _SheetScan()
+        self.rows: dict[int, dict[int, str]] = {}
+        self.row, self.col = 0, -1
+        self.cells: dict[int, str] = {}
+        self.kind, self.style, self.has_formula = "n", None, False
+        self.value, self.inline, self.formula = [], [], []
+        self.where = None  # which text is being read: 'v', 't' (inline), 'f'
+        self.in_inline = False
+        self.width = 0
+
+    def _beyond(self, ref: str):
+        _refuse(self.file, f"sheet {self.title!r} reaches cell {ref}, beyond the largest sheet the suite reads "
+                           f"({MAX_ROWS:,} rows, columns A-{column_letter(MAX_COLUMNS - 1)}): delete the rows and "
+                           "columns after the table (even a space counts), or copy the table into a new workbook")
+
+    def start(self, name, attrs):
+        tag = name.rpartition(":")[2]
+        if tag == "c":
+            ref = attrs.get("r")
+            if ref:
                 try:
-                    (top, left), (bottom, right) = (_cell_ref(r) for r in (ref.split(":") + [ref])[:2])
+                    _, self.col = _cell_ref(ref)
                 except ValueError:
-                    continue
-                scan.merges.append(Merge(ref, top, left, bottom, right))
-        if b"hidden=" in text:
-            for found in _ROW_TAG.finditer(text):
-                attrs = dict(_ATTR.findall(found.group()))
-                if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
-                    scan.hidden_rows.add(int(attrs[b"r"]))
-            for found in _COL_TAG.finditer(text):
-                attrs = dict(_ATTR.findall(found.group()))
-                if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"min", b"").isdigit():
-                    low, high = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]))
-                    scan.hidden_columns |= set(range(low - 1, min(high, MAX_COLUMNS + 1)))
-        if b"<f" in text or b":f" in text:
-            for found in _FORMULA_CELL.finditer(text):
-                formula = found.group(2).decode("utf-8", "replace") if found.group(2) else ""
-                scan.formulas[_cell_ref(found.group(1).decode("ascii"))] = formula
-        tail = text[-8192:]
-    scan.merges = sorted(set(scan.merges), key=lambda m: (m.top, m.left))
-    return scan
+                    self.col += 1
+            else:
+                self.col += 1
+            self.kind, self.style, self.has_formula = attrs.get("t", "n"), attrs.get("s"), False
+            self.value, self.inline, self.formula = [], [], []
+        elif tag == "v":
+            self.where = "v"
+        elif tag == "t" and self.in_inline:
+            self.where = "t"
+        elif tag == "is":
+            self.in_inline = True
+        elif tag == "f":
+            self.has_formula, self.where = True, "f"
+        elif tag == "row":
+            r = attrs.get("r")
+            self.row = int(r) if r and r.isdigit() else self.row + 1
+            self.col, self.cells = -1, {}
+            if attrs.get("hidden") in ("1", "true"):
+                self.scan.hidden_rows.add(self.row)
+        elif tag == "dimension":
+            self.scan.dimension = attrs.get("ref", "")
+            last = self.scan.dimension.split(":")[-1]
+            try:
+                rows, column = _cell_ref(last)
+            except ValueError:
+                return
+            if rows > MAX_ROWS or column >= MAX_COLUMNS:
+                self._beyond(last)
+        elif tag == "col":
+            if attrs.get("hidden") in ("1", "true") and attrs.get("min", "").isdigit():
+                low = int(attrs["min"])
+                high = int(attrs["max"]) if attrs.get("max", "").isdigit() else low
+                self.scan.hidden_columns |= set(range(low - 1, min(high, MAX_COLUMNS + 1)))
+        elif tag == "mergeCell":
+            ref = attrs.get("ref", "")
+            try:
+                (top, left), (bottom, right) = (_cell_ref(r) for r in (ref.split(":") + [ref])[:2])
+            except ValueError:
+                return
+            self.scan.merges.append(Merge(ref, top, left, bottom, right))
+
+    def text(self, data):
+        if self.where == "v":
+            self.value.append(data)
+        elif self.where == "t":
+            self.inline.append(data)
+        elif self.where == "f":
+            self.formula.append(data)
+
+    def end(self, name):
+        tag = name.rpartition(":")[2]
+        if tag in ("v", "t", "f"):
+            self.where = None
+        elif tag == "is":
+            self.in_inline = False
+        elif tag == "c":
+            text = self._cell_text()
+            if text:
+                if self.row > MAX_ROWS or self.col >= MAX_COLUMNS:
+                    self._beyond(f"{column_letter(self.col)}{self.row}")
+                self.cells[self.col] = text
+            elif self.has_formula:
+                self.scan.formulas[(self.row, self.col)] = "".join(self.formula)
+        elif tag == "row":
+            if self.cells:
+                self.rows[self.row] = self.cells
+                self.width = max(self.width, max(self.cells) + 1)
+
+    def _cell_text(self) -> str:
+        kind, value = self.kind, "".join(self.value)
+        if kind == "inlineStr":
+            return "".join(self.inline)
+        if value == "":
+            return ""
+        if kind == "s":
+            try:
+                return self.strings[int(value)]
+            except (ValueError, IndexError):
+                return ""
+        if kind in ("str", "e"):
+            return value
+        if kind == "b":
+            return "TRUE" if value.strip() in ("1", "true") else "FALSE"
+        if kind == "d":
+            return value[:10]
+        try:
+            number = float(value) if any(ch in value for ch in ".Ee") else int(value)
+        except ValueError:
+            return value
+        if self.style is not None and self.style.isdigit() and int(self.style) in self.date_styles:
+            from openpyxl.utils.datetime import from_excel
+
+            try:
+                return _xlsx_text(from_excel(number, self.epoch))
+            except (ValueError, OverflowError):
+                return _xlsx_text(number)
+        return _xlsx_text(number)
+
+    def grid(self) -> list[tuple[int, list[str]]]:
+        """Every row from the first to the last that holds anything (blank rows between included), as wide
+        as the widest row."""
+        if not self.rows:
+            return []
+        out = []
+        for row in range(1, max(self.rows) + 1):
+            cells = self.rows.get(row, {})
+            out.append((row, [cells.get(i, "") for i in range(self.width)]))
+        return out
+
+
+def _read_strings(archive) -> list[str]:
+    """The workbook's shared strings (text of each <si>, phonetic runs left out), streamed with expat."""
+    import xml.parsers.expat
+
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    strings, parts, state = [], [], {"in_t": False, "skip": 0}
+
+    def start(name, attrs):
+        tag = name.rpartition(":")[2]
+        if tag == "si":
+            parts.clear()
+        elif tag == "rPh":
+            state["skip"] += 1
+        elif tag == "t":
+            state["in_t"] = True
+
+    def end(name):
+        tag = name.rpartition(":")[2]
+        if tag == "si":
+            strings.append("".join(parts))
+        elif tag == "rPh":
+            state["skip"] -= 1
+        elif tag == "t":
+            state["in_t"] = False
+
+    def text(data):
+        if state["in_t"] and not state["skip"]:
+            parts.append(data)
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    with archive.open("xl/sharedStrings.xml") as handle:
+        parser.ParseFile(handle)
+    return strings
+
+
+def _date_styles(archive) -> set[int]:
+    """Indexes of the cell styles whose number format is a date."""
+    import xml.etree.ElementTree as ET
+
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    root = ET.fromstring(archive.read("xl/styles.xml"))
+    local = lambda tag: tag.rpartition("}")[2]  # noqa: E731
+    custom = {}
+    for el in root.iter():
+        if local(el.tag) == "numFmt" and (el.get("numFmtId") or "").isdigit():
+            custom[int(el.get("numFmtId"))] = el.get("formatCode", "")
+    dates = set()
+    for el in root.iter():
+        if local(el.tag) == "cellXfs":
+            for index, xf in enumerate(x for x in el if local(x.tag) == "xf"):
+                fmt = int(xf.get("numFmtId", "0")) if (xf.get("numFmtId") or "0").isdigit() else 0
+                code = custom.get(fmt, BUILTIN_FORMATS.get(fmt, ""))
+                if code and is_date_format(code):
+                    dates.add(index)
+    return dates
 
 
 def _refuse(file: str, message: str):
@@ -537,28 +698,16 @@ def _open_xlsx(path: Path, file: str):
     return archive
 
 
-def _check_dimension(scan_dimension: str, title: str, file: str) -> int:
-    """The number of columns a sheet states it spans; refuse a sheet reaching beyond the limits."""
-    last = scan_dimension.split(":")[-1] if scan_dimension else ""
-    try:
-        rows, column = _cell_ref(last)
-    except ValueError:
-        return MAX_COLUMNS
-    if rows > MAX_ROWS or column >= MAX_COLUMNS:
-        _refuse(file, f"sheet {title!r} reaches cell {last}, beyond the largest sheet the suite reads "
-                      f"({MAX_ROWS:,} rows, columns A-{column_letter(MAX_COLUMNS - 1)}): delete the rows and "
-                      "columns after the table (even a space counts), or copy the table into a new workbook")
-    return column + 1
-
-
 def _xlsx_grid(path: Path, sheet: str | None):
     """Every row of a worksheet as (spreadsheet row, text cells), with what else was found.
 
     Returns (grid, source, cell problems, sheet position, scan, remarks). Sizes are checked
-    from the zip's table and the sheet's dimension before anything is parsed; the sheet is
-    then streamed (openpyxl read-only), never loaded whole.
+    from the zip's table before anything is parsed, and the sheet's stated dimension as soon as
+    it is met; the sheet is streamed (:class:`_SheetReader`), never loaded whole.
     """
-    import openpyxl
+    import xml.parsers.expat
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
     file = display_path(path)
     archive = _open_xlsx(path, file)
@@ -568,34 +717,26 @@ def _xlsx_grid(path: Path, sheet: str | None):
         if part not in archive.namelist() or "worksheets/" not in part:
             _refuse(file, f"sheet {title!r} is not a worksheet of cells (a chart, or missing): name the sheet "
                           "that holds the table")
-        with archive.open(part) as handle:
-            scan = _scan_sheet(handle)
-    width = _check_dimension(scan.dimension, title, file)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds on a damaged workbook
-        _refuse(file, f"not a valid .xlsx workbook ({type(err).__name__}: {err}): open it in a spreadsheet "
-                      "program and save it again as .xlsx, or save it as CSV")
-    grid, cell_problems = [], {}
-    try:
-        ws = book[title]
-        for row, values in enumerate(ws.iter_rows(max_col=min(width, MAX_COLUMNS), values_only=True), start=1):
-            if row > MAX_ROWS:
-                if any(v is not None for v in values):
-                    _refuse(file, f"sheet {title!r} has values below row {MAX_ROWS:,}, the most the suite reads: "
-                                  "split the table, or delete what is below it")
-                continue
-            grid.append((row, [_xlsx_text(v) for v in values]))
-    except InputError:
-        raise
-    except Exception as err:
-        _refuse(file, f"the sheet {title!r} could not be read ({type(err).__name__}: {err}): open the file in a "
-                      "spreadsheet program and save it again as .xlsx, or save it as CSV")
-    finally:
-        book.close()
-    while grid and not any(str(c).strip() for c in grid[-1][1]):
-        grid.pop()
+        mac = re.search(rb"date1904=\"(1|true)\"", archive.read("xl/workbook.xml"))
+        try:
+            reader = _SheetReader(_read_strings(archive), _date_styles(archive),
+                                  CALENDAR_MAC_1904 if mac else CALENDAR_WINDOWS_1900, file, title)
+            parser = xml.parsers.expat.ParserCreate()
+            parser.buffer_text = True
+            parser.StartElementHandler, parser.EndElementHandler = reader.start, reader.end
+            parser.CharacterDataHandler = reader.text
+            with archive.open(part) as handle:
+                parser.ParseFile(handle)
+        except InputError:
+            raise
+        except Exception as err:  # malformed XML, a damaged zip member
+            _refuse(file, f"sheet {title!r} could not be read ({type(err).__name__}: {err}): open the file in a "
+                          "spreadsheet program and save it again as .xlsx, or save it as CSV")
+    scan = reader.scan
+    scan.merges = sorted(set(scan.merges), key=lambda m: (m.top, m.left))
+    grid = reader.grid()
     texts = {row: cells for row, cells in grid}
+    cell_problems = {}
     for (row, index), formula in scan.formulas.items():
         cells = texts.get(row)
         if cells is not None and index < len(cells) and cells[index] == "":
@@ -923,7 +1064,10 @@ _NOTE = re.compile(r"^\s*(notes?\b|nb\b|n\.b\.|sources?\b|footnotes?\b|please no
 
 def is_note_row(cells) -> bool:
     """True for a notes or footnote row: one distinct text in the row, starting as notes do."""
-    texts = {str(c).strip() for c in cells} - {""}
+    texts = set(cells)
+    if len(texts) > 3:  # most rows: figures in several cells
+        return False
+    texts = {str(c).strip() for c in texts} - {""}
     return len(texts) == 1 and bool(_NOTE.match(next(iter(texts))))
 
 
@@ -939,12 +1083,14 @@ def _validate(table: RawTable) -> _Validated:
     where, ignored, problems, scales = _match_header(table)
     problems = list(table.problems) + problems
     header = {name: table.header[i] for name, i in where.items()}
-    note_rows = [row for row, cells in table.rows if not _is_blank(cells) and is_note_row(cells)]
+    note_rows = set(row for row, cells in table.rows if is_note_row(cells))
     if problems:
         answers = [row for row, cells in table.rows if not _is_blank(cells) and row not in note_rows]
-        return _Validated(None, header, ignored, [], answers, problems, note_rows, scales)
+        return _Validated(None, header, ignored, [], answers, problems, sorted(note_rows), scales)
     records, blank_rows, answers = [], [], []
     width = len(table.header)
+    unnamed = [i for i, text in enumerate(table.header) if not text]
+    readers = [(name, where.get(name), col) for name, col in COLUMNS.items()]
     for row_number, cells in table.rows:
         if not any(str(c).strip() for c in cells):
             blank_rows.append(row_number)
@@ -961,17 +1107,15 @@ def _validate(table: RawTable) -> _Validated:
                                     f"with a comma{_split_amount(cells) or ' (such as £190,000)'} must be in quotes, "
                                     "or a comma is one too many"))
             continue
-        for i, text in enumerate(cells):
-            unnamed = i >= len(table.header) or not table.header[i]
-            if unnamed and str(text).strip():
+        for i in [*unnamed, *range(width, len(cells))]:
+            text = str(cells[i]).strip() if i < len(cells) else ""
+            if text:
                 problems.append(Problem(table.file, row_number, "",
-                                        f"a value ({str(text).strip()!r}) in column {column_letter(i)}, "
-                                        "which has no header"))
+                                        f"a value ({text!r}) in column {column_letter(i)}, which has no header"))
         record = {"source_row": row_number}
-        for name, col in COLUMNS.items():
-            i = where.get(name)
+        for name, i, col in readers:
             text = cells[i] if i is not None and i < len(cells) else ""
-            if i is not None and (row_number, i) in table.cell_problems:
+            if i is not None and table.cell_problems and (row_number, i) in table.cell_problems:
                 problems.append(Problem(table.file, row_number, header[name],
                                         table.cell_problems[(row_number, i)]))
                 record[name] = None if col.reader else ""
@@ -998,12 +1142,12 @@ def _validate(table: RawTable) -> _Validated:
     frame = pd.DataFrame.from_records(records, columns=["source_row", "ods_code", *COLUMNS])
     problems += consistency_problems(frame, table.file, header)
     if problems:
-        return _Validated(None, header, ignored, blank_rows, answers, problems, note_rows, scales)
+        return _Validated(None, header, ignored, blank_rows, answers, problems, sorted(note_rows), scales)
     frame = frame.astype({name: col.dtype for name, col in COLUMNS.items()})
     ref = reference.load_pcts().set_index("ods_code")
     frame.insert(2, "pct_name", frame["ods_code"].map(ref["name"]))
     frame.insert(3, "sha_name", frame["ods_code"].map(ref["sha_name"]))
-    return _Validated(frame, header, ignored, blank_rows, answers, [], note_rows, scales)
+    return _Validated(frame, header, ignored, blank_rows, answers, [], sorted(note_rows), scales)
 
 
 def read_returns(table: RawTable) -> FOIReturns:

@@ -130,10 +130,14 @@ class Match:
     score: float = 100.0
 
 
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    return dict(zip(load_pcts()["ods_code"], load_pcts()["name"]))
+
+
 def pct_name(ods_code: str) -> str:
-    """The reference name of an ODS code."""
-    table = load_pcts()
-    return table.loc[table.ods_code == ods_code, "name"].iloc[0]
+    """The reference name of an ODS code (``KeyError`` for a code not in the table)."""
+    return _names()[ods_code]
 
 
 def resolve(text: str) -> Match:

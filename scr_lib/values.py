@@ -104,6 +104,8 @@ def read_count(text) -> int | None:
     read (so that the consistency rules can name them), not rejected here.
     """
     text = _clean(text)
+    if text.isascii() and text.isdigit() and len(text) < 10:  # the common case, read at once
+        return int(text)
     low = text.lower()
     if is_not_given(low):
         return None
@@ -133,6 +135,8 @@ def read_money(text, scale: int = 1) -> float | None:
     Anything else raises ``ValueError``.
     """
     text = _clean(text)
+    if scale == 1 and text.isascii() and text.isdigit() and len(text) < 10:  # the common case, read at once
+        return float(text)
     low = text.lower()
     if is_not_given(low):
         return None

@@ -322,13 +322,14 @@ def test_a_row_with_a_pct_or_figures_is_not_a_note(cells):
     ("xlsx_space_in_far_cell.xlsx", "reaches cell XFD1048576, beyond the largest sheet the suite reads"),
     ("xlsx_shared_strings_bomb.xlsx", "xl/sharedStrings.xml unpacks to 60,000,"),
 ])
-def test_an_xlsx_over_the_limits_is_refused_before_openpyxl_reads_it(monkeypatch, name, message):
-    import openpyxl
-
+def test_an_xlsx_over_the_limits_is_refused_before_its_cells_are_read(monkeypatch, name, message):
+    """The bomb is refused from the zip's table of sizes; the far cell from the sheet's stated dimension,
+    before a single row is read."""
     def never(*args, **kwargs):
-        raise AssertionError("openpyxl was asked to load a file over the limits")
+        raise AssertionError("cells were read from a file over the limits")
 
-    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr(foi, "_read_strings", never if "bomb" in name else foi._read_strings)
+    monkeypatch.setattr(foi._SheetReader, "_cell_text", never)
     with pytest.raises(InputError, match=message):
         foi.load_returns(CORPUS / "bad" / name)
 
@@ -360,3 +361,16 @@ def test_the_header_unit_reader_knows_thousands_and_millions():
     assert foi.header_unit("Spend to date (£)")[1] == 1
     assert foi.canonical_column("Spend to date (£000s)") == "spend_to_date_gbp"
     assert foi.canonical_column("Further spend expected (£m)") == "spend_expected_gbp"
+
+
+def test_a_workbook_without_a_stated_dimension_is_refused_at_the_first_cell_beyond_the_limits(monkeypatch, tmp_path):
+    wb = openpyxl.Workbook(write_only=True)  # writes no <dimension>
+    ws = wb.create_sheet("Returns")
+    ws.append(["pct", "rollout_begun", "practices_invited", "practices_declined"])
+    for _ in range(8):
+        ws.append([])
+    ws.append(["NHS Bolton", "yes", 1, 0])
+    wb.save(tmp_path / "nodim.xlsx")
+    monkeypatch.setattr(foi, "MAX_ROWS", 5)
+    with pytest.raises(InputError, match="reaches cell A10, beyond the largest sheet"):
+        foi.load_returns(tmp_path / "nodim.xlsx")
