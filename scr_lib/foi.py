@@ -9,9 +9,14 @@ listing them all.
 
 Formats: CSV in UTF-8 (with or without a byte-order mark) or Windows-1252,
 detected from the bytes (a file that is neither, or mixes the two, is an
-error, never a guess); or XLSX, the first worksheet or a named one. Title or
+error, never a guess); or XLSX, the first visible worksheet or a named one,
+streamed (never loaded whole) after its sizes are checked against the limits
+(:data:`MAX_ROWS`, :data:`MAX_COLUMNS`, :data:`MAX_FILE_BYTES`). Title or
 notes rows above the header are skipped: the header is the first row that
 names at least two known columns. Row numbers are always the spreadsheet's.
+What a reader sees is what is read: merged cells count for every cell they
+cover, a hidden sheet is not read unless named, hidden rows and columns are
+problems; notes and footnote rows below the data are skipped and counted.
 """
 
 from __future__ import annotations
@@ -414,6 +419,10 @@ class _SheetScan:
     formulas: dict = field(default_factory=dict)  # (row, column index) -> formula text, where no value is saved
 
 
+_LOCAL: dict[str, str] = {}  # XML names ('x:c') -> local names ('c'), filled as met
+_COLUMNS_SEEN: dict[str, int] = {}  # column letters -> 0-based index, filled as met
+
+
 class _SheetReader:
     """Stream one worksheet's XML with expat: values as text, with merges, hidden rows and columns,
     and formulas that have no saved value. Refuses, as soon as it meets it, a stated dimension or a
@@ -424,7 +433,8 @@ class _SheetReader:
     """
 
     def __init__(self, strings: list, date_styles: set, epoch, file: str, title: str):
-        self.strings, self.date_styles, self.epoch, self.file, self.title = strings, date_styles, epoch, file, title
+        self.strings, self.epoch, self.file, self.title = strings, epoch, file, title
+        self.date_styles = {str(index) for index in date_styles}
         self.scan = _SheetScan()
         self.rows: dict[int, dict[int, str]] = {}
         self.row, self.col = 0, -1
@@ -441,16 +451,17 @@ class _SheetReader:
                            "columns after the table (even a space counts), or copy the table into a new workbook")
 
     def start(self, name, attrs):
-        tag = name.rpartition(":")[2]
+        tag = _LOCAL.get(name) or _LOCAL.setdefault(name, name.rpartition(":")[2])
         if tag == "c":
             ref = attrs.get("r")
-            if ref:
-                try:
-                    _, self.col = _cell_ref(ref)
-                except ValueError:
-                    self.col += 1
-            else:
-                self.col += 1
+            letters = ref.rstrip("0123456789") if ref else ""
+            col = _COLUMNS_SEEN.get(letters)
+            if col is None:
+                col = column_index(letters) if letters.isascii() and letters.isalpha() and letters.isupper() \
+                    and len(letters) <= 3 else self.col + 1
+                if letters and col >= 0:
+                    _COLUMNS_SEEN.setdefault(letters, col)
+            self.col = col
             self.kind, self.style, self.has_formula = attrs.get("t", "n"), attrs.get("s"), False
             self.value, self.inline, self.formula = [], [], []
         elif tag == "v":
@@ -498,8 +509,8 @@ class _SheetReader:
             self.formula.append(data)
 
     def end(self, name):
-        tag = name.rpartition(":")[2]
-        if tag in ("v", "t", "f"):
+        tag = _LOCAL.get(name) or _LOCAL.setdefault(name, name.rpartition(":")[2])
+        if tag == "v" or tag == "t" or tag == "f":
             self.where = None
         elif tag == "is":
             self.in_inline = False
@@ -533,11 +544,14 @@ class _SheetReader:
             return "TRUE" if value.strip() in ("1", "true") else "FALSE"
         if kind == "d":
             return value[:10]
+        dated = self.style is not None and self.style in self.date_styles
+        if not dated and value.isdigit():  # a whole number, as most figures are
+            return value
         try:
-            number = float(value) if any(ch in value for ch in ".Ee") else int(value)
+            number = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
         except ValueError:
             return value
-        if self.style is not None and self.style.isdigit() and int(self.style) in self.date_styles:
+        if dated:
             from openpyxl.utils.datetime import from_excel
 
             try:
@@ -1163,52 +1177,61 @@ def consistency_problems(frame: pd.DataFrame, file: str, header: dict[str, str])
     """Rules that tie a row's values together; each broken rule is one problem.
 
     Missing values never break a rule: a rule is checked only where all its
-    values are given (and not negative, which is a problem of its own). The same PCT twice (by name and by code, say) is a
-    problem on the later row.
+    values are given (and not negative, which is a problem of its own). The same PCT twice (by name and by
+    code, say) is a problem on the later row. Problems come in row order; the rules are checked column by
+    column (vectorised), so a file of 100,000 rows is checked in well under a second.
     """
-    problems = []
+    found = []  # (position in the frame, rank of the rule within a row, problem)
+    rows = frame["source_row"].tolist()
 
     def col(name):  # the header as written, or the canonical name if the file lacks it
         return header.get(name, name)
 
-    def present(row, name):
-        return row[name] is not None and not pd.isna(row[name])
-
-    def given(row, *names):  # present and not negative (a negative value is already a problem)
-        return all(present(row, n) and row[n] >= 0 for n in names)
-
     def num(value):  # a count as written: 20, not 20.0
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
+    def value(name, pos):
+        return frame[name].iat[pos]
+
     first_seen: dict[str, int] = {}
-    for row in frame.to_dict("records"):
-        n = row["source_row"]
-        code = row["ods_code"]
-        if code is not None and not pd.isna(code):
-            if code in first_seen:
-                problems.append(Problem(file, n, col("pct") if "pct" in header else col("pct_code"),
-                                        f"{reference.pct_name(code)} ({code}) appears twice: "
-                                        f"also row {first_seen[code]}"))
-            first_seen.setdefault(code, n)
-        for name in VALUE_COLUMNS:
-            if name != "rollout_begun" and present(row, name) and row[name] < 0:
-                problems.append(Problem(file, n, col(name), f"expected zero or more, found {row[name]:g}"))
-        if given(row, "practices_declined", "practices_invited") and \
-                row["practices_declined"] > row["practices_invited"]:
-            problems.append(Problem(file, n, col("practices_declined"),
-                                    f"more practices declined ({num(row['practices_declined'])}) than were "
-                                    f"invited ({num(row['practices_invited'])})"))
-        elif given(row, "practices_declined", "practices_invited", "practices_signed_up") and \
-                row["practices_declined"] + row["practices_signed_up"] > row["practices_invited"]:
-            problems.append(Problem(file, n, col("practices_signed_up"),
-                                    f"signed up ({num(row['practices_signed_up'])}) plus declined "
-                                    f"({num(row['practices_declined'])}) is more than invited "
-                                    f"({num(row['practices_invited'])})"))
-        if given(row, "records_viewed", "records_uploaded") and row["records_viewed"] > row["records_uploaded"]:
-            problems.append(Problem(file, n, col("records_viewed"),
-                                    f"more records viewed ({num(row['records_viewed'])}) than uploaded "
-                                    f"({num(row['records_uploaded'])})"))
-    return problems
+    for pos, code in enumerate(frame["ods_code"].tolist()):
+        if code is None or pd.isna(code):
+            continue
+        if code in first_seen:
+            found.append((pos, 0, Problem(file, rows[pos], col("pct") if "pct" in header else col("pct_code"),
+                                          f"{reference.pct_name(code)} ({code}) appears twice: "
+                                          f"also row {first_seen[code]}")))
+        first_seen.setdefault(code, rows[pos])
+    numbers = {name: pd.to_numeric(frame[name], errors="coerce").astype(float)
+               for name in VALUE_COLUMNS if name != "rollout_begun"}
+    for rank, (name, series) in enumerate(numbers.items(), start=1):
+        for pos in series.index[series.lt(0).to_numpy()].map(frame.index.get_loc):
+            found.append((pos, rank, Problem(file, rows[pos], col(name),
+                                             f"expected zero or more, found {value(name, pos):g}")))
+
+    def given(name):  # present and not negative (a negative value is already a problem)
+        return numbers[name].ge(0).to_numpy()
+
+    invited, declined = numbers["practices_invited"], numbers["practices_declined"]
+    signed, uploaded, viewed = numbers["practices_signed_up"], numbers["records_uploaded"], numbers["records_viewed"]
+    over = given("practices_declined") & given("practices_invited") & (declined > invited).to_numpy()
+    over_signed = ~over & given("practices_declined") & given("practices_invited") & given("practices_signed_up") \
+        & ((declined + signed) > invited).to_numpy()
+    over_viewed = given("records_viewed") & given("records_uploaded") & (viewed > uploaded).to_numpy()
+    for pos in over.nonzero()[0]:
+        found.append((pos, 20, Problem(file, rows[pos], col("practices_declined"),
+                                       f"more practices declined ({num(value('practices_declined', pos))}) than "
+                                       f"were invited ({num(value('practices_invited', pos))})")))
+    for pos in over_signed.nonzero()[0]:
+        found.append((pos, 20, Problem(file, rows[pos], col("practices_signed_up"),
+                                       f"signed up ({num(value('practices_signed_up', pos))}) plus declined "
+                                       f"({num(value('practices_declined', pos))}) is more than invited "
+                                       f"({num(value('practices_invited', pos))})")))
+    for pos in over_viewed.nonzero()[0]:
+        found.append((pos, 30, Problem(file, rows[pos], col("records_viewed"),
+                                       f"more records viewed ({num(value('records_viewed', pos))}) than uploaded "
+                                       f"({num(value('records_uploaded', pos))})")))
+    return [problem for _, _, problem in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def load_returns(path: str | Path, sheet: str | None = None) -> FOIReturns:
