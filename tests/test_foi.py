@@ -374,3 +374,17 @@ def test_a_workbook_without_a_stated_dimension_is_refused_at_the_first_cell_beyo
     monkeypatch.setattr(foi, "MAX_ROWS", 5)
     with pytest.raises(InputError, match="reaches cell A10, beyond the largest sheet"):
         foi.load_returns(tmp_path / "nodim.xlsx")
+
+
+@pytest.mark.parametrize("name", ["opendocument.ods", "random_bytes.xlsx", "zip_without_workbook.xlsx",
+                                  "xlsx_space_in_far_cell.xlsx", "xlsx_shared_strings_bomb.xlsx", "count_2_63.csv",
+                                  "xlsx_count_2_63.xlsx", "money_400_digits.csv", "unquoted_thousands.csv"])
+def test_scr_check_on_hostile_input_prints_lines_naming_the_file_and_no_traceback(name):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "check", str(CORPUS / "bad" / name)],
+                          capture_output=True, text=True, cwd=paths.PROJ_ROOT)
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert 2 <= len(lines) <= 3 and all(name in line for line in lines)
