@@ -50,6 +50,11 @@ bench-site: $(INSTALLED)
 bench-params: $(INSTALLED)
 	$(BIN)/python benchmarks/params_limits.py
 
+## bench-read: time and peak memory of `scr check` on a far-cell XLSX, a zip bomb and 100,000-row files (prints figures)
+.PHONY: bench-read
+bench-read: $(INSTALLED)
+	$(BIN)/python benchmarks/read_limits.py
+
 ## lab: open JupyterLab on the notebooks with the project's kernel
 .PHONY: lab
 lab: $(INSTALLED)

@@ -23,6 +23,15 @@ _NOISE = re.compile(
     r"\b(nhs|the|pct|primary care trust|primary care|care trust plus|care trust|teaching|"
     r"national health service|trust)\b"
 )
+# Compass words written as one ("SouthEast", "North-East", "Northeast") are split before matching.
+_JOINED_COMPASS = re.compile(r"\b(north|south)[\s-]*(east|west)\b")
+# Words that tell two places apart. A close match may not add, drop or change any of them:
+# "North Gloucestershire" is not South Gloucestershire, "Nottingham County" is not Nottingham City.
+GUARD_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                         "central", "mid", "city", "county", "teaching", "inner", "outer", "upper", "lower",
+                         "great", "heart"})
+_COMPOUND = frozenset({"northeast", "northwest", "southeast", "southwest"})
+
 # The areas Pulse's 2010 article names, by ODS code, with the slug used in result keys.
 NAMED_AREAS = {
     "5NF": "north_lancashire",
@@ -59,11 +68,28 @@ def normalise(name: str) -> str:
     '&' becomes 'and'; punctuation, and words such as 'NHS', 'PCT',
     'Teaching' and 'Care Trust', are dropped: 'NHS Hammersmith & Fulham' ->
     'hammersmith and fulham'.
+    Compass words written as one are split: 'SouthEast Essex' -> 'south east essex'.
     """
     text = str(name).lower().replace("&", " and ")
+    text = _JOINED_COMPASS.sub(r"\1 \2", text)
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
     text = _NOISE.sub(" ", text)
     return " ".join(text.split())
+
+
+def guard_words(norm: str) -> list[str]:
+    """The words of a normalised name that tell places apart (compass words, 'city', 'county'), sorted.
+
+    'North East' and 'South West' count as one direction each: 'north east essex' -> ['northeast'],
+    'east and north hertfordshire' -> ['east', 'north'].
+    """
+    joined = re.sub(r"\b(north|south) (east|west)\b", r"\1\2", norm)
+    return sorted(word for word in joined.split() if word in GUARD_WORDS or word in _COMPOUND)
+
+
+def place_words(norm: str) -> str:
+    """A normalised name without its :func:`guard_words` and 'and': 'west hertfordshire' -> 'hertfordshire'."""
+    return " ".join(w for w in norm.split() if w not in GUARD_WORDS and w != "and")
 
 
 @lru_cache(maxsize=1)
@@ -104,10 +130,14 @@ class Match:
     score: float = 100.0
 
 
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    return dict(zip(load_pcts()["ods_code"], load_pcts()["name"]))
+
+
 def pct_name(ods_code: str) -> str:
-    """The reference name of an ODS code."""
-    table = load_pcts()
-    return table.loc[table.ods_code == ods_code, "name"].iloc[0]
+    """The reference name of an ODS code (``KeyError`` for a code not in the table)."""
+    return _names()[ods_code]
 
 
 def resolve(text: str) -> Match:
@@ -116,7 +146,9 @@ def resolve(text: str) -> Match:
     Tries, in order: an ODS or ONS code; the exact name or an alias (case
     ignored); the normalised name (see :func:`normalise`); then a close match
     that is unambiguous (score >= ``MATCH_CUTOFF`` and ``MATCH_MARGIN`` ahead
-    of the next PCT). Raises :class:`UnknownPCT` naming the closest
+    of the next PCT) and has the same compass words and qualifiers
+    (:data:`GUARD_WORDS`): a close match only mends spelling, never turns
+    North into South or City into County. Raises :class:`UnknownPCT` naming the closest
     candidates otherwise: for an unknown code, the codes one character away;
     for a name, first the PCTs whose names contain all its words, then the
     closest by spelling. A blank name raises too.
@@ -148,15 +180,23 @@ def resolve(text: str) -> Match:
 
     scored = process.extract(norm, list(by_norm), scorer=fuzz.token_sort_ratio, limit=12)
     best: dict[str, float] = {}
+    same_guard: dict[str, float] = {}
+    guard, place = guard_words(norm), place_words(norm)
+    # A place that is itself a PCT's ('Herefordshire') is never mended into another ('Hertfordshire').
+    known_place = place in {place_words(name) for name in by_norm}
     for candidate, score, _ in scored:
         for code in by_norm[candidate]:
             best[code] = max(best.get(code, 0.0), score)
+            if guard_words(candidate) == guard and (not known_place or place_words(candidate) == place):
+                # 'North Gloucestershire' never becomes South Gloucestershire
+                same_guard[code] = max(same_guard.get(code, 0.0), score)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-    if ranked and ranked[0][1] >= MATCH_CUTOFF:
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if ranked[0][1] - runner_up >= MATCH_MARGIN:
-            return Match(ranked[0][0], "close", ranked[0][1])
-        closest = [f"{pct_name(code)} ({code})" for code, _ in ranked[:3]]
+    allowed = sorted(same_guard.items(), key=lambda kv: (-kv[1], kv[0]))
+    if allowed and allowed[0][1] >= MATCH_CUTOFF:
+        runner_up = ranked[1][1] if ranked[0][0] == allowed[0][0] and len(ranked) > 1 else ranked[0][1]
+        if allowed[0][1] - runner_up >= MATCH_MARGIN:
+            return Match(allowed[0][0], "close", allowed[0][1])
+        closest = [f"{pct_name(code)} ({code})" for code, _ in allowed[:3]]
         raise UnknownPCT(raw, f"PCT name {raw!r} is ambiguous; closest: {'; '.join(closest)}", closest)
     # Names that contain every word of the text ('Birmingham' -> the three Birmingham PCTs) come first.
     words = set(norm.split())

@@ -81,6 +81,33 @@ def totals(marked: pd.DataFrame) -> dict:
     }
 
 
+def overall(counts: dict) -> dict:
+    """The share that declined across the complete areas, its "one in N", and a sentence saying it.
+
+    ``counts`` is :func:`totals`. ``share`` (0-1) is ``None`` when no area is
+    complete or the complete areas invited no practices; ``one_in`` is ``None``
+    when the share is ``None`` or zero (no "one in N" describes nobody). The
+    ``sentence`` (Markdown) says each of those cases in words, never fails.
+    """
+    from . import words
+
+    areas, invited, declined = counts["areas_complete"], counts["practices_invited"], counts["practices_declined"]
+    share = refusal_share(declined, invited) if areas and invited > 0 else None
+    n = one_in(share) if share else None
+    if not areas:
+        sentence = ("No area had begun the rollout and given complete figures, so there is no share that declined "
+                    "to give.")
+    elif share is None:
+        which = "The one complete area" if areas == 1 else f"The {words.count(areas)} complete areas"
+        sentence = f"{which} invited no practices, so there is no share that declined to give."
+    elif n is None:
+        sentence = f"In the complete areas, none of the **{invited:,}** invited practices declined: **0%**."
+    else:
+        sentence = (f"In the complete areas, **{declined:,}** of **{invited:,}** invited practices declined: "
+                    f"**{words.percent(share)}**, or about **one in {words.number_words(n)}**.")
+    return {"share": share, "one_in": n, "sentence": sentence}
+
+
 def named_areas(returns: pd.DataFrame) -> list[tuple[str, int, str, str]]:
     """Figures for the areas Pulse named that are in ``returns``, as (result key, value, unit, label).
 
@@ -127,7 +154,7 @@ def by_pct(marked: pd.DataFrame) -> pd.DataFrame:
 def chart_by_pct(table: pd.DataFrame, overall_share: float):
     """Bar chart of the share declined in each complete area, with the overall share as a rule.
 
-    Bars whose figures are illustrative are grey and say so in the tooltip and legend.
+    ``overall_share`` ``None`` (no practices invited) draws no rule. Bars whose figures are illustrative are grey and say so in the tooltip and legend.
     """
     import altair as alt
 
@@ -146,7 +173,7 @@ def chart_by_pct(table: pd.DataFrame, overall_share: float):
     )
     rule = alt.Chart(pd.DataFrame({"overall": [overall_share]})).mark_rule(color="#c0392b", strokeDash=[4, 3]).encode(
         x="overall:Q", tooltip=[alt.Tooltip("overall:Q", title="All complete areas", format=".1%")])
-    return (bars + rule).properties(
+    return (bars + rule if overall_share is not None else bars).properties(
         height=alt.Step(14),
         title=charts.title("Share of invited practices that declined, by PCT",
                            "Areas that had begun the rollout and gave complete figures; dashed line: all of them",

@@ -20,7 +20,7 @@ CORPUS = Path(__file__).parent / "corpus"
 MANIFEST = list(csv.DictReader(open(CORPUS / "manifest.csv", encoding="utf-8", newline="")))
 GOOD = sorted((CORPUS / "good").iterdir())
 GOOD_SHEETS = {"returns_second_sheet.xlsx": "Returns"}
-GOOD_OFFSETS = {"returns_title_rows.xlsx": 3}  # title rows push the header down
+GOOD_OFFSETS = {"returns_title_rows.xlsx": 3, "returns_two_row_header.xlsx": 1}  # title rows push the header down
 
 
 def sha(path: Path) -> str:
@@ -260,3 +260,131 @@ def test_the_corpus_is_what_its_committed_generator_writes():
         assert (CORPUS / "bad" / name).read_bytes() == data, name
     assert [(n, s, str(r), c, m) for n, _, s, r, c, m in cases] == \
         [(m["file"], m["sheet"], m["row"], m["column"], m["message"]) for m in MANIFEST]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a reader sees is what is read (issue 12): the summary says what was understood
+
+def test_the_summary_counts_the_answers_even_when_the_header_has_a_problem():
+    found = foi.check(CORPUS / "bad" / "missing_column.csv")
+    assert "5 answers in rows 2-6" in found.summary and "no answers below it" not in found.summary
+
+
+@pytest.mark.parametrize("name, said", [
+    ("returns_thousands.xlsx", "'Spend to date (£000s)' read in thousands of pounds (values x 1,000); "
+                               "'Further spend expected (£000s)' read in thousands of pounds (values x 1,000)"),
+    ("returns_thousands_k.csv", "'Spend to date (£k)' read in thousands of pounds (values x 1,000)"),
+    ("returns_hidden_first_sheet.xlsx", "hidden sheet 'Draft' not read (name a sheet to read it)"),
+    ("returns_merged_rollout.xlsx", "2 merged ranges (C2:C3, C5:C6) read as the value of each range's first cell"),
+    ("returns_two_row_header.xlsx", "header in rows 1-2 (merged header cells read as one name per column)"),
+    ("returns_notes_rows.csv", "5 answers in rows 2-6 (1 blank row and 3 note rows (8, 9, 10) skipped)"),
+])
+def test_the_summary_says_how_the_file_was_understood(name, said):
+    found = foi.check(CORPUS / "good" / name)
+    assert found.problems == [] and said in found.summary
+
+
+def test_the_merged_rollout_column_counts_every_row_it_covers_as_begun():
+    frame = foi.load_returns(CORPUS / "good" / "returns_merged_rollout.xlsx").frame
+    assert frame.rollout_begun.tolist() == [True, True, False, True, True]
+
+
+def test_a_hidden_sheet_is_read_only_when_named_and_the_summary_says_so():
+    path = CORPUS / "good" / "returns_hidden_first_sheet.xlsx"
+    found = foi.check(path, "Draft")
+    assert "sheet 'Draft' is hidden in the workbook; read because it was named" in found.summary
+    assert found.returns.frame.practices_invited[0] == 500
+    assert foi.load_returns(path).frame.practices_invited[0] == 50
+
+
+def test_a_notes_row_in_the_pct_column_is_not_an_unknown_pct(foi_file):
+    path = foi_file([{"pct": "NHS Bolton", "rollout_begun": "yes"}, {"pct": "Notes: 1. Figures as at March 2011"},
+                     {"pct": "Source: Information Governance team"}, {"pct": "* excludes VAT"}])
+    assert list(foi.load_returns(path).frame.ods_code) == ["5HQ"]
+
+
+@pytest.mark.parametrize("text", ["Notes: figures as at 31 March", "NOTE - see letter", "Source: finance team",
+                                  "* figures exclude VAT", "† provisional", "NB figures are estimates",
+                                  "Figures exclude practices that closed"])
+def test_notes_and_footnotes_are_recognised(text):
+    assert foi.is_note_row([text, "", ""]) and foi.is_note_row([text, text, text])
+
+
+@pytest.mark.parametrize("cells", [["NHS Bolton", "", ""], ["Notes", "yes", "10"], ["NHS Dorset", "yes", "12"]])
+def test_a_row_with_a_pct_or_figures_is_not_a_note(cells):
+    assert not foi.is_note_row(cells)
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits: over-large input is refused from the zip's sizes and the sheet's dimension, before parsing
+
+@pytest.mark.parametrize("name, message", [
+    ("xlsx_space_in_far_cell.xlsx", "reaches cell XFD1048576, beyond the largest sheet the suite reads"),
+    ("xlsx_shared_strings_bomb.xlsx", "xl/sharedStrings.xml unpacks to 60,000,"),
+])
+def test_an_xlsx_over_the_limits_is_refused_before_its_cells_are_read(monkeypatch, name, message):
+    """The bomb is refused from the zip's table of sizes; the far cell from the sheet's stated dimension,
+    before a single row is read."""
+    def never(*args, **kwargs):
+        raise AssertionError("cells were read from a file over the limits")
+
+    monkeypatch.setattr(foi, "_read_strings", never if "bomb" in name else foi._read_strings)
+    monkeypatch.setattr(foi._SheetReader, "_cell_text", never)
+    with pytest.raises(InputError, match=message):
+        foi.load_returns(CORPUS / "bad" / name)
+
+
+def test_a_csv_with_more_rows_than_the_limit_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setattr(foi, "MAX_ROWS", 3)
+    path = tmp_path / "long.csv"
+    path.write_bytes((CORPUS / "good" / "returns_canonical.csv").read_bytes())
+    with pytest.raises(InputError, match="the file has 6 rows, over the 3 the suite reads"):
+        foi.load_returns(path)
+
+
+def test_a_file_over_the_byte_limit_is_refused_unread(monkeypatch, tmp_path):
+    monkeypatch.setattr(foi, "MAX_FILE_BYTES", 100)
+    with pytest.raises(InputError, match="over the 100 the suite reads"):
+        foi.load_returns(CORPUS / "good" / "returns_canonical.csv")
+
+
+def test_a_workbook_with_values_below_the_row_limit_but_no_dimension_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setattr(foi, "MAX_ROWS", 4)
+    with pytest.raises(InputError, match="reaches cell M6, beyond the largest sheet"):
+        foi.load_returns(CORPUS / "good" / "returns.xlsx")
+
+
+def test_the_header_unit_reader_knows_thousands_and_millions():
+    assert foi.header_unit("Spend to date (£000s)")[1:] == (1000, "thousands of pounds")
+    assert foi.header_unit("Spend (£'000)")[1] == 1000 and foi.header_unit("Spend £k")[1] == 1000
+    assert foi.header_unit("Spend to date (£m)")[1:] == (1_000_000, "millions of pounds")
+    assert foi.header_unit("Spend to date (£)")[1] == 1
+    assert foi.canonical_column("Spend to date (£000s)") == "spend_to_date_gbp"
+    assert foi.canonical_column("Further spend expected (£m)") == "spend_expected_gbp"
+
+
+def test_a_workbook_without_a_stated_dimension_is_refused_at_the_first_cell_beyond_the_limits(monkeypatch, tmp_path):
+    wb = openpyxl.Workbook(write_only=True)  # writes no <dimension>
+    ws = wb.create_sheet("Returns")
+    ws.append(["pct", "rollout_begun", "practices_invited", "practices_declined"])
+    for _ in range(8):
+        ws.append([])
+    ws.append(["NHS Bolton", "yes", 1, 0])
+    wb.save(tmp_path / "nodim.xlsx")
+    monkeypatch.setattr(foi, "MAX_ROWS", 5)
+    with pytest.raises(InputError, match="reaches cell A10, beyond the largest sheet"):
+        foi.load_returns(tmp_path / "nodim.xlsx")
+
+
+@pytest.mark.parametrize("name", ["opendocument.ods", "random_bytes.xlsx", "zip_without_workbook.xlsx",
+                                  "xlsx_space_in_far_cell.xlsx", "xlsx_shared_strings_bomb.xlsx", "count_2_63.csv",
+                                  "xlsx_count_2_63.xlsx", "money_400_digits.csv", "unquoted_thousands.csv"])
+def test_scr_check_on_hostile_input_prints_lines_naming_the_file_and_no_traceback(name):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "check", str(CORPUS / "bad" / name)],
+                          capture_output=True, text=True, cwd=paths.PROJ_ROOT)
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert 2 <= len(lines) <= 3 and all(name in line for line in lines)

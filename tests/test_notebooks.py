@@ -86,3 +86,65 @@ def test_refusal_notebook_follows_other_data(tmp_path, foi_file):
     claims_csv = (out / "tables" / "refusal_claims.csv").read_text()
     assert "one in four" in claims_csv and "does not hold" in claims_csv
     assert "refusal.dorset_practices_invited" in got
+
+
+# Edge data that `scr check` passes: the notebooks complete and say what the data shows, in words.
+EDGE_DATA = {
+    "no_declines": [
+        {"pct": "NHS Bolton", "rollout_begun": "yes", "practices_invited": "50", "practices_declined": "0"},
+        {"pct": "Bristol PCT", "rollout_begun": "yes", "practices_invited": "40", "practices_declined": "nil"},
+    ],
+    "no_rollout": [
+        {"pct": "NHS Bolton", "rollout_begun": "no", "spend_to_date_gbp": "nil"},
+        {"pct": "Bristol PCT", "rollout_begun": "no"},
+    ],
+    "nothing_invited": [
+        {"pct": "NHS Bolton", "rollout_begun": "yes", "practices_invited": "0", "practices_declined": "0"},
+    ],
+    "one_area": [
+        {"pct": "NHS Dorset", "rollout_begun": "yes", "practices_invited": "12", "practices_declined": "3",
+         "spend_to_date_gbp": "£1,000", "records_uploaded": "0", "records_viewed": "0"},
+    ],
+    "nothing_given": [
+        {"pct": "NHS Bolton", "rollout_begun": "not known", "practices_invited": "not held",
+         "practices_declined": "Information not held", "spend_to_date_gbp": "exempt"},
+    ],
+}
+EDGE_WORDS = {
+    "no_declines": "none of the **90** invited practices declined",
+    "no_rollout": "no area had begun the rollout and given complete figures",
+    "nothing_invited": "invited no practices",
+    "one_area": "about **one in four**",
+    "nothing_given": "no area had begun the rollout and given complete figures",
+}
+
+
+def _run(notebook, data, tmp_path):
+    out = tmp_path / "out"
+    papermill.execute_notebook(str(notebook), str(tmp_path / "run.ipynb"), kernel_name=KERNEL,
+                               parameters={"foi_returns": str(data), "output_dir": str(out)},
+                               cwd=str(paths.NOTEBOOKS), progress_bar=False)
+    executed = nbformat.read(tmp_path / "run.ipynb", as_version=4)
+    text = "\n".join(str(o.get("data", {}).get("text/markdown", "")) for c in executed.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    saved = json.loads(next(out.glob("*.results.json")).read_text())["results"]
+    return text, {k: v["value"] for k, v in saved.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", EDGE_DATA)
+def test_the_refusal_notebook_completes_on_edge_data_and_says_so(case, tmp_path, foi_file):
+    assert foi.check(foi_file(EDGE_DATA[case])).problems == []
+    text, got = _run(NOTEBOOKS[0], foi_file(EDGE_DATA[case]), tmp_path)
+    assert EDGE_WORDS[case] in text.lower() if case != "one_area" else EDGE_WORDS[case] in text
+    if case == "no_declines":
+        assert got["refusal.share"] == 0 and "refusal.one_in" not in got
+    if case in ("no_rollout", "nothing_invited", "nothing_given"):
+        assert "refusal.share" not in got and "refusal.one_in" not in got
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["no_rollout", "one_area", "nothing_given"])
+def test_the_spend_notebook_completes_on_edge_data(case, tmp_path, foi_file):
+    text, got = _run(NOTEBOOKS[1], foi_file(EDGE_DATA[case]), tmp_path)
+    assert got["spend.pcts_answered"] == len(EDGE_DATA[case])

@@ -87,3 +87,102 @@ def test_normalise_drops_what_varies_between_writers():
     assert reference.normalise("NHS Hammersmith & Fulham") == "hammersmith and fulham"
     assert reference.normalise("Bolton Teaching PCT") == "bolton"
     assert reference.normalise("Torbay Care Trust") == "torbay"
+
+
+# ---------------------------------------------------------------------------------------------
+# Close names never become another PCT: a compass word or qualifier is never changed by a fuzzy match.
+
+@pytest.mark.parametrize("text", [
+    "NHS Eastern Cheshire", "North Gloucestershire", "NorthWest Essex", "SouthEast Lincolnshire",
+    "South Lincolnshire", "West Lancashire", "North Birmingham", "Nottingham County", "Leicester County",
+    "East Gloucestershire", "Portsmouth County Teaching", "South Lancashire Teaching", "West Herefordshire",
+    "North East Hertfordshire", "NorthEast Birmingham",
+])
+def test_a_name_that_changes_a_compass_word_or_qualifier_is_an_error_not_another_pct(text):
+    with pytest.raises(reference.UnknownPCT) as err:
+        reference.resolve(text)
+    assert err.value.candidates and all(c in str(err.value) for c in err.value.candidates)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("SouthEast Essex", "5P1"), ("NorthEast Lincolnshire", "TAN"), ("SouthEast Essex PCT", "5P1"), ("NHS South-East Essex", "5P1"), ("NorthEast Lincolnshire Care Trust", "TAN"),
+    ("Northeast Lincolnshire", "TAN"), ("North-East Essex", "5PW"), ("Bath & NorthEast Somerset", "5FL"),
+    ("NHS Southwest Essex", "5PY"),
+])
+def test_joined_compass_words_are_read_as_two_words(text, code):
+    assert reference.resolve(text).ods_code == code
+
+
+def _compass_swaps(name: str) -> set[str]:
+    """Every name made by turning one compass word of ``name`` into another (joined forms too)."""
+    words = ["North East", "North West", "South East", "South West", "NorthEast", "SouthWest", "North", "South",
+             "East", "West", "Eastern", "Western", "Northern", "Southern", "Central", "Mid"]
+    out = set()
+    for old in words:
+        for at in [i for i in range(len(name)) if name.startswith(old, i)]:
+            before, after = name[:at], name[at + len(old):]
+            if (before and before[-1].isalpha()) or (after and after[0].isalpha()):
+                continue  # part of a longer word ('Westminster')
+            out |= {before + new + after for new in words if new != old}
+    for new in ("North", "South", "East", "West", "Central"):  # a compass word added
+        out.add(f"{new} {name}")
+    return out - {name}
+
+
+def _same_place(text: str, code: str) -> bool:
+    """True when ``text`` names exactly that PCT: the words of its normalised name or an alias, in any order."""
+    row = reference.load_pcts().set_index("ods_code").loc[code]
+    names = [row["name"], *filter(None, row["aliases"].split(";"))]
+    return sorted(reference.normalise(text).split()) in [sorted(reference.normalise(n).split()) for n in names]
+
+
+SWAPS = sorted({(swap, code) for code, name in reference.load_pcts()[["ods_code", "name"]].itertuples(index=False)
+                for swap in _compass_swaps(name)})
+
+
+def test_there_are_hundreds_of_compass_swaps_of_real_names():
+    assert len(SWAPS) >= 500
+
+
+def test_no_compass_word_swap_of_a_real_name_resolves_to_a_different_pct():
+    wrong = []
+    for text, _ in SWAPS:
+        try:
+            got = reference.resolve(text).ods_code
+        except reference.UnknownPCT:
+            continue
+        if not _same_place(text, got):
+            wrong.append(f"{text!r} -> {reference.pct_name(got)}")
+    assert wrong == []
+
+
+def _forms(name: str) -> set[str]:
+    """The forms FOI officers write a PCT's name in."""
+    base = name.removesuffix(" National Health Service").removesuffix(" Teaching")
+    forms = {f"NHS {base}", f"{base} PCT", f"{base} Primary Care Trust", f"{base} Teaching PCT",
+             f"{base} Care Trust", f"NHS {base} PCT", f"{base.upper()} PCT", f"{base.lower()}", f"the {base} PCT"}
+    forms |= {f.replace(" and ", " & ") for f in forms} | {f.replace(" and ", " And ") for f in forms}
+    return forms
+
+
+FORMS = sorted({(form, code) for code, name in reference.load_pcts()[["ods_code", "name"]].itertuples(index=False)
+                for form in _forms(name)})
+
+
+def test_every_form_foi_officers_write_resolves_for_every_pct_but_the_two_hertfordshires():
+    wrong = []
+    for text, code in FORMS:
+        try:
+            got = reference.resolve(text).ods_code
+        except reference.UnknownPCT as err:
+            got = str(err)
+        if got != code:
+            wrong.append(f"{text!r}: {got}")
+    assert len(FORMS) >= 152 * 9 and wrong == []
+
+
+@pytest.mark.parametrize("text", ["NHS Hertfordshire", "Hertfordshire PCT", "Hertfordshire Primary Care Trust"])
+def test_hertfordshire_in_any_form_lists_both_pcts(text):
+    with pytest.raises(reference.UnknownPCT) as err:
+        reference.resolve(text)
+    assert err.value.candidates == ["East and North Hertfordshire (5P3)", "West Hertfordshire (5P4)"]

@@ -112,3 +112,17 @@ def test_named_rollout_gives_each_named_area_that_answered_yes_or_no():
         ("refusal.buckinghamshire_rollout_begun", 0, "rollout begun (1 yes, 0 no)", "Buckinghamshire: rollout begun"),
         ("refusal.north_lancashire_rollout_begun", 1, "rollout begun (1 yes, 0 no)", "North Lancashire: rollout begun"),
     ]
+
+
+@pytest.mark.parametrize("counts, share, n, said", [
+    ({"areas_complete": 2, "practices_invited": 90, "practices_declined": 0}, 0.0, None,
+     "none of the **90** invited practices declined: **0%**"),
+    ({"areas_complete": 0, "practices_invited": 0, "practices_declined": 0}, None, None,
+     "No area had begun the rollout and given complete figures"),
+    ({"areas_complete": 1, "practices_invited": 0, "practices_declined": 0}, None, None,
+     "The one complete area invited no practices"),
+    ({"areas_complete": 1, "practices_invited": 12, "practices_declined": 3}, 0.25, 4, "about **one in four**"),
+])
+def test_overall_says_every_case_in_words_and_never_fails(counts, share, n, said):
+    found = refusal.overall(counts)
+    assert (found["share"], found["one_in"]) == (share, n) and said in found["sentence"]

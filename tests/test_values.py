@@ -122,3 +122,51 @@ def test_nil_is_zero_but_not_known_is_missing():
     assert values.read_count("nil") == 0 and values.read_count("not known") is None
     assert values.read_money("nil") == 0.0 and values.read_money("not held") is None
     assert values.is_not_given("N/A") and not values.is_not_given("nil")
+
+
+# ---------------------------------------------------------------------------------------------
+# FOI phrasings of "not given", out-of-range figures and units
+
+@pytest.mark.parametrize("text", ["Information not held", "information not held.", "Info not held", "Data not held",
+                                  "Not recorded", "not collected", "Not available", "Exempt", "Withheld",
+                                  "Exempt under section 43", "s.12", "S12", "Section 21", "section 43(2)",
+                                  "s.43 exemption applies", "Information is not held", "Not held by the PCT"])
+@pytest.mark.parametrize("reader", [values.read_money, values.read_count, values.read_yes_no])
+def test_foi_phrasings_of_not_held_or_exempt_are_not_given_never_zero(reader, text):
+    assert reader(text) is None
+
+
+@pytest.mark.parametrize("text", ["held elsewhere", "see section 5 of the letter", "partly held"])
+def test_other_text_about_holding_or_sections_gets_a_hint(text):
+    with pytest.raises(ValueError, match="write 'not held'"):
+        values.read_count(text)
+
+
+@pytest.mark.parametrize("text", ["9" * 400, "1" + "0" * 20, "£" + "9" * 400, "10,000,000,001"])
+def test_an_amount_beyond_any_pct_budget_is_refused_as_out_of_range_not_infinity(text):
+    with pytest.raises(ValueError, match="out of range"):
+        values.read_money(text)
+
+
+@pytest.mark.parametrize("text", [str(2**63), str(2**63 + 1), str(2**64), "9" * 400, "1,000,000,001"])
+def test_a_count_too_large_for_any_pct_is_refused_with_a_message(text):
+    with pytest.raises(ValueError, match="out of range"):
+        values.read_count(text)
+
+
+def test_the_largest_allowed_figures_are_read():
+    assert values.read_count(f"{values.MAX_COUNT:,}") == values.MAX_COUNT
+    assert values.read_money(f"£{values.MAX_GBP:,}") == values.MAX_GBP
+
+
+@pytest.mark.parametrize("text, scale, pounds", [
+    ("190", 1000, 190_000.0), ("61.25", 1000, 61_250.0), ("£1.5", 1_000_000, 1_500_000.0),
+    ("0.0615", 1_000_000, 61_500.0), ("nil", 1000, 0.0), ("not known", 1000, None), ("61.2505", 1000, 61_250.5),
+])
+def test_money_in_thousands_or_millions_is_multiplied(text, scale, pounds):
+    assert values.read_money(text, scale=scale) == pounds
+
+
+def test_money_in_thousands_still_allows_only_pence():
+    with pytest.raises(ValueError, match="at most 2 decimal places"):
+        values.read_money("61.250505", scale=1000)

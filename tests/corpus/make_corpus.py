@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -92,6 +94,41 @@ def xlsx_bytes(wb) -> bytes:
     return deterministic_bytes(wb)
 
 
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A zip of ``members`` with fixed dates, so that the bytes are the same every time."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in members.items():
+            entry = zipfile.ZipInfo(name, date_time=(2011, 3, 31, 12, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, data, compresslevel=9)
+    return out.getvalue()
+
+
+def replace_member(xlsx: bytes, name: str, data: bytes) -> bytes:
+    """An .xlsx with one zip member's contents replaced."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src:
+        members = {info.filename: src.read(info.filename) for info in src.infolist()}
+    members[name] = data
+    return zip_bytes(members)
+
+
+def shared_strings_bomb(xlsx: bytes, unpacked: int = 60_000_000) -> bytes:
+    """An .xlsx whose shared strings unpack to ``unpacked`` bytes from a few tens of kilobytes."""
+    one = b"<si><t>" + b"x" * 1000 + b"</t></si>"
+    body = one * (unpacked // len(one))
+    head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main">')
+    return replace_member(xlsx, "xl/sharedStrings.xml", head + body + b"</sst>")
+
+
+def pseudo_random_bytes(n: int, seed: bytes = b"scr") -> bytes:
+    """``n`` bytes that look random and are the same every time (SHA-256 in counter mode)."""
+    out = b"".join(hashlib.sha256(seed + i.to_bytes(4, "big")).digest() for i in range(n // 32 + 1))
+    return out[:n].replace(b"PK", b"pk")
+
+
 # ------------------------------------------------------------------------------------------------
 # Well-formed files: each loads to the same frame (bar source_row where title rows push the header down).
 
@@ -100,7 +137,56 @@ def good_files() -> dict[str, bytes]:
     coded = [[r[0], code, *r[1:]] for r, code in zip(variant_rows, CODES)]
     variant_header = [VARIANT[0], "ODS code", *VARIANT[1:]]
     canonical_header = [CANONICAL[0], "pct_code", *CANONICAL[1:]]
+    # An officer's spreadsheet as people make them: the rollout column's "yes" merged down two rows.
+    merged = workbook(VARIANT, with_cell(3, "Roll-out begun?", "", header=VARIANT), code_column=True)
+    merged["Returns"].merge_cells("C2:C3")
+    merged["Returns"].merge_cells("C5:C6")  # 'TRUE' over NHS Dorset's 'yes'
+    # A two-row header: 'Spend (£)' merged over 'To date' and 'Expected'; the other names merged down.
+    two_row = workbook(["PCT name", "ODS code", "Roll-out begun?", "No. of practices invited", "Practices declined",
+                        "Practices signed up", "Spend (£)", None, "No. of records uploaded", "Records viewed",
+                        "FOI ref", "Comments", "illustrative"], [], code_column=False)
+    ws = two_row["Returns"]
+    ws.append([None] * 6 + ["To date", "Expected"])
+    for r in coded:
+        ws.append([number(v) for v in r])
+    for letter in "ABCDEFIJKLM":
+        ws.merge_cells(f"{letter}1:{letter}2")
+    ws.merge_cells("G1:H1")
+    # Spend in thousands of pounds, as finance teams write it.
+    thousands = [[*r[:5], *(THOUSANDS.get(v, v) for v in r[5:7]), *r[7:]] for r in BASE]
+    thousands_xlsx = workbook([*VARIANT[:5], "Spend to date (£000s)", "Further spend expected (£000s)", *VARIANT[7:]],
+                              thousands, code_column=True)
+    for row in thousands_xlsx["Returns"].iter_rows(min_row=2, min_col=7, max_col=8):
+        for cell in row:
+            cell.value = float(cell.value) if isinstance(cell.value, str) and cell.value[:1].isdigit() else cell.value
+    thousands_k = [VARIANT[0], "ODS code", *VARIANT[1:5], "Spend to date (£k)", "Expected further spend £'000",
+                   *VARIANT[7:]]
+    # A hidden first sheet (an old draft with other figures) before the visible one.
+    hidden_first = workbook(VARIANT, with_cell(2, "No. of practices invited", "500", header=VARIANT),
+                            sheet="Draft", code_column=True)
+    visible = workbook(VARIANT, variant_rows, code_column=True)["Returns"]
+    returns = hidden_first.create_sheet("Returns")
+    for row in visible.iter_rows(values_only=True):
+        returns.append(row)
+    hidden_first["Draft"].sheet_state = "hidden"
+    # Notes and footnote rows below the data.
+    notes = coded + [[""] * 13, ["Notes: figures as at 31 March 2011"] + [""] * 12,
+                     ["Source: PCT finance team"] + [""] * 12, ["* figures exclude VAT"] + [""] * 12]
+    # "not held" as FOI officers write it.
+    phrased = with_cell(3, "Spend to date (£)", "Information not held",
+                        with_cell(3, "No. of records uploaded", "Data not held",
+                                  with_cell(4, "Further spend expected (£)", "Exempt under section 43",
+                                            header=VARIANT), header=VARIANT), header=VARIANT)
+    phrased = [[r[0], code, *r[1:]] for r, code in zip(phrased, CODES)]
     return {
+        "returns_merged_rollout.xlsx": xlsx_bytes(merged),
+        "returns_two_row_header.xlsx": xlsx_bytes(two_row),
+        "returns_thousands.xlsx": xlsx_bytes(thousands_xlsx),
+        "returns_thousands_k.csv": csv_text(thousands_k, [[r[0], code, *r[1:5], *(THOUSANDS.get(v, v) for v in r[5:7]),
+                                                           *r[7:]] for r, code in zip(BASE, CODES)]).encode("utf-8"),
+        "returns_hidden_first_sheet.xlsx": xlsx_bytes(hidden_first),
+        "returns_notes_rows.csv": csv_text(variant_header, notes).encode("utf-8"),
+        "returns_not_held_phrasings.csv": csv_text(variant_header, phrased).encode("utf-8"),
         "returns_canonical.csv": csv_text(canonical_header, coded).encode("utf-8"),
         "returns_utf8.csv": csv_text(variant_header, coded).encode("utf-8"),
         "returns_utf8_bom.csv": b"\xef\xbb\xbf" + csv_text(variant_header, coded).encode("utf-8"),
@@ -112,9 +198,12 @@ def good_files() -> dict[str, bytes]:
     }
 
 
+# Spend as a finance team writes it in £000s (the pounds of BASE over 1,000).
+THOUSANDS = {"£31,000": "31", "£25,000": "25", "£9,400.50": "9.4005", "£240,000": "240", "£30,000": "30"}
+
 # The sheet to read for each good file ('' : the first) and how many rows its header is pushed down.
 GOOD_SHEETS = {"returns_second_sheet.xlsx": "Returns"}
-GOOD_OFFSETS = {"returns_title_rows.xlsx": 3}
+GOOD_OFFSETS = {"returns_title_rows.xlsx": 3, "returns_two_row_header.xlsx": 1}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -248,6 +337,61 @@ def bad_files():
     wb = book(with_cell(2, "Roll-out begun?", "Partly", header=VARIANT), first_sheet="Cover")
     cases.append(("xlsx_named_sheet_yes_no.xlsx", xlsx_bytes(wb), "Returns", 5, "Roll-out begun?",
                   "expected yes or no"))
+    # What a reader sees is what is read (issue 12): hidden rows and columns, merged cells, header units.
+    wb = book()
+    wb["Returns"].row_dimensions[7].hidden = True
+    cases.append(("xlsx_hidden_row.xlsx", xlsx_bytes(wb), "", 7, "", "row 7 is hidden"))
+    wb = book()
+    wb["Returns"].column_dimensions["I"].hidden = True
+    cases.append(("xlsx_hidden_column.xlsx", xlsx_bytes(wb), "", 4, "Records viewed", "column I is hidden"))
+    wb = book(with_cell(3, "PCT name", "", header=VARIANT))
+    wb["Returns"].merge_cells("A5:A6")
+    cases.append(("xlsx_merged_pct.xlsx", xlsx_bytes(wb), "", 5, "PCT name", "cells A5:A6 are merged"))
+    wb = book(header=[h if h != "Further spend expected (£)" else None for h in VARIANT])
+    wb["Returns"]["F4"] = "Spend (£)"
+    wb["Returns"].merge_cells("F4:G4")
+    cases.append(("xlsx_merged_header_without_subheadings.xlsx", xlsx_bytes(wb), "", 4, "Spend (£)",
+                  "header cells F4:G4 are merged"))
+    wb = book()
+    wb["Returns"]["XFD1048576"] = " "
+    cases.append(("xlsx_space_in_far_cell.xlsx", xlsx_bytes(wb), "", 0, "", "reaches cell XFD1048576"))
+    cases.append(("xlsx_shared_strings_bomb.xlsx", shared_strings_bomb(xlsx_bytes(book())), "", 0, "",
+                  "xl/sharedStrings.xml unpacks to 60,000,"))
+    wb = book(with_cell(6, "No. of records uploaded", 2 ** 63, header=VARIANT))
+    cases.append(("xlsx_count_2_63.xlsx", xlsx_bytes(wb), "", 9, "No. of records uploaded", "count out of range"))
+    cases += [
+        ("unquoted_thousands.csv", utf8(c, BASE).replace(b'"\xc2\xa3240,000"', "£240,000".encode()), "", 6, "",
+         "('£240,000' in columns F-G) must be in quotes"),
+        ("extra_blank_field.csv", utf8(c, BASE).replace(b",FOI-2,,\n", b",FOI-2,,,\n"), "", 3, "",
+         "this row has 13 fields but the header has 12"),
+        ("header_spend_unread.csv", utf8([h if h != "spend_to_date_gbp" else "Spend" for h in c], BASE), "", 1,
+         "Spend", "looks like data the suite needs"),
+        ("header_records_unread.csv", utf8([h if h != "records_uploaded" else "SCRs created" for h in c], BASE), "",
+         1, "SCRs created", "rename it to 'records_uploaded'"),
+        ("header_unit_billions.csv", utf8([h if h != "spend_to_date_gbp" else "Spend to date (£bn)" for h in c],
+                                          BASE), "", 1, "Spend to date (£bn)", "is not read"),
+        ("header_money_unit_on_count.csv", utf8([h if h != "records_uploaded" else "Records uploaded (£000s)"
+                                                 for h in c], BASE), "", 1, "Records uploaded (£000s)",
+         "a money unit (thousands of pounds) on 'records_uploaded'"),
+        ("money_400_digits.csv", utf8(c, with_cell(2, "spend_to_date_gbp", "9" * 400)), "", 2, "spend_to_date_gbp",
+         "out of range: a number of 400 digits"),
+        ("money_above_any_budget.csv", utf8(c, with_cell(6, "spend_expected_gbp", "£30,000,000,000")), "", 6,
+         "spend_expected_gbp", "amount out of range"),
+        ("count_2_63.csv", utf8(c, with_cell(4, "records_uploaded", str(2 ** 63))), "", 4, "records_uploaded",
+         "count out of range"),
+        ("count_held_elsewhere.csv", utf8(c, with_cell(3, "practices_invited", "held by the SHA")), "", 3,
+         "practices_invited", "write 'not held'"),
+        ("pct_compass_swapped.csv", utf8(c, with_cell(3, "pct", "North Gloucestershire")), "", 3, "pct",
+         "unknown PCT 'North Gloucestershire'"),
+        ("pct_compass_qualifier.csv", utf8(c, with_cell(5, "pct", "NHS Eastern Cheshire")), "", 5, "pct",
+         "Central and Eastern Cheshire (5NP)"),
+        ("opendocument.ods", zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                        "content.xml": b"<office:document-content/>"}), "", 0, "",
+         "OpenDocument spreadsheet (.ods), which is not read: save it as .xlsx or as CSV"),
+        ("opendocument_not_zip.ods", b"not really a spreadsheet\n", "", 0, "", "save it as .xlsx or as CSV"),
+        ("random_bytes.xlsx", pseudo_random_bytes(4096), "", 0, "", "not a valid .xlsx workbook"),
+        ("zip_without_workbook.xlsx", zip_bytes({"readme.txt": b"hello"}), "", 0, "", "a zip file without a workbook"),
+    ]
     return cases
 
 
