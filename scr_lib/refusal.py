@@ -84,15 +84,16 @@ def totals(marked: pd.DataFrame) -> dict:
 def overall(counts: dict) -> dict:
     """The share that declined across the complete areas, its "one in N", and a sentence saying it.
 
-    ``counts`` is :func:`totals`. ``share`` (0-1) is ``None`` when no area is
+    ``counts`` is :func:`totals`. ``share`` (0-1, to 12 significant digits:
+    it reaches committed outputs) is ``None`` when no area is
     complete or the complete areas invited no practices; ``one_in`` is ``None``
     when the share is ``None`` or zero (no "one in N" describes nobody). The
     ``sentence`` (Markdown) says each of those cases in words, never fails.
     """
-    from . import words
+    from . import precision, words
 
     areas, invited, declined = counts["areas_complete"], counts["practices_invited"], counts["practices_declined"]
-    share = refusal_share(declined, invited) if areas and invited > 0 else None
+    share = precision.round_number(refusal_share(declined, invited)) if areas and invited > 0 else None
     n = one_in(share) if share else None
     if not areas:
         sentence = ("No area had begun the rollout and given complete figures, so there is no share that declined "
