@@ -95,7 +95,7 @@ def _terminate_as_interrupt():
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sheet", default=None, help="The XLSX worksheet to read (default: the first).")
+@click.option("--sheet", default=None, help="The XLSX worksheet to read (default: the first visible one).")
 def check(file: Path, sheet: str | None):
     """Check an FOI returns FILE (CSV or XLSX) without running anything.
 

@@ -41,7 +41,7 @@ KNOBS: dict[str, Knob] = {
     "name": Knob((str,), None, "the run's name; output goes to build/<name>/", required=True),
     "foi_returns": Knob((str,), None, "FOI returns file (CSV or XLSX), relative to the params file",
                         is_path=True, required=True),
-    "foi_sheet": Knob((str,), "", "the XLSX worksheet holding the FOI returns; blank: the first sheet"),
+    "foi_sheet": Knob((str,), "", "the XLSX worksheet holding the FOI returns; blank: the first visible sheet"),
     "ooh_records_created": Knob((int,), None, "Summary Care Records created nationally; "
                                 "blank (null): the April 2012 article's figure", positive=True),
     "ooh_views_per_week": Knob((int, float), None, "record views a week; blank (null): the article's figure",

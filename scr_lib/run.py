@@ -457,7 +457,7 @@ def _check_foi(params: Params, plans: list[_Plan]) -> None:
         for plan in plans:
             if "foi_returns" in plan.given and "foi_sheet" not in plan.given:
                 raise RunError(f"{plan.name} reads foi_returns but takes no foi_sheet parameter, so it "
-                               f"would read the first sheet, not {params.values['foi_sheet']!r}")
+                               f"would read the first visible sheet, not {params.values['foi_sheet']!r}")
 
 
 def _skip_unused_iri_grammar() -> None:
