@@ -104,6 +104,7 @@ def prepared(tmp_path_factory):
     holder.wait()
 
 
+@pytest.mark.slow  # a subprocess each: about a second of Python start-up
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
 def test_a_hostile_invocation_gets_a_message_and_the_right_exit_status(prepared, case):
     args = case["args"].format(tmp=prepared, unwritable=unwritable(prepared) if "{unwritable}" in case["args"]

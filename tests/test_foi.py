@@ -376,6 +376,7 @@ def test_a_workbook_without_a_stated_dimension_is_refused_at_the_first_cell_beyo
         foi.load_returns(tmp_path / "nodim.xlsx")
 
 
+@pytest.mark.slow  # a subprocess each: about a second of Python start-up
 @pytest.mark.parametrize("name", ["opendocument.ods", "random_bytes.xlsx", "zip_without_workbook.xlsx",
                                   "xlsx_space_in_far_cell.xlsx", "xlsx_shared_strings_bomb.xlsx", "count_2_63.csv",
                                   "xlsx_count_2_63.xlsx", "money_400_digits.csv", "unquoted_thousands.csv"])
