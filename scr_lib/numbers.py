@@ -18,7 +18,23 @@
   "About", "around", "almost exactly" and the like are kept in the printed text
   and change nothing: the figure is checked at the precision it was printed.
 
-Years (1900-2099 standing alone, "2007-08") and dates ("1 March 2010",
+- newsroom forms: "13.5m", "£1.2m", "190k", "50p" (money in pounds, £0.50), "five
+  million", "half a million", "a quarter of a million"; thousands grouped by
+  non-breaking or thin spaces ("1\u00a0732"); a decimal comma ("16,5%"); a minus
+  sign ("-12", "\u221212"); "3/4";
+- ranges: "between 30 and 40", "30-40", "30\u201340", "15-20%", "£1-2m" are two
+  numbers, the first a lower bound ("at least") and the second an upper one
+  ("at most"); "from 30 to 40" is two exact numbers (a change, not a range).
+
+Some numbers are found and listed but are not quantities a result can check
+(kinds in :data:`UNCHECKABLE`): labels ("NHS 111", "Section 43", a footnote
+marker "[1]", "24/7", a phone number), ordinals ("the 36th"), multiples ("ten
+times", "twice", "10x"), vague quantities ("dozens", "hundreds", "almost all",
+"100,000s"), and any other digits ("H1N1"), kind 'other'. Their value is None
+where they have none.
+
+Years (1900-2099 standing alone, "2007-08", "2009/10", "the 1990s") and times of
+day ("9am", "09:30", listed as dates) and dates ("1 March 2010",
 "March 2010", "2010-03-01", "end of 2011" reads as its year) are found too,
 with ``kind`` 'year' or 'date', so that a caller can list them apart.
 
@@ -32,8 +48,8 @@ hundred); a scale word counts in its unit ("13.5 million": the nearest 100,000,
 
 Values are in the number's own unit: a percentage in percent (0.53 for
 "0.53%"), money in pounds, "one in six" as N (6), a fraction as a fraction
-(0.5 for "half"). Nothing is ever dropped: text that looks numeric but is none
-of the above (a lone "1,000" in "per 1,000") is still returned as a count.
+(0.5 for "half"). Nothing is ever dropped: every digit printed is inside a
+number returned (a lone "1,000" in "per 1,000" is a count; "H1N1" is 'other').
 """
 
 from __future__ import annotations
@@ -42,7 +58,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-KINDS = ("count", "percent", "money", "one_in", "fraction", "year", "date")
+KINDS = ("count", "percent", "money", "one_in", "fraction", "year", "date", "label", "ordinal", "multiple", "vague",
+         "other")
+# Kinds that are found and listed but never checked: a name ("NHS 111", "Section 43", "[1]", a phone
+# number), a rank ("36th"), a multiple ("ten times", "twice"), a vague quantity ("dozens", "almost all"),
+# and digits no other form reads ("H1N1").
+UNCHECKABLE = ("label", "ordinal", "multiple", "vague", "other")
 BOUNDS = ("less_than", "more_than", "at_least", "at_most")
 
 _UNITS = {"zero": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -59,10 +80,19 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december")
 # The plural nouns after which "some" is a number ("some PCTs": at least one).
 SOME_NOUNS = ("pcts", "areas", "practices", "gps", "trusts", "sites", "records", "patients", "surgeries")
+# The singular nouns after which "no" is 0 ("No PCT has...").
+NO_SINGULAR = ("pct", "area", "practice", "gp", "trust", "surgery")
 
 _WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
 _WORDNUM = rf"(?:(?:{'|'.join(_TENS)})-(?:{'|'.join(k for k in _UNITS if _UNITS[k] < 10 and _UNITS[k] > 0)})|{_WORD})"
-_FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Thousands grouped by commas or by non-breaking or thin spaces ("1\u00a0732"; an ordinary space is a word
+# break, so "1 732" is two numbers); a decimal comma ("16,5"; a comma before one or two digits).
+_GROUP_SPACE = "\u00a0\u2009\u202f"
+_FIGURE = (rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[{_GROUP_SPACE}]\d{{3}})+(?:[.,]\d+)?"
+           r"|\d+,\d{1,2}(?![\d])|\d+(?:\.\d+)?")
+# A minus sign ("-12", "\u221212") before a figure standing alone (not the dash of "30-40").
+_SIGN = r"(?:(?<![\w.,\u2212-])[-\u2212](?=\d))?"
+_SCALE_SUFFIX = r"(?:\s?(?:million|billion|thousand|mn|bn|m|k)\b)"
 _AMOUNT = rf"(?:{_FIGURE}|{_WORDNUM}|a)"
 
 _BEFORE = {"less than": "less_than", "fewer than": "less_than", "under": "less_than", "below": "less_than",
@@ -73,24 +103,49 @@ _AFTER = {"or more": "at_least", "or over": "at_least", "or above": "at_least", 
 _HEDGES = ("almost exactly", "approximately", "about", "around", "roughly", "nearly", "almost", "some", "just",
            "only", "exactly")
 
+_MONTHS = "|".join(MONTHS)
+_SCALE_WORD = r"(?:million|billion|thousand)"
+# Numbers that name something rather than count it: a phone line, a section of an Act, a footnote marker.
+_LABEL = (r"\b(?:NHS|section|sections|s\.|article|clause|paragraph|para|part|schedule|regulation|chapter|table|"
+          r"figure|fig\.|page|pages|p\.|pp\.|no\.|item|appendix|annex|question|version|band|phase|wave|"
+          r"stage|tier|grade|level|step|box|room|ward|bed|route|junction)\s?\d+[a-z]?\b"
+          r"|\[\^?\d+\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+"
+          r"|\b24/7\b|\b24-7\b"
+          r"|(?<![\w.,])(?:\+44\s?\(?0?\)?|0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
+          r"|\b[A-Z]{2,}-\d+\b")
 _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over anything overlapping it
+    ("label", _LABEL),
     ("date", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
-             rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})(?:\s+\d{{4}})?\b"
-             rf"|\b(?:{'|'.join(MONTHS)})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
-             rf"|\b(?:{'|'.join(MONTHS)})\s+\d{{4}}\b"),
-    ("year", r"(?<![\d,.£])\b(?:19|20)\d{2}(?:-\d{2})?\b(?![,.]\d|%| per cent| percent)"),
+             rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b"
+             rf"|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+             rf"|\b(?:{_MONTHS})\s+\d{{4}}\b"
+             r"|\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),  # times of day
+    ("year", r"(?<![\d,.£])\b(?:19|20)\d{2}(?:[-/\u2013]\d{2})?\b(?![,.]\d|%| per cent| percent)"
+             r"|(?<![\d,.£])\b(?:19|20)\d0s\b"),
+    ("ordinal", r"\b\d+(?:st|nd|rd|th)\b"),
+    ("multiple", rf"\b(?:{_FIGURE}|{_WORDNUM})(?:\s+times\b|-?fold\b|x\b)|\bx(?:{_FIGURE})\b|\b(?:twice|thrice)\b"),
+    ("vague", r"\b(?:tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions|billions)\b"
+              r"|\b(?:almost|nearly|virtually|practically)\s+(?:all|every)\b"
+              rf"|(?<![\d,.])(?:{_FIGURE})s\b"),
+    ("scaled", rf"\b(?:(?:a|one|two|three)\s+quarters?\s+of\s+a|half\s+a|a|{_WORDNUM}(?:\s+and\s+a\s+half)?)"
+               rf"\s+{_SCALE_WORD}\b"),
+    ("range", rf"\bbetween\s+(?P<a>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b))?)"
+              rf"\s+and\s+(?P<b>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b))?)"
+              rf"|(?<![\w,.])(?P<c>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:%)?)(?:-|\s?\u2013\s?)"
+              rf"(?P<d>£?(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b))?)(?![\d,.]*\d)"),
+    ("fraction", r"(?<![\d/.,])\b[1-9]/(?:[2-9]|10)\b(?!/\d)"),
     ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)\s+in\s+(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
-    ("money", rf"£\s?(?:{_FIGURE})(?:\s?(?:million|billion|thousand|mn|bn|m|k)\b)?"),
-    ("percent", rf"(?<![\d,.])(?:{_FIGURE})\s?(?:%|per\s?cent\b)"),
+    ("money", rf"£\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"),
+    ("percent", rf"(?<![\w,.]){_SIGN}(?:{_FIGURE})\s?(?:%|per\s?cent\b)"),
     ("fraction", r"\b(?:(?:a|one|two|three|four|nine)[\s-]+(?:half|halves|thirds?|quarters?|fifths?|sixth|tenths?)"
                  r"|half)\b"),
-    ("count", rf"(?<![\d,.])(?:{_FIGURE})(?:\s(?:million|billion|thousand))?\b"),
+    ("count", rf"(?<![\w,.]){_SIGN}(?:{_FIGURE})(?:\s{_SCALE_WORD}\b|\s?(?:mn|bn|m|k)\b)?\b"),
     ("count", r"\b(?:half a dozen|a dozen|a hundred|a thousand)\b"),
     ("count", rf"\b{_WORDNUM}\b"),
     ("zero", r"\b(?:haven[’']t|hasn[’']t|have not|has not|didn[’']t|did not|had not|hadn[’']t|not)\s+(?:\w+\s+){0,2}?any\b"),
     ("some", rf"\bsome\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)})\b"),
-    ("zero", rf"\bno\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)})\b"),
+    ("zero", rf"\bno\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)}|{'|'.join(NO_SINGULAR)})\b"),
 ]
 
 
@@ -161,13 +216,23 @@ def word_value(text: str) -> int | None:
     return None
 
 
+def _plain(text: str) -> str:
+    """A printed figure as Python reads one: grouping removed, a decimal comma as a point, a minus sign as '-'."""
+    digits = re.sub(rf"[{_GROUP_SPACE}]", "", text.strip()).replace("\u2212", "-")
+    if re.fullmatch(r"-?\d+,\d{1,2}", digits):  # a decimal comma: "16,5"
+        return digits.replace(",", ".")
+    return digits.replace(",", "")
+
+
 def figure(text: str, scale_word: str | None = None) -> tuple[float, int]:
     """Value and precision of a printed figure ('337,000' -> (337000, -3)); a scale word multiplies it.
 
     ``scale_word``: 'million', 'm', 'bn', 'k'... or None. Decimals follow the
-    rules in the module docstring.
+    rules in the module docstring. Thousands may be grouped by commas or by
+    non-breaking or thin spaces; "16,5" (a comma before one or two digits) is a
+    decimal comma; a leading '-' or '\u2212' is a minus sign.
     """
-    digits = text.replace(",", "")
+    digits = _plain(text)
     number = Decimal(digits)
     power = _SCALES[scale_word.lower()] if scale_word else 0
     if "." in digits:
@@ -204,13 +269,40 @@ def _qualifier(sentence: str, start: int, end: int) -> tuple[int, int, str | Non
     return start, end, bound
 
 
-def _read(kind: str, text: str) -> list[tuple[str, float, int, dict]]:
+def _read(kind: str, text: str) -> list[tuple[str, float | None, int, dict]]:
     """(kind, value, decimals, extra) for one matched piece of text; two for a ratio."""
-    low = " ".join(text.lower().split())
+    low = re.sub(r"[ \t\r\n]+", " ", text.lower()).strip()
     if kind == "date":
         return [("date", 0, 0, {})]
     if kind == "year":
         return [("year", int(low[:4]), 0, {})]
+    if kind in ("vague", "other"):
+        return [(kind, None, 0, {})]
+    if kind == "label":
+        digits = re.findall(r"\d+", low)
+        return [("label", int(digits[0]) if len(digits) == 1 else None, 0, {})]
+    if kind == "ordinal":
+        return [("ordinal", int(re.match(r"\d+", low).group(0)), 0, {})]
+    if kind == "multiple":
+        if low in ("twice", "thrice"):
+            return [("multiple", 2 if low == "twice" else 3, 0, {})]
+        head = re.sub(r"^x|\s*times$|-?fold$|x$", "", low)
+        value = word_value(head)
+        return [("multiple", value if value is not None else float(_plain(head)), 0, {})]
+    if kind == "scaled":
+        head, scale = low.rsplit(" ", 1)
+        power = _SCALES[scale]
+        quarters = re.fullmatch(r"(a|one|two|three) quarters? of a", head)
+        if quarters:
+            amount, places = Decimal(word_value(quarters.group(1))) / 4, 2
+        elif head == "half a":
+            amount, places = Decimal("0.5"), 1
+        elif head.endswith(" and a half"):
+            amount, places = Decimal(word_value(head[:-len(" and a half")])) + Decimal("0.5"), 1
+        else:
+            amount, places = Decimal(word_value(head)), 0
+        value = float(amount.scaleb(power))
+        return [("count", int(value) if value.is_integer() else value, places - power, {})]
     if kind == "zero":
         return [("count", 0, 0, {})]
     if kind == "some":
@@ -219,6 +311,8 @@ def _read(kind: str, text: str) -> list[tuple[str, float, int, dict]]:
         first, _, rest = low.partition(" in ")
         n = word_value(rest.replace("every ", "").strip())
         ones = word_value(first)
+        if n is None:  # "one in 6.5": not a whole N, so not a "one in N"; checked by hand
+            return [("other", None, 0, {})]
         if ones and ones != 1 and n:  # "two in five": a share, checked as the nearest fraction in fifths
             return [("fraction", ones / n, 0, {"denominator": n})]
         return [("one_in", n, 0, {})]
@@ -227,16 +321,23 @@ def _read(kind: str, text: str) -> list[tuple[str, float, int, dict]]:
         p, w = _count(part), _count(whole)
         return [("count", p[0], p[1], {"of": w[0]}), ("count", w[0], w[1], {"whole_of": p[0]})]
     if kind == "money":
-        match = re.fullmatch(rf"£\s?({_FIGURE})\s?(million|billion|thousand|mn|bn|m|k)?", low)
+        pence = re.fullmatch(rf"({_FIGURE})p", low)
+        if pence:
+            value, _ = figure(pence.group(1))
+            return [("money", float(Decimal(_plain(pence.group(1))) / 100), 2, {})]
+        match = re.fullmatch(rf"£\s?({_SIGN}(?:{_FIGURE}))\s?(million|billion|thousand|mn|bn|m|k)?", low)
         value, decimals = figure(match.group(1), match.group(2))
         return [("money", value, decimals, {})]
     if kind == "percent":
-        digits = re.match(_FIGURE, low).group(0)
+        digits = re.match(rf"{_SIGN}(?:{_FIGURE})", low).group(0)
         value, decimals = figure(digits)
         return [("percent", value, max(decimals, 0), {})]
     if kind == "fraction":
         if low == "half":
             return [("fraction", 0.5, 0, {"denominator": 2})]
+        if "/" in low:
+            top, bottom = (int(x) for x in low.split("/"))
+            return [("fraction", top / bottom, 0, {"denominator": bottom})]
         count, denominator = re.split(r"[\s-]+", low)
         n = _DENOMINATORS[denominator]
         return [("fraction", (word_value(count) or 1) / n, 0, {"denominator": n})]
@@ -246,15 +347,46 @@ def _read(kind: str, text: str) -> list[tuple[str, float, int, dict]]:
 
 def _count(text: str) -> tuple[float, int]:
     words = text.split()
-    if words and words[-1] in ("million", "billion", "thousand") and re.fullmatch(_FIGURE, words[0]):
+    if words and words[-1] in ("million", "billion", "thousand") and re.fullmatch(rf"{_SIGN}(?:{_FIGURE})", words[0]):
         return figure(words[0], words[-1])
-    if re.fullmatch(_FIGURE, text):
+    suffixed = re.fullmatch(rf"({_SIGN}(?:{_FIGURE}))\s?(mn|bn|m|k)", text)
+    if suffixed:
+        return figure(suffixed.group(1), suffixed.group(2))
+    if re.fullmatch(rf"{_SIGN}(?:{_FIGURE})", text):
         return figure(text)
     return word_value(text), 0
 
 
+def _range(match: re.Match) -> list[tuple[str, float, int, str, int, int]]:
+    """The two ends of a range ("between 30 and 40", "30-40", "15-20%", "£1-2m") as (kind, value, decimals,
+    bound, start, end): the first end a lower bound, the second an upper one. A unit or scale printed on
+    one end only ("15-20%", "£1-2m") applies to both."""
+    a, b = ("a", "b") if match.group("a") else ("c", "d")
+    ends = [(match.group(g), *match.span(g)) for g in (a, b)]
+    texts = [re.sub(r"[ \t\r\n]+", " ", t.lower()) for t, _, _ in ends]
+    percent = any(re.search(r"%|per\s?cent", t) for t in texts)
+    money = any("£" in t for t in texts)
+    scales = [re.search(r"(million|billion|thousand|mn|bn|m|k)\b\s*(?:%|per\s?cent)?$", t) for t in texts]
+    out = []
+    for i, (t, (text, start, end)) in enumerate(zip(texts, ends)):
+        digits = re.search(rf"{_SIGN}(?:{_FIGURE})", t.replace("£", "")).group(0)
+        scale = scales[i].group(1) if scales[i] else None
+        if scale is None and i == 0 and scales[1] and "," not in digits and abs(float(_plain(digits))) < 1000:
+            scale = scales[1].group(1)  # "£1-2m": the first end is £1m
+        value, decimals = figure(digits, scale)
+        kind = "percent" if percent else "money" if money else "count"
+        if kind == "percent":
+            decimals = max(decimals, 0)
+        out.append((kind, value, decimals, "at_least" if i == 0 else "at_most", start, end))
+    return out
+
+
 def find(sentence: str) -> list[Number]:
-    """Every number in ``sentence``, in the order printed (dates and years included, with their kind)."""
+    """Every number in ``sentence``, in the order printed (dates and years included, with their kind).
+
+    A digit that no form above reads (the "1" of "H1N1", the "5" of "5km") is still
+    returned, as kind 'other' with no value: nothing printed is skipped.
+    """
     taken: list[tuple[int, int]] = []
     found: list[Number] = []
     for kind, pattern in _PATTERNS:
@@ -264,6 +396,10 @@ def find(sentence: str) -> list[Number]:
                 continue
             text = match.group(0)
             taken.append((start, end))
+            if kind == "range":
+                for k, value, decimals, bound, s, e in _range(match):
+                    found.append(Number(sentence[s:e], s, e, k, value, decimals, bound))
+                continue
             pieces = _read(kind, text)
             if kind == "ratio":
                 part_end = start + re.match(r"\S+", text).end()
@@ -273,10 +409,19 @@ def find(sentence: str) -> list[Number]:
                 spans = [(start, end)]
             for (k, value, decimals, extra), (s, e) in zip(pieces, spans):
                 bound = extra.get("bound")
-                if k not in ("year", "date") and kind != "some":
+                if k in ("count", "percent", "money", "one_in", "fraction") and kind != "some":
                     s, e, bound = _qualifier(sentence, s, e) if kind != "ratio" or s == start else (s, e, None)
                 found.append(Number(sentence[s:e], s, e, k, value, decimals, bound, extra.get("of"),
                                     extra.get("whole_of"), extra.get("denominator")))
+    for match in re.finditer(r"[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[.,]\d+)*", sentence):  # digits no form read: listed, never dropped
+        start, end = match.span()
+        if not any(start < e and s < end for s, e in taken):
+            found.append(Number(match.group(0), start, end, "other", None))
+        else:
+            for i in range(start, end):
+                if sentence[i].isdigit() and not any(s <= i < e for s, e in taken):
+                    found.append(Number(sentence[i], i, i + 1, "other", None))
+                    taken.append((i, i + 1))
     return sorted(found, key=lambda n: n.start)
 
 
