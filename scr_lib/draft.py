@@ -198,41 +198,163 @@ class DraftError(Exception):
     """A draft that cannot be read; the message names the file and what to do."""
 
 
-def read_text(path: str | Path) -> list[str]:
-    """The paragraphs of a draft: .docx via python-docx (body paragraphs, then table cells), else UTF-8 text.
+def load_run(run_dir: str | Path) -> dict:
+    """The results of the run in ``run_dir`` (its results.json, a JSON object of result key -> value).
 
-    Markdown is reduced to its words: comments, link targets, images, emphasis marks,
-    heading marks and list numbers ("1. ") are removed, so that they are not
-    read as numbers. Raises :class:`DraftError` for a missing or unreadable file.
+    Raises :class:`DraftError`, naming the file, when there is none, it is not JSON, or it is not a
+    run's results (not an object, or an empty one).
+    """
+    import json
+
+    from .problems import display_path
+
+    path = Path(run_dir) / "results.json"
+    shown = display_path(path)
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DraftError(f"{shown}:0:: no readable results.json ({err.__class__.__name__}): "
+                         "run `scr run PARAMS --out DIR` first") from None
+    if not isinstance(values, dict):
+        raise DraftError(f"{shown}:0:: not a run's results (a JSON {type(values).__name__}, not an object of "
+                         "result keys): give the folder `scr run PARAMS --out DIR` wrote")
+    if not values:
+        raise DraftError(f"{shown}:0:: holds no results: give the folder `scr run PARAMS --out DIR` wrote")
+    return values
+
+
+def read_text(path: str | Path) -> list[str]:
+    """The paragraphs of a draft, in order: .docx via python-docx, else UTF-8 text (Markdown or plain).
+
+    A paragraph's lines are joined into one (a sentence wrapped across lines is one sentence),
+    except that each list item, heading and table row stays a line of its own. A table row (Markdown
+    or Word) is read as its cells joined by "; ", each after its column's heading ("Practices:
+    declined; Figure: 286"), so that the numbers in a table are found and read with their headings.
+    A .docx is read with its headers and footers (first), its body paragraphs and tables (nested
+    ones too) in document order, and its footers last. Markdown is reduced to its words: comments,
+    link targets, images, emphasis marks, heading marks and list numbers ("1. ") are removed, so that
+    they are not read as numbers. Raises :class:`DraftError` for a missing or unreadable file.
     """
     path = Path(path)
     if not path.is_file():
         raise DraftError(f"{path}: no such file: give a .txt, .md or .docx draft")
     if path.suffix.lower() == ".docx":
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-
-        try:
-            document = docx.Document(str(path))
-        except (PackageNotFoundError, KeyError, ValueError) as err:
-            raise DraftError(f"{path}: not a readable .docx file ({err.__class__.__name__}): "
-                             "save it again from Word, or as plain text") from None
-        paragraphs = [p.text for p in document.paragraphs]
-        for table in document.tables:
-            for row in table.rows:
-                paragraphs.extend(cell.text for cell in row.cells)
-        return [p.strip() for p in paragraphs if p.strip()]
+        return _docx_paragraphs(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise DraftError(f"{path}: not UTF-8 text (byte {err.start}): save the draft as UTF-8") from None
-    if path.suffix.lower() in (".md", ".markdown"):
-        text = _markdown_words(text)
-    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if "\x00" in text:
+        raise DraftError(f"{path}: a binary file, not text: give a .txt, .md or .docx draft")
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    if markdown:
+        text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # comments are not part of the story
+    paragraphs = [_join_lines(block.splitlines()) for block in re.split(r"\n\s*\n", text)]
+    if markdown:
+        paragraphs = [_markdown_words(p) for p in paragraphs]
+    return [p.strip() for p in paragraphs if p.strip()]
+
+
+# A line that starts a block of its own: a list item, a heading, a block quote or a table row.
+_BLOCK_START = re.compile(r"^\s*(?:[-*+\u2022]\s|\d+[.)]\s|#{1,6}\s|>|\|)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _join_lines(lines: list[str]) -> str:
+    """One paragraph's lines, wrapped lines joined with a space; list items, headings, quotes and table
+    rows kept on lines of their own, table rows read with their column headings (see :func:`read_text`)."""
+    out: list[str] = []
+    header: list[str] | None = None
+    joinable = False  # whether the last line takes a wrapped line (not a table row or a heading)
+    for line in lines:
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("|"):
+            joinable = False
+            if _TABLE_RULE.match(line):
+                continue
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if header is None:
+                header = cells
+                out.append("; ".join(c for c in cells if c))
+            else:
+                out.append(_row_text(header, cells))
+            continue
+        header = None
+        if joinable and not _BLOCK_START.match(line):
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line.strip())
+            joinable = not re.match(r"\s*#{1,6}\s", line)
+    return "\n".join(out)
+
+
+def _row_text(header: list[str], cells: list[str]) -> str:
+    """A table row as its cells joined by '; ', each after its column heading (a heading with digits is
+    left out, so that its numbers are not found again in every row)."""
+    parts = []
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        heading = header[i] if i < len(header) else ""
+        parts.append(f"{heading}: {cell}" if heading and not re.search(r"\d", heading) else cell)
+    return "; ".join(parts)
+
+
+def _docx_paragraphs(path: Path) -> list[str]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
+        raise DraftError(f"{path}: not a readable .docx file ({err.__class__.__name__}): "
+                         "save it again from Word, or as plain text") from None
+
+    def texts(container) -> list[str]:
+        out = []
+        for item in container.iter_inner_content():
+            if isinstance(item, Table):
+                out += tables(item)
+            else:
+                out.append(item.text)
+        return out
+
+    def tables(table) -> list[str]:
+        out, header, seen = [], None, set()
+        for row in table.rows:
+            cells = []
+            for cell in row.cells:
+                if id(cell._tc) in seen:  # a merged cell is returned once per column it spans
+                    continue
+                seen.add(id(cell._tc))
+                inner = texts(cell)
+                cells.append(" ".join(t.strip() for t in inner if t.strip()))
+            if header is None:
+                header = cells
+                out.append("; ".join(c for c in cells if c))
+            else:
+                out.append(_row_text(header, cells))
+        return out
+
+    def parts(kind: str) -> list[str]:
+        out = []
+        for number, section in enumerate(document.sections):
+            for name in (f"first_page_{kind}", f"even_page_{kind}", kind):
+                part = getattr(section, name)
+                if (number == 0 or not part.is_linked_to_previous) and not (
+                        name != kind and part.is_linked_to_previous):
+                    out += texts(part)
+        return out
+
+    paragraphs = parts("header") + texts(document) + parts("footer")
+    return [p.strip() for p in paragraphs if p.strip()]
 
 
 def _markdown_words(text: str) -> str:
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # comments are not part of the story
+    text = re.sub(r"\[\^(\d+)\]:", r"[\1]", text)  # a footnote's text: its marker is a label
+    text = re.sub(r"\[\^(\d+)\]", r"[\1]", text)  # a footnote marker
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: keep the alt text
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: keep the words
     text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)  # headings
@@ -432,7 +554,14 @@ def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
     claim = as_claim(number)
     tried = []
     for key in present:
-        checked = claims.check(claim, result_value(results, key))
+        computed = result_value(results, key)
+        try:
+            if isinstance(computed, bool) or not isinstance(computed, (int, float)):
+                raise TypeError("not a number")
+            checked = claims.check(claim, computed)
+        except (TypeError, ValueError, ArithmeticError) as err:
+            return (Verdict.UNCHECKED, key, None, None, None,
+                    f"the run's {key} ({computed!r}) cannot be compared: {err}; check the run, then the number")
         if checked["holds"]:
             return Verdict.SUPPORTED, key, checked["computed"], _show(number, checked["computed"]), None, ""
         tried.append((key, checked))
@@ -446,6 +575,9 @@ def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEnt
                   input_keys: set[str]) -> Checked:
     """Fill in ``row``'s verdict: from the ledger ``entries`` that quote the sentence, else from the
     vocabulary (``vocabulary()`` gives the rule's keys, computed only when needed)."""
+    if number.kind in numbers.UNCHECKABLE:
+        row.verdict, row.note = Verdict.UNCHECKED, _UNCHECKABLE_NOTES[number.kind]
+        return row
     by_check = {c: [e for e in entries if e.claim.check == c] for c in ("context", "input")}
     checkable = [e for e in entries if e.claim.check not in ("context", "input")]
     key = computed = text = diff = None
@@ -476,6 +608,14 @@ def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEnt
 
 
 _INPUT = "an input to the run, not computed from the data"
+# Why a number of each kind numbers.UNCHECKABLE is never checked.
+_UNCHECKABLE_NOTES = {
+    "label": "a label (a name, section, footnote or phone number), not a quantity: not checked",
+    "ordinal": "an ordinal (a rank), not a quantity: check it by hand",
+    "multiple": "a multiple (\"ten times\", \"twice\"), not a quantity the run holds: check it by hand",
+    "vague": "a vague quantity (\"dozens\", \"almost all\"): check it by hand",
+    "other": "digits no form of number reads (joined to letters or symbols): check it by hand",
+}
 
 
 def _vocabulary_keys(sentence: str, found: list[numbers.Number], i: int, paragraph_area: str | None) -> list[str]:

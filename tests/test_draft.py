@@ -299,6 +299,124 @@ def test_the_scr_draft_excerpt_in_the_docs_is_what_it_prints(followup_run):
 
 def test_scr_draft_help_has_an_example_that_names_an_example_draft():
     result = invoke("draft", "--help")
-    assert result.exit_code == 0 and "Example:" in result.stdout
+    assert result.exit_code == 0 and "Example" in result.stdout
     example = re.search(r"scr draft (\S+) ", result.stdout).group(1)
     assert (paths.PROJ_ROOT / example).is_file()
+
+
+# ---------------------------------------------------------------------------------------------
+# Newsroom English (review of issue 16)
+
+def rounded_results() -> dict:
+    """published_results with every float rounded to 12 significant digits, as a run records them."""
+    return {key: {"value": float(f"{item['value']:.12g}") if isinstance(item["value"], float) else item["value"]}
+            for key, item in published_results().items()}
+
+
+@pytest.mark.parametrize("sentence, printed, key", [
+    ("13.5m care records had been created.", "13.5m", "ooh.records_created"),
+    ("Between 1,700 and 1,800 practices were invited.", "1,700", "refusal.practices_invited"),
+    ("Between 1,700 and 1,800 practices were invited.", "1,800", "refusal.practices_invited"),
+    ("1\u00a0732 practices were invited.", "1\u00a0732", "refusal.practices_invited"),
+    ("13\u2009499\u2009272 care records had been created.", "13\u2009499\u2009272", "ooh.records_created"),
+    ("Practices declining reached 16,5%.", "16,5%", "refusal.share"),
+    ("Some 16.5\u00a0% of invited practices declined.", "Some 16.5\u00a0%", "refusal.share"),
+    ("Practices declining reached 16.51%.", "16.51%", "refusal.share"),
+    ("Practices declining reached 17 per cent.", "17 per cent", "refusal.share"),
+    ("NHS Dorset had spent £190k.", "£190k", "spend.dorset_to_date_gbp"),
+    ("Out-of-hours services see 337.5k calls a week.", "337.5k", "ooh.projected_calls_per_week"),
+])
+def test_newsroom_forms_of_a_right_figure_are_supported(sentence, printed, key):
+    row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
+    assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, key), row
+
+
+@pytest.mark.parametrize("sentence, printed", [
+    ("Between 80 and 90 PCTs answered Freedom of Information requests.", "90"),
+    ("Between 300 and 400 practices declined.", "300"),
+    ("13.4m care records had been created.", "13.4m"),
+    ("Practices declining reached 18,5%.", "18,5%"),
+])
+def test_newsroom_forms_of_a_wrong_figure_are_contradicted(sentence, printed):
+    row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
+    assert row.verdict is Verdict.CONTRADICTED, row
+
+
+@pytest.mark.parametrize("sentence, printed, note", [
+    ("Out-of-hours calls to NHS 111 are rising.", "NHS 111", "a label"),
+    ("Under Section 43 of the Act, practices declined.", "Section 43", "a label"),
+    ("In all, 286 practices declined.[1]", "[1]", "a label"),
+    ("Practices declined: call 020 7946 0000.", "020 7946 0000", "a label"),
+    ("Out-of-hours calls come 24/7.", "24/7", "a label"),
+    ("Dorset was the 36th PCT where practices declined.", "36th", "an ordinal"),
+    ("Ten times as many practices declined in Dorset.", "Ten times", "a multiple"),
+    ("Twice as many practices declined.", "Twice", "a multiple"),
+    ("Dozens of practices declined.", "Dozens", "a vague quantity"),
+    ("Almost all practices declined.", "Almost all", "a vague quantity"),
+    ("The H1N1 calls to out-of-hours services.", "H1N1", "digits"),
+])
+def test_labels_ranks_multiples_and_vague_quantities_are_unchecked_never_judged(sentence, printed, note):
+    row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
+    assert row.verdict is Verdict.UNCHECKED and note in row.note, row
+
+
+def test_a_markdown_sentence_wrapped_across_lines_is_one_sentence_but_list_items_and_table_rows_are_not(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text("NHS Dorset had spent\n£190,000 and expected to spend a further\n£70,000.\n\n"
+                    "By 2012 almost exactly 13.5\nmillion care records had been created.\n\n"
+                    "- 286 practices declined\n- 91 PCTs answered Freedom of Information requests\n\n"
+                    "| Practices | Figure |\n|---|---:|\n| invited | 1,732 |\n| declined | 286 |\n", encoding="utf-8")
+    report = draft.check_draft(path, rounded_results())
+    rows = [(n.printed, n.verdict, n.result_key) for n in report.numbers]
+    assert rows == [("£190,000", Verdict.SUPPORTED, "spend.dorset_to_date_gbp"),
+                    ("£70,000", Verdict.SUPPORTED, "spend.dorset_expected_gbp"),
+                    ("almost exactly 13.5 million", Verdict.SUPPORTED, "ooh.records_created"),
+                    ("286", Verdict.SUPPORTED, "refusal.practices_declined"),
+                    ("91", Verdict.SUPPORTED, "refusal.areas_answered"),
+                    ("1,732", Verdict.SUPPORTED, "refusal.practices_invited"),
+                    ("286", Verdict.SUPPORTED, "refusal.practices_declined")]
+
+
+def test_a_docx_draft_reads_headers_footers_and_tables_in_document_order(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Embargoed: 91 PCTs answered Freedom of Information requests"
+    document.sections[0].footer.paragraphs[0].text = "Figures: 286 practices declined"
+    document.add_paragraph("In all, 1,732 practices were invited.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Practices that declined"
+    table.rows[0].cells[1].text = "287"
+    document.add_paragraph("Some 13.5m care records had been created.")
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    report = draft.check_draft(path, rounded_results())
+    assert [n.printed for n in report.numbers] == ["91", "1,732", "287", "Some 13.5m", "286"]
+    assert by_printed(report)["287"].verdict is Verdict.CONTRADICTED
+
+
+@pytest.mark.parametrize("content, message", [
+    ("[1, 2]", "not a run's results"),
+    ("{}", "holds no results"),
+    ('"text"', "not a run's results"),
+])
+def test_a_run_folder_whose_results_are_not_a_runs_is_one_line_and_exit_1(tmp_path, content, message):
+    path = tmp_path / "draft.txt"
+    path.write_text("286 practices declined.", encoding="utf-8")
+    (tmp_path / "results.json").write_text(content, encoding="utf-8")
+    result = invoke("draft", path, tmp_path)
+    assert result.exit_code == 1 and message in result.stderr and "results.json" in result.stderr, result.output
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+@pytest.mark.parametrize("value, note", [("abc", "cannot be compared"), (5, "cannot be compared"),
+                                         ([1], "cannot be compared"), (True, "cannot be compared"),
+                                         (None, "the run has no")])
+def test_a_result_that_cannot_be_compared_leaves_the_number_unchecked_without_a_traceback(tmp_path, value, note):
+    path = tmp_path / "draft.txt"
+    path.write_text("One in six practices declined.", encoding="utf-8")
+    results = {**published_results(), "refusal.share": {"value": value}}
+    result = invoke("draft", path, run_dir(tmp_path, results), "--json")
+    assert result.exit_code == 0, result.output
+    (number,) = json.loads(result.stdout)["numbers"]
+    assert number["verdict"] == "unchecked" and note in number["note"], number
