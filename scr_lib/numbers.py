@@ -179,6 +179,8 @@ class Number:
 
     def precision(self) -> str:
         """The precision in words: 'exact', 'to 2 decimal places', 'to the nearest 1,000', 'nearest one in N', a bound."""
+        if self.kind in UNCHECKABLE:
+            return "not a quantity"
         if self.bound:
             return {"less_than": "below", "more_than": "above", "at_least": "at least",
                     "at_most": "at most"}[self.bound] + " (a bound)"

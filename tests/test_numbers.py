@@ -176,3 +176,9 @@ def test_no_digit_in_a_sentence_is_left_outside_a_number(sentence):
         covered.update(range(n.start, n.end))
     missed = [(i, c) for i, c in enumerate(sentence) if c.isdigit() and i not in covered]
     assert missed == [], (missed, found)
+
+
+@pytest.mark.parametrize("sentence", ["call NHS 111", "the 36th PCT", "ten times as many", "dozens of GPs", "H1N1"])
+def test_a_number_that_is_not_checked_says_so_for_its_precision(sentence):
+    (n,) = numbers.find(sentence)
+    assert n.precision() == "not a quantity"
