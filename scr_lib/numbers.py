@@ -84,7 +84,7 @@ SOME_NOUNS = ("pcts", "areas", "practices", "gps", "trusts", "sites", "records",
 NO_SINGULAR = ("pct", "area", "practice", "gp", "trust", "surgery")
 
 _WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
-_WORDNUM = rf"(?:(?:{'|'.join(_TENS)})-(?:{'|'.join(k for k in _UNITS if _UNITS[k] < 10 and _UNITS[k] > 0)})|{_WORD})"
+_WORDNUM = rf"(?:(?:{'|'.join(_TENS)})[-\s](?:{'|'.join(k for k in _UNITS if _UNITS[k] < 10 and _UNITS[k] > 0)})|{_WORD})"
 # Thousands grouped by commas or by non-breaking or thin spaces ("1\u00a0732"; an ordinary space is a word
 # break, so "1 732" is two numbers); a decimal comma ("16,5"; a comma before one or two digits).
 _GROUP_SPACE = "\u00a0\u2009\u202f"
@@ -129,15 +129,15 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
               rf"|(?<![\d,.])(?:{_FIGURE})s\b"),
     ("scaled", rf"\b(?:(?:a|one|two|three)\s+quarters?\s+of\s+a|half\s+a|a|{_WORDNUM}(?:\s+and\s+a\s+half)?)"
                rf"\s+{_SCALE_WORD}\b"),
-    ("range", rf"\bbetween\s+(?P<a>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b))?)"
-              rf"\s+and\s+(?P<b>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b))?)"
+    ("range", rf"\bbetween\s+(?P<a>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b|pc\b))?)"
+              rf"\s+and\s+(?P<b>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b|pc\b))?)"
               rf"|(?<![\w,.])(?P<c>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:%)?)(?:-|\s?\u2013\s?)"
-              rf"(?P<d>£?(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b))?)(?![\d,.]*\d)"),
+              rf"(?P<d>£?(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b|pc\b))?)(?![\d,.]*\d)"),
     ("fraction", r"(?<![\d/.,])\b[1-9]/(?:[2-9]|10)\b(?!/\d)"),
-    ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)\s+in\s+(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
+    ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)(?:\s+|-)in(?:\s+|-)(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("money", rf"£\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"),
-    ("percent", rf"(?<![\w,.]){_SIGN}(?:{_FIGURE})\s?(?:%|per\s?cent\b)"),
+    ("percent", rf"(?<![\w,.]){_SIGN}(?:{_FIGURE})\s?(?:%|per\s?cent\b|pc\b)"),
     ("fraction", r"\b(?:(?:a|one|two|three|four|nine)[\s-]+(?:half|halves|thirds?|quarters?|fifths?|sixth|tenths?)"
                  r"|half)\b"),
     ("count", rf"(?<![\w,.]){_SIGN}(?:{_FIGURE})(?:\s{_SCALE_WORD}\b|\s?(?:mn|bn|m|k)\b)?\b"),
@@ -206,8 +206,8 @@ def word_value(text: str) -> int | None:
         return _UNITS[t]
     if t in _TENS:
         return _TENS[t]
-    if "-" in t:
-        tens, _, unit = t.partition("-")
+    if re.fullmatch(r"[a-z]+[- ][a-z]+", t):
+        tens, unit = re.split(r"[- ]", t)
         if tens in _TENS and unit in _UNITS:
             return _TENS[tens] + _UNITS[unit]
     if t == "a":
@@ -262,6 +262,9 @@ def _qualifier(sentence: str, start: int, end: int) -> tuple[int, int, str | Non
             bound = _BEFORE.get(phrase)
             break
     after = sentence[end:].lower()
+    plus = re.match(r"(?:\s+|-)plus\b", after)  # "300-plus", "1.5 million plus"
+    if plus:
+        return start, end + plus.end(), "at_least"
     for phrase, which in _AFTER.items():
         match = re.match(rf"\s+{re.escape(phrase)}\b", after)
         if match:
@@ -310,7 +313,7 @@ def _read(kind: str, text: str) -> list[tuple[str, float | None, int, dict]]:
     if kind == "some":
         return [("count", 1, 0, {"bound": "at_least"})]
     if kind == "one_in":
-        first, _, rest = low.partition(" in ")
+        first, rest = re.split(r"(?:\s+|-)in(?:\s+|-)", low, maxsplit=1)
         n = word_value(rest.replace("every ", "").strip())
         ones = word_value(first)
         if n is None:  # "one in 6.5": not a whole N, so not a "one in N"; checked by hand
@@ -366,9 +369,9 @@ def _range(match: re.Match) -> list[tuple[str, float, int, str, int, int]]:
     a, b = ("a", "b") if match.group("a") else ("c", "d")
     ends = [(match.group(g), *match.span(g)) for g in (a, b)]
     texts = [re.sub(r"[ \t\r\n]+", " ", t.lower()) for t, _, _ in ends]
-    percent = any(re.search(r"%|per\s?cent", t) for t in texts)
+    percent = any(re.search(r"%|per\s?cent|\dpc$", t) for t in texts)
     money = any("£" in t for t in texts)
-    scales = [re.search(r"(million|billion|thousand|mn|bn|m|k)\b\s*(?:%|per\s?cent)?$", t) for t in texts]
+    scales = [re.search(r"(million|billion|thousand|mn|bn|m|k)\b\s*(?:%|per\s?cent|pc)?$", t) for t in texts]
     out = []
     for i, (t, (text, start, end)) in enumerate(zip(texts, ends)):
         digits = re.search(rf"{_SIGN}(?:{_FIGURE})", t.replace("£", "")).group(0)

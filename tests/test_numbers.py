@@ -156,6 +156,8 @@ def test_each_newsroom_form_is_one_number_with_its_value_and_kind(sentence, expe
     ("£1-2m", [("£1", 1_000_000, "at_least"), ("2m", 2_000_000, "at_most")]),
     ("15-20% of practices", [("15", 15, "at_least"), ("20%", 20, "at_most")]),
     ("rose from 30 to 40 PCTs", [("30", 30, None), ("40", 40, None)]),  # a change, not a range
+    ("15-20pc of practices", [("15", 15, "at_least"), ("20pc", 20, "at_most")]),
+    ("between 1 and 2 million records", [("1", 1_000_000, "at_least"), ("2 million", 2_000_000, "at_most")]),
     ("between 1,700 and 1,800 practices", [("1,700", 1700, "at_least"), ("1,800", 1800, "at_most")]),
     ("between 15% and 20% of practices", [("15%", 15, "at_least"), ("20%", 20, "at_most")]),
 ])
@@ -182,3 +184,15 @@ def test_no_digit_in_a_sentence_is_left_outside_a_number(sentence):
 def test_a_number_that_is_not_checked_says_so_for_its_precision(sentence):
     (n,) = numbers.find(sentence)
     assert n.precision() == "not a quantity"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("compared with one-in-six nationally", ("one-in-six", "one_in", 6, 0, None)),
+    ("twenty one practices", ("twenty one", "count", 21, 0, None)),
+    ("At 16.5pc, the rate was high", ("16.5pc", "percent", 16.5, 1, None)),
+    ("1.5 million-plus records", ("1.5 million-plus", "count", 1_500_000, -5, "at_least")),
+    ("300-plus practices", ("300-plus", "count", 300, 0, "at_least")),
+])
+def test_more_newsroom_forms(sentence, expected):
+    (n,) = numbers.find(sentence)
+    assert (n.text, n.kind, n.value, n.decimals, n.bound) == expected
