@@ -228,8 +228,8 @@ def read_text(path: str | Path) -> list[str]:
 
     A paragraph's lines are joined into one (a sentence wrapped across lines is one sentence),
     except that each list item, heading and table row stays a line of its own. A table row (Markdown
-    or Word) is read as its cells joined by "; ", each after its column's heading ("Practices:
-    declined; Figure: 286"), so that the numbers in a table are found and read with their headings.
+    or Word) is read as its cells joined by "; ", each after its column's heading ("Area = NHS Dorset;
+    Practices declined = 24"), so that the numbers in a table are found and read with their headings.
     A .docx is read with its headers and footers (first), its body paragraphs and tables (nested
     ones too) in document order, and its footers last. Markdown is reduced to its words: comments,
     link targets, images, emphasis marks, heading marks and list numbers ("1. ") are removed, so that
@@ -290,14 +290,15 @@ def _join_lines(lines: list[str]) -> str:
 
 
 def _row_text(header: list[str], cells: list[str]) -> str:
-    """A table row as its cells joined by '; ', each after its column heading (a heading with digits is
-    left out, so that its numbers are not found again in every row)."""
+    """A table row as its cells joined by '; ', each after its column heading ("Practices declined = 12": the
+    heading is in the number's clause; '=' keeps a heading such as "Figure" from reading as a label); a heading with digits is left out, so that its numbers are not found
+    again in every row."""
     parts = []
     for i, cell in enumerate(cells):
         if not cell:
             continue
         heading = header[i] if i < len(header) else ""
-        parts.append(f"{heading}: {cell}" if heading and not re.search(r"\d", heading) else cell)
+        parts.append(f"{heading} = {cell}" if heading and not re.search(r"\d", heading) else cell)
     return "; ".join(parts)
 
 
@@ -322,17 +323,16 @@ def _docx_paragraphs(path: Path) -> list[str]:
         return out
 
     def tables(table) -> list[str]:
-        out, header, seen = [], None, set()
+        out, header = [], None
         for row in table.rows:
-            cells = []
-            for cell in row.cells:
-                if id(cell._tc) in seen:  # a merged cell is returned once per column it spans
-                    continue
-                seen.add(id(cell._tc))
-                inner = texts(cell)
-                cells.append(" ".join(t.strip() for t in inner if t.strip()))
+            full, cells, previous = [], [], None
+            for cell in row.cells:  # one per grid column; a merged cell is repeated, and read once
+                merged = previous is not None and cell._tc is previous._tc
+                previous = cell
+                full.append(full[-1] if merged else " ".join(t.strip() for t in texts(cell) if t.strip()))
+                cells.append("" if merged else full[-1])
             if header is None:
-                header = cells
+                header = full
                 out.append("; ".join(c for c in cells if c))
             else:
                 out.append(_row_text(header, cells))
@@ -539,6 +539,8 @@ def _show(number: numbers.Number, computed) -> str:
         return f"one in {words.number_words(int(computed))}" if computed else "none"
     if number.kind == "fraction":
         return f"{words.round_half_up(computed * 100, 1):.1f}%" if number.bound else f"{int(computed)}/{number.denominator}"
+    if number.kind == "one_in":  # a bound on one in N is a bound on the share: show it as a percentage
+        return f"{words.round_half_up(computed * 100, 2):.2f}%"
     places = max(int(number.decimals), 0)
     if number.bound and (number.kind == "percent" or not float(computed).is_integer()):
         places = max(places, 2)  # a bound is compared unrounded: show enough to see which side it is

@@ -420,3 +420,37 @@ def test_a_result_that_cannot_be_compared_leaves_the_number_unchecked_without_a_
     assert result.exit_code == 0, result.output
     (number,) = json.loads(result.stdout)["numbers"]
     assert number["verdict"] == "unchecked" and note in number["note"], number
+
+
+def test_a_docx_table_is_read_row_by_row_with_its_headings_and_a_merged_cell_once(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=3)
+    rows = [["Area", "Practices invited", "Practices declined"], ["NHS Dorset", "55", "12"],
+            ["NHS North Lancashire", "38", "5"], ["Total", "", ""]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(3, 1).merge(table.cell(3, 2)).text = "In all, 286 practices declined"
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    results = {**rounded_results(), "refusal.dorset_practices_invited": {"value": 55},
+               "refusal.dorset_practices_declined": {"value": 24},
+               "refusal.north_lancashire_practices_declined": {"value": 5}}
+    report = draft.check_draft(path, results)
+    assert [(n.printed, n.verdict, n.result_key) for n in report.numbers] == [
+        ("55", Verdict.SUPPORTED, "refusal.dorset_practices_invited"),
+        ("12", Verdict.CONTRADICTED, "refusal.dorset_practices_declined"),
+        ("38", Verdict.SUPPORTED, "refusal.north_lancashire_practices_invited"),
+        ("5", Verdict.SUPPORTED, "refusal.north_lancashire_practices_declined"),
+        ("286", Verdict.SUPPORTED, "refusal.practices_declined")]
+
+
+@pytest.mark.parametrize("sentence, printed, shown", [
+    ("Records were viewed in fewer than 1 in 100 out-of-hours calls.", "fewer than 1 in 100", "0.53%"),
+    ("More than one in seven practices declined.", "More than one in seven", "16.51%"),
+])
+def test_a_bound_on_one_in_n_shows_the_computed_share_as_a_percentage(sentence, printed, shown):
+    row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
+    assert (row.verdict, row.computed_text) == (Verdict.SUPPORTED, shown), row
