@@ -243,6 +243,9 @@ def read_text(path: str | Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
+        if path.suffix.lower() not in _TEXT_SUFFIXES:
+            raise DraftError(f"{path}: not text (byte {err.start} is not UTF-8): give a .txt, .md or .docx draft, "
+                             "saving it as one from its program") from None
         raise DraftError(f"{path}: not UTF-8 text (byte {err.start}): save the draft as UTF-8") from None
     if "\x00" in text:
         raise DraftError(f"{path}: a binary file, not text: give a .txt, .md or .docx draft")
@@ -255,6 +258,7 @@ def read_text(path: str | Path) -> list[str]:
     return [p.strip() for p in paragraphs if p.strip()]
 
 
+_TEXT_SUFFIXES = ("", ".txt", ".text", ".md", ".markdown")
 # A line that starts a block of its own: a list item, a heading, a block quote or a table row.
 _BLOCK_START = re.compile(r"^\s*(?:[-*+\u2022]\s|\d+[.)]\s|#{1,6}\s|>|\|)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")

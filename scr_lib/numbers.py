@@ -112,7 +112,13 @@ _LABEL = (r"\b(?:NHS|section|sections|s\.|article|clause|paragraph|para|part|sch
           r"|\[\^?\d+\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+"
           r"|\b24/7\b|\b24-7\b"
           r"|(?<![\w.,])(?:\+44\s?\(?0?\)?|0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
-          r"|\b[A-Z]{2,}-\d+\b")
+          r"|\b[A-Z]{2,}-\d+\b"
+          r"|(?:https?://|www\.)\S*\d\S*(?<![.,;:!?)])")  # a web address with digits in it
+# A year after one of these words is a year even before a counted noun ("in 2010 practices were...");
+# otherwise "2000 practices" is a count.
+_AFTER_YEAR_WORD = "|".join(rf"(?<=\b{w} )" for w in ("in", "by", "since", "until", "till", "from", "during",
+                                                       "before", "after", "to", "of", "and", "for", "early", "late",
+                                                       "mid", "spring", "summer", "autumn", "winter"))
 _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over anything overlapping it
     ("label", _LABEL),
     ("date", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
@@ -120,7 +126,9 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
              rf"|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
              rf"|\b(?:{_MONTHS})\s+\d{{4}}\b"
              r"|\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),  # times of day
-    ("year", r"(?<![\d,.£])\b(?:19|20)\d{2}(?:[-/\u2013]\d{2})?\b(?![,.]\d|%| per cent| percent)"
+    ("year", rf"(?:{_AFTER_YEAR_WORD})(?:19|20)\d{{2}}(?:[-/\u2013]\d{{2}})?\b(?![,.]\d|%| per cent| percent)"
+             r"|(?<![\d,.£])\b(?:19|20)\d{2}(?:[-/\u2013]\d{2})?\b(?![,.]\d|%| per cent| percent)"
+             rf"(?!\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)}|calls|views)\b)"
              r"|(?<![\d,.£])\b(?:19|20)\d0s\b"),
     ("ordinal", r"\b\d+(?:st|nd|rd|th)\b"),
     ("multiple", rf"\b(?:{_FIGURE}|{_WORDNUM})(?:\s+times\b|-?fold\b|x\b)|\bx(?:{_FIGURE})\b|\b(?:twice|thrice)\b"),
@@ -137,10 +145,10 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
     ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)(?:\s+|-)in(?:\s+|-)(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("money", rf"£\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"),
-    ("percent", rf"(?<![\w,.]){_SIGN}(?:{_FIGURE})\s?(?:%|per\s?cent\b|pc\b)"),
+    ("percent", rf"(?<![\w,])(?<!\d\.){_SIGN}(?:{_FIGURE})\s?(?:%|per\s?cent\b|pc\b)"),
     ("fraction", r"\b(?:(?:a|one|two|three|four|nine)[\s-]+(?:half|halves|thirds?|quarters?|fifths?|sixth|tenths?)"
                  r"|half)\b"),
-    ("count", rf"(?<![\w,.]){_SIGN}(?:{_FIGURE})(?:\s{_SCALE_WORD}\b|\s?(?:mn|bn|m|k)\b)?\b"),
+    ("count", rf"(?<![\w,])(?<!\d\.){_SIGN}(?:{_FIGURE})(?:\s{_SCALE_WORD}\b|\s?(?:mn|bn|m|k)\b)?\b"),
     ("count", r"\b(?:half a dozen|a dozen|a hundred|a thousand)\b"),
     ("count", rf"\b{_WORDNUM}\b"),
     ("zero", r"\b(?:haven[’']t|hasn[’']t|have not|has not|didn[’']t|did not|had not|hadn[’']t|not)\s+(?:\w+\s+){0,2}?any\b"),

@@ -200,6 +200,9 @@ def test_a_docx_draft_is_read_paragraphs_and_tables(tmp_path):
 @pytest.mark.parametrize("name, content, message", [
     ("draft.docx", b"not a zip", "not a readable .docx file"),
     ("draft.txt", "£190,000".encode("cp1252"), "not UTF-8 text"),
+    ("draft.txt", b"286 practices\x00\x01\x02", "a binary file, not text"),
+    ("draft.pdf", b"%PDF-1.4\n\xe2\xe3\xcf\xd3\n", "give a .txt, .md or .docx draft"),
+    ("draft.odt", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xc4", "give a .txt, .md or .docx draft"),
 ])
 def test_an_unreadable_draft_is_one_line_naming_the_file(tmp_path, name, content, message):
     path = tmp_path / name

@@ -196,3 +196,16 @@ def test_a_number_that_is_not_checked_says_so_for_its_precision(sentence):
 def test_more_newsroom_forms(sentence, expected):
     (n,) = numbers.find(sentence)
     assert (n.text, n.kind, n.value, n.decimals, n.bound) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("2000 practices were invited", ("2000", "count", 2000)),
+    ("some 1999 records were uploaded", ("some 1999", "count", 1999)),
+    ("c.300 practices", ("300", "count", 300)),
+    ("In 2010 practices were invited", ("2010", "year", 2010)),
+    ("by 2012 records had been created", ("2012", "year", 2012)),
+    ("see https://example.com/foi/2010/12.pdf for the answers", ("https://example.com/foi/2010/12.pdf", "label", None)),
+])
+def test_a_year_before_a_counted_noun_is_a_count_and_a_link_is_a_label(sentence, expected):
+    (n,) = [n for n in numbers.find(sentence)]
+    assert (n.text, n.kind, n.value) == expected
