@@ -65,6 +65,8 @@ NOUNS = {
 }
 _REFUSED = r"declin|refus|reject|snub|boycott|turn(?:ed|ing)? down|opt(?:ed)? out|said no"
 _SPENT = r"spen[dt]|cost|paid|invested"
+# Cost per record: "per record", "each record", "each record cost", "the records cost £1.19 each".
+_PER_RECORD = r"(?:each |a |per |the )?records? cost|per record|each record|a record|cost (?:per|of each|of a) record"
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,12 @@ VOCABULARY: tuple[Rule, ...] = (
     Rule(("count",), "calls", False, r"", ("ooh.projected_calls_per_week",)),
     # money in a named area
     Rule(("money",), None, True, r"further|more|expect", ("spend.{area}_expected_gbp",)),
-    Rule(("money",), None, True, r"per record|each record|a record", ("spend.{area}_cost_per_record_gbp",)),
+    Rule(("money",), None, True, _PER_RECORD, ("spend.{area}_cost_per_record_gbp",)),
     Rule(("money",), None, True, _SPENT, ("spend.{area}_to_date_gbp",)),
     # money: national
     Rule(("money",), None, False, r"central(?:ly)? fund|central funding|connecting for health",
          ("spend.central_funding_gbp",)),
-    Rule(("money",), None, False, r"per record|each record|a record",
+    Rule(("money",), None, False, _PER_RECORD,
          ("spend.pooled_cost_per_record_gbp", "spend.median_cost_per_record_gbp")),
     Rule(("money",), None, False, r"largest|most|highest|biggest", ("spend.largest_to_date_gbp",)),
     Rule(("money",), None, False, r"smallest|lowest|least", ("spend.smallest_nonzero_to_date_gbp",)),

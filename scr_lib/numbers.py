@@ -422,6 +422,8 @@ def find(sentence: str) -> list[Number]:
                 spans = [(start, end)]
             for (k, value, decimals, extra), (s, e) in zip(pieces, spans):
                 bound = extra.get("bound")
+                if k == "count" and decimals > 0 and 0 < value < 1 and re.match(r"\s+of\b", sentence[e:]):
+                    k, value, decimals = "percent", float(Decimal(_plain(text)).scaleb(2)), decimals - 2
                 if k in ("count", "percent", "money", "one_in", "fraction") and kind != "some":
                     s, e, bound = _qualifier(sentence, s, e) if kind != "ratio" or s == start else (s, e, None)
                 found.append(Number(sentence[s:e], s, e, k, value, decimals, bound, extra.get("of"),

@@ -457,3 +457,14 @@ def test_a_docx_table_is_read_row_by_row_with_its_headings_and_a_merged_cell_onc
 def test_a_bound_on_one_in_n_shows_the_computed_share_as_a_percentage(sentence, printed, shown):
     row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
     assert (row.verdict, row.computed_text) == (Verdict.SUPPORTED, shown), row
+
+
+@pytest.mark.parametrize("paragraph, printed, key", [
+    ("NHS Dorset uploaded 159,580 records. Each record cost £1.19.", "£1.19", "spend.dorset_cost_per_record_gbp"),
+    ("In NHS Dorset the records cost £1.19 each.", "£1.19", "spend.dorset_cost_per_record_gbp"),
+    ("Just 0.0053 of out-of-hours calls led to a record being viewed.", "Just 0.0053", "ooh.access_rate"),
+])
+def test_a_cost_per_record_and_a_decimal_share_point_at_their_results(paragraph, printed, key):
+    results = {**rounded_results(), "spend.dorset_cost_per_record_gbp": {"value": 1.19062539165}}
+    row = by_printed(draft.check_paragraphs([paragraph], results))[printed]
+    assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, key), row
