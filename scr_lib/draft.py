@@ -35,6 +35,7 @@ A key the run does not have makes the number unchecked, saying so.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -566,6 +567,8 @@ def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
         try:
             if isinstance(computed, bool) or not isinstance(computed, (int, float)):
                 raise TypeError("not a number")
+            if not math.isfinite(computed):
+                raise ValueError("not a finite number")
             checked = claims.check(claim, computed)
         except (TypeError, ValueError, ArithmeticError) as err:
             return (Verdict.UNCHECKED, key, None, None, None,

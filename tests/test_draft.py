@@ -414,6 +414,7 @@ def test_a_run_folder_whose_results_are_not_a_runs_is_one_line_and_exit_1(tmp_pa
 
 @pytest.mark.parametrize("value, note", [("abc", "cannot be compared"), (5, "cannot be compared"),
                                          ([1], "cannot be compared"), (True, "cannot be compared"),
+                                         (float("nan"), "cannot be compared"), (float("inf"), "cannot be compared"),
                                          (None, "the run has no")])
 def test_a_result_that_cannot_be_compared_leaves_the_number_unchecked_without_a_traceback(tmp_path, value, note):
     path = tmp_path / "draft.txt"
