@@ -362,12 +362,15 @@ def _docx_paragraphs(path: Path) -> list[str]:
 def _markdown_words(text: str) -> str:
     text = re.sub(r"\[\^(\d+)\]:", r"[\1]", text)  # a footnote's text: its marker is a label
     text = re.sub(r"\[\^(\d+)\]", r"[\1]", text)  # a footnote marker
+    text = re.sub(r"<sup>\s*(\d+)\s*</sup>", r"[\1]", text, flags=re.IGNORECASE)  # a superscript note marker
+    text = re.sub(r"</?[a-zA-Z][^>]*>", "", text)  # other HTML tags: keep the words between them
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: keep the alt text
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: keep the words
     text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)  # headings
     text = re.sub(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+", "", text)  # list markers
     text = re.sub(r"(?m)^\s*>\s?", "", text)  # block quotes
     text = re.sub(r"(\*\*|__|\*|`)", "", text)  # emphasis and code marks
+    text = re.sub(r"(?<!\w)_(?=\S)([^_\n]*?\S)_(?!\w)", r"\1", text)  # _emphasis_
     return text
 
 

@@ -264,6 +264,10 @@ def _qualifier(sentence: str, start: int, end: int) -> tuple[int, int, str | Non
     """Widen [start, end) over a bound or hedge before it, or a bound after it; returns the span and bound."""
     before = sentence[:start].lower()
     bound = None
+    symbol = re.search(r"([<>\u2264\u2265])\s?$", before)  # "<1%", "> 300", "\u2265 300"
+    if symbol:
+        bound = {"<": "less_than", ">": "more_than", "\u2264": "at_most", "\u2265": "at_least"}[symbol.group(1)]
+        return symbol.start(), end, bound
     for phrase in sorted([*_BEFORE, *_HEDGES], key=len, reverse=True):
         if re.search(rf"\b{re.escape(phrase)}\s+$", before):
             start = len(before.rstrip()) - len(phrase)

@@ -469,3 +469,12 @@ def test_a_cost_per_record_and_a_decimal_share_point_at_their_results(paragraph,
     results = {**rounded_results(), "spend.dorset_cost_per_record_gbp": {"value": 1.19062539165}}
     row = by_printed(draft.check_paragraphs([paragraph], results))[printed]
     assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, key), row
+
+
+def test_markdown_html_superscripts_and_underscore_emphasis_are_read_as_written(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text("In all, 286 practices declined<sup>2</sup> and _1,732_ practices were invited.\n",
+                    encoding="utf-8")
+    report = draft.check_draft(path, rounded_results())
+    assert [(n.printed, n.verdict) for n in report.numbers] == [
+        ("286", Verdict.SUPPORTED), ("[2]", Verdict.UNCHECKED), ("1,732", Verdict.SUPPORTED)]

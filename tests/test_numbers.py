@@ -209,3 +209,15 @@ def test_more_newsroom_forms(sentence, expected):
 def test_a_year_before_a_counted_noun_is_a_count_and_a_link_is_a_label(sentence, expected):
     (n,) = [n for n in numbers.find(sentence)]
     assert (n.text, n.kind, n.value) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("accessed for <1% of calls", ("<1%", "less_than")),
+    ("accessed for < 1% of calls", ("< 1%", "less_than")),
+    ("with >300 practices", (">300", "more_than")),
+    ("with ≥ 300 practices", ("≥ 300", "at_least")),
+    ("with ≤300 practices", ("≤300", "at_most")),
+])
+def test_a_bound_written_as_a_symbol(sentence, expected):
+    (n,) = numbers.find(sentence)
+    assert (n.text, n.bound) == expected
