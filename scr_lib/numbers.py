@@ -104,6 +104,7 @@ _HEDGES = ("almost exactly", "approximately", "about", "around", "roughly", "nea
            "only", "exactly")
 
 _MONTHS = "|".join(MONTHS)
+_CAPITAL_MONTHS = "|".join(m.capitalize() for m in MONTHS)  # "April 1" (not "may 5")
 _SCALE_WORD = r"(?:million|billion|thousand)"
 # Numbers that name something rather than count it: a phone line, a section of an Act, a footnote marker.
 _LABEL = (r"\b(?:NHS|section|sections|s\.|article|clause|paragraph|para|part|schedule|regulation|chapter|table|"
@@ -121,16 +122,20 @@ _AFTER_YEAR_WORD = "|".join(rf"(?<=\b{w} )" for w in ("in", "by", "since", "unti
                                                        "mid", "spring", "summer", "autumn", "winter"))
 _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over anything overlapping it
     ("label", _LABEL),
-    ("date", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
+    ("date", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}([./-])\d{{1,2}}\1\d{{2,4}}\b"
+             rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s?[-\u2013]\s?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b"
+             rf"|\b\d{{1,2}}(?:st|nd|rd|th)\s+of\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b"
              rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})(?:\s+\d{{4}})?\b"
              rf"|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
              rf"|\b(?:{_MONTHS})\s+\d{{4}}\b"
+             rf"|\b(?-i:{_CAPITAL_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![,.]?\d)"
              r"|\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),  # times of day
     ("year", rf"(?:{_AFTER_YEAR_WORD})(?:19|20)\d{{2}}(?:[-/\u2013]\d{{2}})?\b(?![,.]\d|%| per cent| percent)"
              r"|(?<![\d,.£])\b(?:19|20)\d{2}(?:[-/\u2013]\d{2})?\b(?![,.]\d|%| per cent| percent)"
              rf"(?!\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)}|calls|views)\b)"
              r"|(?<![\d,.£])\b(?:19|20)\d0s\b"),
     ("ordinal", r"\b\d+(?:st|nd|rd|th)\b"),
+    ("other", r"\b\d+:\d+\b"),  # "1:6": odds or a ratio, not "one in six"; checked by hand
     ("multiple", rf"\b(?:{_FIGURE}|{_WORDNUM})(?:\s+times\b|-?fold\b|x\b)|\bx(?:{_FIGURE})\b|\b(?:twice|thrice)\b"),
     ("vague", r"\b(?:tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions|billions)\b"
               r"|\b(?:almost|nearly|virtually|practically)\s+(?:all|every)\b"
@@ -144,7 +149,8 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
     ("fraction", r"(?<![\d/.,])\b[1-9]/(?:[2-9]|10)\b(?!/\d)"),
     ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)(?:\s+|-)in(?:\s+|-)(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
-    ("money", rf"£\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"),
+    ("money", rf"(?:£|\bGBP)\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"
+              rf"|(?<![\w,.])(?:{_FIGURE})(?:\s{_SCALE_WORD}|\s?(?:mn|bn|m|k))?\s+pounds\b"),
     ("percent", rf"(?<![\w,])(?<!\d\.){_SIGN}(?:{_FIGURE})\s?(?:%|per\s?cent\b|pc\b)"),
     ("fraction", r"\b(?:(?:a|one|two|three|four|nine)[\s-]+(?:half|halves|thirds?|quarters?|fifths?|sixth|tenths?)"
                  r"|half)\b"),
@@ -342,6 +348,8 @@ def _read(kind: str, text: str) -> list[tuple[str, float | None, int, dict]]:
         if pence:
             value, _ = figure(pence.group(1))
             return [("money", float(Decimal(_plain(pence.group(1))) / 100), 2, {})]
+        low = re.sub(r"^gbp\s?", "£", re.sub(r"\s+pounds$", "", low))
+        low = low if low.startswith("£") else f"£{low}"
         match = re.fullmatch(rf"£\s?({_SIGN}(?:{_FIGURE}))\s?(million|billion|thousand|mn|bn|m|k)?", low)
         value, decimals = figure(match.group(1), match.group(2))
         return [("money", value, decimals, {})]

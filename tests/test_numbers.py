@@ -221,3 +221,19 @@ def test_a_year_before_a_counted_noun_is_a_count_and_a_link_is_a_label(sentence,
 def test_a_bound_written_as_a_symbol(sentence, expected):
     (n,) = numbers.find(sentence)
     assert (n.text, n.bound) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("On April 1, 286 practices declined", [("April 1", "date"), ("286", "count")]),
+    ("By April 1st, 91 PCTs replied", [("April 1st", "date"), ("91", "count")]),
+    ("On the 1st of April it began", [("1st of April", "date")]),
+    ("on 1-3 March 2010", [("1-3 March 2010", "date")]),
+    ("on 12.04.2010", [("12.04.2010", "date")]),
+    ("on 12-04-2010", [("12-04-2010", "date")]),
+    ("the ratio was 1:6", [("1:6", "other")]),
+    ("GBP 190,000 was spent", [("GBP 190,000", "money")]),
+    ("190,000 pounds was spent", [("190,000 pounds", "money")]),
+    ("It may 5 times", [("5 times", "multiple")]),
+])
+def test_dates_ratios_and_pounds_in_words(sentence, expected):
+    assert [(n.text, n.kind) for n in numbers.find(sentence)] == expected
