@@ -35,6 +35,7 @@ A key the run does not have makes the number unchecked, saying so.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import asdict, dataclass
@@ -374,6 +375,7 @@ def _markdown_words(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=256)
 def _norm(text: str) -> str:
     text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u2013", "-").replace("\u2014", "-")
@@ -445,14 +447,16 @@ def _ledger_matches(sentence_template: str, count: int, ledger: list[_LedgerEntr
     return out
 
 
-def _areas_in(text: str) -> list[tuple[int, str]]:
-    """The areas Pulse named that ``text`` mentions, as (position, slug), in order."""
+@functools.lru_cache(maxsize=64)
+def _areas_in(text: str) -> tuple[tuple[int, str], ...]:
+    """The areas Pulse named that ``text`` mentions, as (position, slug), in order (cached: a sentence
+    with many numbers asks once)."""
     from .reference import NAMED_AREAS
 
     low = text.lower()
     found = [(m.start(), slug) for slug in NAMED_AREAS.values()
              for m in re.finditer(rf"\b{slug.replace('_', ' ')}\b", low)]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _area_at(sentence: str, position: int, paragraph_area: str | None) -> str | None:
@@ -465,7 +469,7 @@ def _area_at(sentence: str, position: int, paragraph_area: str | None) -> str | 
 
 def _unit(sentence: str, number: numbers.Number, window: str) -> str | None:
     """What a count counts: the noun within three words after it, else the first noun in its clause or sentence."""
-    after = _norm(sentence[number.end:])
+    after = _norm(sentence[number.end:number.end + 120])  # three words are all it reads
     head = " ".join(after.split()[:3])
     for text in (head, _norm(number.text), window, _norm(sentence)):
         for unit, pattern in NOUNS.items():

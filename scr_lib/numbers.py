@@ -266,20 +266,27 @@ def figure(text: str, scale_word: str | None = None) -> tuple[float, int]:
     return (int(value) if value.is_integer() else value), decimals
 
 
+_QUALIFIER_REACH = 40
+_QUALIFIERS_LONGEST_FIRST = [(p, re.compile(rf"(?<!\w){re.escape(p)}(?=\s+$)", re.IGNORECASE))
+                             for p in sorted([*_BEFORE, *_HEDGES], key=len, reverse=True)]
+_SYMBOL_BEFORE = re.compile(r"([<>\u2264\u2265])\s?$")
+
+
 def _qualifier(sentence: str, start: int, end: int) -> tuple[int, int, str | None]:
     """Widen [start, end) over a bound or hedge before it, or a bound after it; returns the span and bound."""
-    before = sentence[:start].lower()
+    offset = max(0, start - _QUALIFIER_REACH)  # a qualifier is a few words: look no further back or on
     bound = None
-    symbol = re.search(r"([<>\u2264\u2265])\s?$", before)  # "<1%", "> 300", "\u2265 300"
+    symbol = _SYMBOL_BEFORE.search(sentence, offset, start)  # "<1%", "> 300", "\u2265 300"
     if symbol:
         bound = {"<": "less_than", ">": "more_than", "\u2264": "at_most", "\u2265": "at_least"}[symbol.group(1)]
         return symbol.start(), end, bound
-    for phrase in sorted([*_BEFORE, *_HEDGES], key=len, reverse=True):
-        if re.search(rf"\b{re.escape(phrase)}\s+$", before):
-            start = len(before.rstrip()) - len(phrase)
+    for phrase, pattern in _QUALIFIERS_LONGEST_FIRST:
+        match = pattern.search(sentence, offset, start)  # lookbehind sees before offset; '$' is at start
+        if match:
+            start = match.start()
             bound = _BEFORE.get(phrase)
             break
-    after = sentence[end:].lower()
+    after = sentence[end:end + _QUALIFIER_REACH].lower()
     plus = re.match(r"(?:\s+|-)plus\b", after)  # "300-plus", "1.5 million plus"
     if plus:
         return start, end + plus.end(), "at_least"
@@ -406,21 +413,25 @@ def _range(match: re.Match) -> list[tuple[str, float, int, str, int, int]]:
     return out
 
 
+_COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _PATTERNS]
+_OF = re.compile(r"\s+of\b")
+
+
 def find(sentence: str) -> list[Number]:
     """Every number in ``sentence``, in the order printed (dates and years included, with their kind).
 
     A digit that no form above reads (the "1" of "H1N1", the "5" of "5km") is still
     returned, as kind 'other' with no value: nothing printed is skipped.
     """
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(sentence))  # 1 where a number already found is printed
     found: list[Number] = []
-    for kind, pattern in _PATTERNS:
-        for match in re.finditer(pattern, sentence, flags=re.IGNORECASE):
+    for kind, pattern in _COMPILED:
+        for match in pattern.finditer(sentence):
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
+            if any(taken[start:end]):
                 continue
             text = match.group(0)
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             if kind == "range":
                 for k, value, decimals, bound, s, e in _range(match):
                     found.append(Number(sentence[s:e], s, e, k, value, decimals, bound))
@@ -434,21 +445,21 @@ def find(sentence: str) -> list[Number]:
                 spans = [(start, end)]
             for (k, value, decimals, extra), (s, e) in zip(pieces, spans):
                 bound = extra.get("bound")
-                if k == "count" and decimals > 0 and 0 < value < 1 and re.match(r"\s+of\b", sentence[e:]):
+                if k == "count" and decimals > 0 and 0 < value < 1 and _OF.match(sentence, e):
                     k, value, decimals = "percent", float(Decimal(_plain(text)).scaleb(2)), decimals - 2
                 if k in ("count", "percent", "money", "one_in", "fraction") and kind != "some":
                     s, e, bound = _qualifier(sentence, s, e) if kind != "ratio" or s == start else (s, e, None)
                 found.append(Number(sentence[s:e], s, e, k, value, decimals, bound, extra.get("of"),
                                     extra.get("whole_of"), extra.get("denominator")))
-    for match in re.finditer(r"[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[.,]\d+)*", sentence):  # digits no form read: listed, never dropped
+    for match in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[.,]\d+)*", sentence):  # digits no form read: listed, never dropped
         start, end = match.span()
-        if not any(start < e and s < end for s, e in taken):
+        if not any(taken[start:end]):
             found.append(Number(match.group(0), start, end, "other", None))
         else:
             for i in range(start, end):
-                if sentence[i].isdigit() and not any(s <= i < e for s, e in taken):
+                if sentence[i].isdigit() and not taken[i]:
                     found.append(Number(sentence[i], i, i + 1, "other", None))
-                    taken.append((i, i + 1))
+                    taken[i] = 1
     return sorted(found, key=lambda n: n.start)
 
 
