@@ -678,6 +678,8 @@ def check_draft(path: str | Path, results: dict) -> Report:
 def table_text(report: Report) -> str:
     """The report as plain text for a terminal: one block per number, then dates, then the counts."""
     lines = [f"Numbers in {report.source}:", ""]
+    if not report.numbers:
+        lines.append("  No numbers found in the draft.")
     width = max(len(str(v)) for v in Verdict) + 2
     for n in report.numbers:
         lines.append(f"  {str(n.verdict):<{width}}\"{n.printed}\" ({n.precision}) in: {n.sentence}")

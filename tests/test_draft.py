@@ -478,3 +478,14 @@ def test_markdown_html_superscripts_and_underscore_emphasis_are_read_as_written(
     report = draft.check_draft(path, rounded_results())
     assert [(n.printed, n.verdict) for n in report.numbers] == [
         ("286", Verdict.SUPPORTED), ("[2]", Verdict.UNCHECKED), ("1,732", Verdict.SUPPORTED)]
+
+
+@pytest.mark.parametrize("name, content", [("draft.md", ""), ("draft.txt", "No figures here.\n"),
+                                           ("draft.md", "<!-- only a comment -->\n")])
+def test_a_draft_without_numbers_says_so_and_exits_0(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = invoke("draft", path, run_dir(tmp_path, published_results()))
+    assert result.exit_code == 0 and "No numbers found in the draft." in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1] == ("0 numbers found: 0 supported, 0 contradicted, "
+                                                       "0 unchecked; 0 years or dates listed apart.")
