@@ -234,8 +234,8 @@ def read_text(path: str | Path) -> list[str]:
     except that each list item, heading and table row stays a line of its own. A table row (Markdown
     or Word) is read as its cells joined by "; ", each after its column's heading ("Area = NHS Dorset;
     Practices declined = 24"), so that the numbers in a table are found and read with their headings.
-    A .docx is read with its headers and footers (first), its body paragraphs and tables (nested
-    ones too) in document order, and its footers last. Markdown is reduced to its words: comments,
+    A .docx is read headers first, then its body paragraphs and tables (nested ones too) in
+    document order, then its footers. Markdown is reduced to its words: comments,
     link targets, images, emphasis marks, heading marks and list numbers ("1. ") are removed, so that
     they are not read as numbers. Raises :class:`DraftError` for a missing or unreadable file.
     """

@@ -21,7 +21,7 @@
 - newsroom forms: "13.5m", "£1.2m", "190k", "50p" (money in pounds, £0.50), "five
   million", "half a million", "a quarter of a million"; thousands grouped by
   non-breaking or thin spaces ("1\u00a0732"); a decimal comma ("16,5%"); a minus
-  sign ("-12", "\u221212"); "3/4";
+  sign ("-12", "\u221212"); "3/4", "\u00bd", "1\u00bd million";
 - ranges: "between 30 and 40", "30-40", "30\u201340", "15-20%", "£1-2m" are two
   numbers, the first a lower bound ("at least") and the second an upper one
   ("at most"); "from 30 to 40" is two exact numbers (a change, not a range).
@@ -55,8 +55,10 @@ number returned (a lone "1,000" in "per 1,000" is a count; "H1N1" is 'other').
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 KINDS = ("count", "percent", "money", "one_in", "fraction", "year", "date", "label", "ordinal", "multiple", "vague",
          "other")
@@ -103,6 +105,7 @@ _AFTER = {"or more": "at_least", "or over": "at_least", "or above": "at_least", 
 _HEDGES = ("almost exactly", "approximately", "about", "around", "roughly", "nearly", "almost", "some", "just",
            "only", "exactly")
 
+_VULGAR = "\u00bd\u2153\u2154\u00bc\u00be\u2155\u2156\u2157\u2158\u2159\u215a\u215b\u215c\u215d\u215e"  # ½ ⅓ ⅔ ¼ ¾ ...
 _MONTHS = "|".join(MONTHS)
 _CAPITAL_MONTHS = "|".join(m.capitalize() for m in MONTHS)  # "April 1" (not "may 5")
 _SCALE_WORD = r"(?:million|billion|thousand)"
@@ -147,6 +150,8 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
               rf"|(?<![\w,.])(?P<c>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:%)?)(?:-|\s?\u2013\s?)"
               rf"(?P<d>£?(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b|pc\b))?)(?![\d,.]*\d)"),
     ("fraction", r"(?<![\d/.,])\b[1-9]/(?:[2-9]|10)\b(?!/\d)"),
+    ("mixed", rf"(?<![\w,.])\d+[{_VULGAR}](?:\s{_SCALE_WORD}\b|\s?(?:%|per\s?cent\b|pc\b))?"),  # "2½", "1½ million", "2½%"
+    ("fraction", rf"[{_VULGAR}]"),  # "½", "¾"
     ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)(?:\s+|-)in(?:\s+|-)(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("money", rf"(?:£|\bGBP)\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"
@@ -364,7 +369,20 @@ def _read(kind: str, text: str) -> list[tuple[str, float | None, int, dict]]:
         digits = re.match(rf"{_SIGN}(?:{_FIGURE})", low).group(0)
         value, decimals = figure(digits)
         return [("percent", value, max(decimals, 0), {})]
+    if kind == "mixed":
+        whole, part = int(re.match(r"\d+", low).group(0)), unicodedata.numeric(low[len(re.match(r"\d+", low).group(0))])
+        percent = re.search(r"(?:%|per\s?cent|pc)$", low)
+        scale = low.split()[-1] if " " in low and not percent else None
+        denominator = Fraction(part).limit_denominator(10).denominator
+        places = {2: 1, 4: 2, 5: 1, 8: 3}.get(denominator, 2)  # "1½ million" as "1.5 million"; thirds as 0.33
+        amount = Decimal(str(round(whole + part, places)))
+        power = _SCALES[scale] if scale else 0
+        value = float(amount.scaleb(power))
+        return [("percent" if percent else "count", int(value) if value.is_integer() else value, places - power, {})]
     if kind == "fraction":
+        if len(low) == 1 and low in _VULGAR:
+            part = Fraction(unicodedata.numeric(low)).limit_denominator(10)
+            return [("fraction", float(part), 0, {"denominator": part.denominator})]
         if low == "half":
             return [("fraction", 0.5, 0, {"denominator": 2})]
         if "/" in low:

@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 
 from scr_lib import numbers
@@ -169,6 +171,7 @@ def test_a_range_is_two_bounds(sentence, expected):
     "Practices: 1,732; declined: 286 (16.5%); Dorset £190k; 13.5m records; v2.0; A4; 3D; COVID-19; 1/4/2010",
     "the 1st, 2nd, 3rd and 4th areas; 24/7; 0.53%% of calls; ~300; #5; 5th-largest; 12-month; £5-£10",
     "2009/10, 2010-11, 2008-2010, 9am-5pm, 09:30, 1990s, mid-2000s, Q3, x2, 2x, 3:1, 4.5/5",
+    "½ of GPs; 2½ million; ¾; note¹; 1,7322; ６ areas; £1.2.3",
 ])
 def test_no_digit_in_a_sentence_is_left_outside_a_number(sentence):
     """Nothing is silently skipped: every digit printed is inside a number (or a year, date or label) found."""
@@ -176,7 +179,7 @@ def test_no_digit_in_a_sentence_is_left_outside_a_number(sentence):
     covered = set()
     for n in found:
         covered.update(range(n.start, n.end))
-    missed = [(i, c) for i, c in enumerate(sentence) if c.isdigit() and i not in covered]
+    missed = [(i, c) for i, c in enumerate(sentence) if unicodedata.numeric(c, None) is not None and i not in covered]
     assert missed == [], (missed, found)
 
 
@@ -237,3 +240,16 @@ def test_a_bound_written_as_a_symbol(sentence, expected):
 ])
 def test_dates_ratios_and_pounds_in_words(sentence, expected):
     assert [(n.text, n.kind) for n in numbers.find(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("½ of practices declined", ("½", "fraction", 0.5, 2)),
+    ("¾ of practices", ("¾", "fraction", 0.75, 4)),
+    ("⅓ of GPs", ("⅓", "fraction", 1 / 3, 3)),
+    ("1½ million records", ("1½ million", "count", 1_500_000, None)),
+    ("2½% of practices", ("2½%", "percent", 2.5, None)),
+])
+def test_a_fraction_printed_as_one_character(sentence, expected):
+    (n,) = numbers.find(sentence)
+    assert (n.text, n.kind, n.denominator) == (expected[0], expected[1], expected[3])
+    assert n.value == pytest.approx(expected[2])
