@@ -67,6 +67,8 @@ NOUNS = {
 }
 _REFUSED = r"declin|refus|reject|snub|boycott|turn(?:ed|ing)? down|opt(?:ed)? out|said no"
 _SPENT = r"spen[dt]|cost|paid|invested"
+# A rate per period ("viewed each year"), not a total to date.
+_PER_PERIOD = r"\b(?:a|each|per|every) (?:day|week|month|year|quarter|shift)\b|\bannually\b|\bweekly\b|\bdaily\b"
 # Cost per record: "per record", "each record", "each record cost", "the records cost £1.19 each".
 _PER_RECORD = r"(?:each |a |per |the )?records? cost|per record|each record|a record|cost (?:per|of each|of a) record"
 
@@ -115,7 +117,7 @@ VOCABULARY: tuple[Rule, ...] = (
     Rule(("count",), "records", True, r"used|viewed|accessed|opened", ("spend.{area}_records_viewed",)),
     Rule(("count",), "records", True, r"uploaded|created", ("spend.{area}_records_uploaded",)),
     Rule(("count",), "records", False, r"used|viewed|accessed", ("spend.records_viewed",),
-         unless=r"out-of-hours|a week|each week|per week"),
+         unless=rf"out-of-hours|{_PER_PERIOD}"),
     Rule(("count",), "records", False, r"created|uploaded|risen|in england",
          ("ooh.records_created", "spend.records_uploaded")),
     # out of hours
@@ -590,7 +592,7 @@ def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
 
 
 def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEntry], vocabulary, results: dict,
-                  input_keys: set[str]) -> Checked:
+                  input_keys: set[str], change: bool = False) -> Checked:
     """Fill in ``row``'s verdict: from the ledger ``entries`` that quote the sentence, else from the
     vocabulary (``vocabulary()`` gives the rule's keys, computed only when needed)."""
     if number.kind in numbers.UNCHECKABLE:
@@ -610,6 +612,8 @@ def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEnt
         verdict = Verdict.UNCHECKED
         note = f"context: not checkable, because {by_check['context'][0].claim.reason}"
         row.matched_by = f"claims.csv: {by_check['context'][0].claim.claim_id}"
+    elif change:
+        verdict, note = Verdict.UNCHECKED, _CHANGE
     else:
         keys = vocabulary()
         inputs = [k for k in keys if k in input_keys]
@@ -626,6 +630,28 @@ def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEnt
 
 
 _INPUT = "an input to the run, not computed from the data"
+# A change ("a further 12", "up 3%", "rose by 2%", "a 5% rise", "12 more"), not a level the run holds.
+_CHANGE_BEFORE = re.compile(
+    r"(?:\b(?:up|down|rose|risen|rising|fell|fallen|falling|increased?|decreased?|grew|grown|dropped|climbed|"
+    r"jumped|cut|reduced?|swelled|shrank|shrunk)\s+by|\b(?:rise|increase|fall|drop|decrease|growth|jump|cut|"
+    r"reduction|change|swing)\s+of|(?<!signed\s)(?<!sign\s)(?<!set\s)(?<!took\s)(?<!taken\s)(?<!made\s)\bup|"
+    r"(?<!turned\s)(?<!turn\s)(?<!shut\s)\bdown)\s+$", re.IGNORECASE)
+_INCREMENT_BEFORE = re.compile(r"\b(?:a further|another|an extra|an additional)\s+$", re.IGNORECASE)
+_CHANGE_AFTER = re.compile(r"\s+(?:more|fewer|extra|additional)\b|\s*(?:rise|increase|fall|drop|decrease|jump|"
+                           r"up on|down on|higher|lower)\b", re.IGNORECASE)
+_CHANGE = "a change (\"up 3%\", \"a further 12\", \"a 5% rise\"), not a level the run holds: check it by hand"
+
+
+def _is_change(sentence: str, number: numbers.Number) -> bool:
+    """Whether ``number`` is printed as a change or an increment rather than a level. "A further" before
+    money is not: in the vocabulary it is the further spend expected."""
+    before = sentence[max(0, number.start - 40):number.start]
+    text = number.text
+    increment = _INCREMENT_BEFORE.search(before) or re.match(r"(?:a further|another|an extra|an additional)\s",
+                                                              text, re.IGNORECASE)
+    if increment and number.kind != "money":
+        return True
+    return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, number.end))
 # Why a number of each kind numbers.UNCHECKABLE is never checked.
 _UNCHECKABLE_NOTES = {
     "label": "a label (a name, section, footnote or phone number), not a quantity: not checked",
@@ -664,7 +690,8 @@ def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft"
             for i, number in enumerate(found):
                 row = Checked(p, sentence, number.text, number.kind, number.value, number.precision(), None)
                 vocabulary = lambda i=i: _vocabulary_keys(sentence, found, i, paragraph_area)  # noqa: E731
-                checked.append(_check_number(number, row, ledgered.get(i, []), vocabulary, results, input_keys))
+                checked.append(_check_number(number, row, ledgered.get(i, []), vocabulary, results, input_keys,
+                                             _is_change(sentence, number)))
             named = _areas_in(sentence)
             paragraph_area = named[-1][1] if named else paragraph_area
     return Report(source, checked, dates)

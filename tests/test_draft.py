@@ -489,3 +489,31 @@ def test_a_draft_without_numbers_says_so_and_exits_0(tmp_path, name, content):
     assert result.exit_code == 0 and "No numbers found in the draft." in result.stdout
     assert result.stdout.rstrip().splitlines()[-1] == ("0 numbers found: 0 supported, 0 contradicted, "
                                                        "0 unchecked; 0 years or dates listed apart.")
+
+
+@pytest.mark.parametrize("sentence, printed", [
+    ("A further 12 practices declined in 2011.", "12"),
+    ("Another 12 practices declined.", "12"),
+    ("Practices declining rose by 2% on last year.", "2%"),
+    ("Declines were up 3% on 2009.", "3%"),
+    ("There was a 5% rise in practices declining.", "5%"),
+    ("An increase of 40 practices declined.", "40"),
+    ("12 more practices declined this year.", "12"),
+    ("Spending by PCTs rose by £20,000.", "£20,000"),
+    ("Some 14,000 care records are viewed each year.", "Some 14,000"),
+])
+def test_a_change_or_a_rate_is_not_checked_against_a_total(sentence, printed):
+    results = {**rounded_results(), "spend.records_viewed": {"value": 0}, "spend.total_to_date_gbp": {"value": 1406600}}
+    row = by_printed(draft.check_paragraphs([sentence], results))[printed]
+    assert row.verdict is Verdict.UNCHECKED, row
+
+
+@pytest.mark.parametrize("sentence, printed, key", [
+    ("NHS Dorset expected to spend a further £70,000.", "£70,000", "spend.dorset_expected_gbp"),
+    ("NHS Cambridgeshire had signed up 37 practices.", "37", "refusal.cambridgeshire_practices_signed_up"),
+    ("Practices declining rose to 286.", "286", "refusal.practices_declined"),
+])
+def test_a_level_beside_change_words_is_still_checked(sentence, printed, key):
+    results = {**rounded_results(), "refusal.cambridgeshire_practices_signed_up": {"value": 37}}
+    row = by_printed(draft.check_paragraphs([sentence], results))[printed]
+    assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, key), row
