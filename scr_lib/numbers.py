@@ -92,8 +92,8 @@ _WORDNUM = rf"(?:(?:{'|'.join(_TENS)})[-\s](?:{'|'.join(k for k in _UNITS if _UN
 _GROUP_SPACE = "\u00a0\u2009\u202f"
 _FIGURE = (rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[{_GROUP_SPACE}]\d{{3}})+(?:[.,]\d+)?"
            r"|\d+,\d{1,2}(?![\d])|\d+(?:\.\d+)?")
-# A minus sign ("-12", "\u221212") before a figure standing alone (not the dash of "30-40").
-_SIGN = r"(?:(?<![\w.,\u2212-])[-\u2212](?=\d))?"
+# A minus sign ("-12", "\u221212", "\u201312") before a figure standing alone (not the dash of "30-40").
+_SIGN = r"(?:(?<![\w.,\u2212\u2013-])[-\u2212\u2013](?=\d))?"
 _SCALE_SUFFIX = r"(?:\s?(?:million|billion|thousand|mn|bn|m|k)\b)"
 _AMOUNT = rf"(?:{_FIGURE}|{_WORDNUM}|a)"
 
@@ -133,8 +133,8 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
              rf"|\b(?:{_MONTHS})\s+\d{{4}}\b"
              rf"|\b(?-i:{_CAPITAL_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![,.]?\d)"
              r"|\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b"),  # times of day
-    ("year", rf"(?:{_AFTER_YEAR_WORD})(?:19|20)\d{{2}}(?:[-/\u2013]\d{{2}})?\b(?![,.]\d|%| per cent| percent)"
-             r"|(?<![\d,.£])\b(?:19|20)\d{2}(?:[-/\u2013]\d{2})?\b(?![,.]\d|%| per cent| percent)"
+    ("year", rf"(?:{_AFTER_YEAR_WORD})(?:19|20)\d{{2}}(?:[-/\u2013]\d{{2}})?\b(?![,.]\d|%| per[ -]?cent)"
+             r"|(?<![\d,.£])\b(?:19|20)\d{2}(?:[-/\u2013]\d{2})?\b(?![,.]\d|%| per[ -]?cent)"
              rf"(?!\s+(?:[a-z-]+\s+)?(?:{'|'.join(SOME_NOUNS)}|calls|views)\b)"
              r"|(?<![\d,.£])\b(?:19|20)\d0s\b"),
     ("ordinal", r"\b\d+(?:st|nd|rd|th)\b"),
@@ -145,18 +145,18 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
               rf"|(?<![\d,.])(?:{_FIGURE})s\b"),
     ("scaled", rf"\b(?:(?:a|one|two|three)\s+quarters?\s+of\s+a|half\s+a|a|{_WORDNUM}(?:\s+and\s+a\s+half)?)"
                rf"\s+{_SCALE_WORD}\b"),
-    ("range", rf"\bbetween\s+(?P<a>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b|pc\b))?)"
-              rf"\s+and\s+(?P<b>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b|pc\b))?)"
+    ("range", rf"\bbetween\s+(?P<a>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per[\s-]?cent\b|pc\b))?)"
+              rf"\s+and\s+(?P<b>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per[\s-]?cent\b|pc\b))?)"
               rf"|(?<![\w,.])(?P<c>£?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?(?:%)?)(?:-|\s?\u2013\s?)"
-              rf"(?P<d>£?(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per\s?cent\b|pc\b))?)(?![\d,.]*\d)"),
+              rf"(?P<d>£?(?:{_FIGURE}){_SCALE_SUFFIX}?(?:\s?(?:%|per[\s-]?cent\b|pc\b))?)(?![\d,.]*\d)"),
     ("fraction", r"(?<![\d/.,])\b[1-9]/(?:[2-9]|10)\b(?!/\d)"),
-    ("mixed", rf"(?<![\w,.])\d+[{_VULGAR}](?:\s{_SCALE_WORD}\b|\s?(?:%|per\s?cent\b|pc\b))?"),  # "2½", "1½ million", "2½%"
+    ("mixed", rf"(?<![\w,.])\d+[{_VULGAR}](?:\s{_SCALE_WORD}\b|\s?(?:%|per[\s-]?cent\b|pc\b))?"),  # "2½", "1½ million", "2½%"
     ("fraction", rf"[{_VULGAR}]"),  # "½", "¾"
     ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)(?:\s+|-)in(?:\s+|-)(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("money", rf"(?:£|\bGBP)\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"
               rf"|(?<![\w,.])(?:{_FIGURE})(?:\s{_SCALE_WORD}|\s?(?:mn|bn|m|k))?\s+pounds\b"),
-    ("percent", rf"(?<![\w,])(?<!\d\.){_SIGN}(?:{_FIGURE})\s?(?:%|per\s?cent\b|pc\b)"),
+    ("percent", rf"(?<![\w,])(?<!\d\.){_SIGN}(?:{_FIGURE})\s?(?:%|per[\s-]?cent\b|pc\b)"),
     ("fraction", r"\b(?:(?:a|one|two|three|four|nine)[\s-]+(?:half|halves|thirds?|quarters?|fifths?|sixth|tenths?)"
                  r"|half)\b"),
     ("count", rf"(?<![\w,])(?<!\d\.){_SIGN}(?:{_FIGURE})(?:\s{_SCALE_WORD}\b|\s?(?:mn|bn|m|k)\b)?\b"),
@@ -239,7 +239,7 @@ def word_value(text: str) -> int | None:
 
 def _plain(text: str) -> str:
     """A printed figure as Python reads one: grouping removed, a decimal comma as a point, a minus sign as '-'."""
-    digits = re.sub(rf"[{_GROUP_SPACE}]", "", text.strip()).replace("\u2212", "-")
+    digits = re.sub(rf"[{_GROUP_SPACE}]", "", text.strip()).replace("\u2212", "-").replace("\u2013", "-")
     if re.fullmatch(r"-?\d+,\d{1,2}", digits):  # a decimal comma: "16,5"
         return digits.replace(",", ".")
     return digits.replace(",", "")
@@ -371,7 +371,7 @@ def _read(kind: str, text: str) -> list[tuple[str, float | None, int, dict]]:
         return [("percent", value, max(decimals, 0), {})]
     if kind == "mixed":
         whole, part = int(re.match(r"\d+", low).group(0)), unicodedata.numeric(low[len(re.match(r"\d+", low).group(0))])
-        percent = re.search(r"(?:%|per\s?cent|pc)$", low)
+        percent = re.search(r"(?:%|per[\s-]?cent|pc)$", low)
         scale = low.split()[-1] if " " in low and not percent else None
         denominator = Fraction(part).limit_denominator(10).denominator
         places = {2: 1, 4: 2, 5: 1, 8: 3}.get(denominator, 2)  # "1½ million" as "1.5 million"; thirds as 0.33
@@ -414,9 +414,9 @@ def _range(match: re.Match) -> list[tuple[str, float, int, str, int, int]]:
     a, b = ("a", "b") if match.group("a") else ("c", "d")
     ends = [(match.group(g), *match.span(g)) for g in (a, b)]
     texts = [re.sub(r"[ \t\r\n]+", " ", t.lower()) for t, _, _ in ends]
-    percent = any(re.search(r"%|per\s?cent|\dpc$", t) for t in texts)
+    percent = any(re.search(r"%|per[\s-]?cent|\dpc$", t) for t in texts)
     money = any("£" in t for t in texts)
-    scales = [re.search(r"(million|billion|thousand|mn|bn|m|k)\b\s*(?:%|per\s?cent|pc)?$", t) for t in texts]
+    scales = [re.search(r"(million|billion|thousand|mn|bn|m|k)\b\s*(?:%|per[\s-]?cent|pc)?$", t) for t in texts]
     out = []
     for i, (t, (text, start, end)) in enumerate(zip(texts, ends)):
         digits = re.search(rf"{_SIGN}(?:{_FIGURE})", t.replace("£", "")).group(0)

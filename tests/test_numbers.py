@@ -118,6 +118,7 @@ NEWSROOM = [
     (f"£190{NNBSP}000 spent", (f"£190{NNBSP}000", "money", 190_000, -4, None)),
     (f"16.5{NBSP}% of practices", (f"16.5{NBSP}%", "percent", 16.5, 1, None)),
     ("a change of −12 practices", ("−12", "count", -12, 0, None)),
+    ("a change of –12 practices", ("–12", "count", -12, 0, None)),
     ("a change of -3.5% on last year", ("-3.5%", "percent", -3.5, 1, None)),
     ("50p per record", ("50p", "money", 0.5, 2, None)),
     ("No PCT has spent anything", ("No PCT", "count", 0, 0, None)),
@@ -193,6 +194,7 @@ def test_a_number_that_is_not_checked_says_so_for_its_precision(sentence):
     ("compared with one-in-six nationally", ("one-in-six", "one_in", 6, 0, None)),
     ("twenty one practices", ("twenty one", "count", 21, 0, None)),
     ("At 16.5pc, the rate was high", ("16.5pc", "percent", 16.5, 1, None)),
+    ("16 per-cent of practices", ("16 per-cent", "percent", 16, 0, None)),
     ("1.5 million-plus records", ("1.5 million-plus", "count", 1_500_000, -5, "at_least")),
     ("300-plus practices", ("300-plus", "count", 300, 0, "at_least")),
 ])
