@@ -236,8 +236,8 @@ def read_text(path: str | Path) -> list[str]:
     except that each list item, heading and table row stays a line of its own. A table row (Markdown
     or Word) is read as its cells joined by "; ", each after its column's heading ("Area = NHS Dorset;
     Practices declined = 24"), so that the numbers in a table are found and read with their headings.
-    A .docx is read headers first, then its body paragraphs and tables (nested ones too) in
-    document order, then its footers. Markdown is reduced to its words: comments,
+    A .docx is read headers first, then its body paragraphs, text boxes and tables (nested ones too)
+    in document order, then its footnotes and endnotes, then its footers. Markdown is reduced to its words: comments,
     link targets, images, emphasis marks, heading marks and list numbers ("1. ") are removed, so that
     they are not read as numbers. Raises :class:`DraftError` for a missing or unreadable file.
     """
@@ -312,9 +312,14 @@ def _row_text(header: list[str], cells: list[str]) -> str:
     return "; ".join(parts)
 
 
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
 def _docx_paragraphs(path: Path) -> list[str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
     from docx.table import Table
 
     try:
@@ -329,7 +334,47 @@ def _docx_paragraphs(path: Path) -> list[str]:
             if isinstance(item, Table):
                 out += tables(item)
             else:
-                out.append(item.text)
+                out.append(paragraph_text(item._p))
+                out += boxes(item._p)
+        return out
+
+    def paragraph_text(p) -> str:
+        """A paragraph's text as it reads, tracked insertions and content controls included (python-docx's
+        Paragraph.text leaves them out), deletions and field codes not; text boxes are read apart."""
+        out = []
+        for element in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+            ancestor = element.getparent()
+            while ancestor is not None and ancestor is not p and ancestor.tag != qn("w:txbxContent"):
+                ancestor = ancestor.getparent()
+            if ancestor is not p:  # inside a text box of this paragraph
+                continue
+            out.append(element.text or "" if element.tag == qn("w:t") else " ")
+        return "".join(out)
+
+    def boxes(element) -> list[str]:
+        """The paragraphs of the text boxes in ``element`` (Word writes each twice: once as a drawing and
+        once as a VML fallback; the fallback is skipped)."""
+        out = []
+        for box in element.iter(qn("w:txbxContent")):
+            if any(a.tag == f"{{{_MC}}}Fallback" for a in box.iterancestors()):
+                continue
+            out += [paragraph_text(p) for p in box.iter(qn("w:p"))]
+        return out
+
+    def notes() -> list[str]:
+        """The footnotes and endnotes, in order (Word's separator notes left out)."""
+        out = []
+        for part in document.part.package.iter_parts():
+            if str(part.partname) not in ("/word/footnotes.xml", "/word/endnotes.xml"):
+                continue
+            try:
+                root = parse_xml(part.blob)
+            except SyntaxError as err:  # lxml's XMLSyntaxError
+                raise DraftError(f"{path}: its {part.partname} is not readable XML ({err}): save it again "
+                                 "from Word, or as plain text") from None
+            for note in root:
+                if note.get(qn("w:type")) in (None, "normal"):
+                    out += [paragraph_text(p) for p in note.iter(qn("w:p"))]
         return out
 
     def tables(table) -> list[str]:
@@ -358,7 +403,7 @@ def _docx_paragraphs(path: Path) -> list[str]:
                     out += texts(part)
         return out
 
-    paragraphs = parts("header") + texts(document) + parts("footer")
+    paragraphs = parts("header") + texts(document) + notes() + parts("footer")
     return [p.strip() for p in paragraphs if p.strip()]
 
 

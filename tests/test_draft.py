@@ -517,3 +517,68 @@ def test_a_level_beside_change_words_is_still_checked(sentence, printed, key):
     results = {**rounded_results(), "refusal.cambridgeshire_practices_signed_up": {"value": 37}}
     row = by_printed(draft.check_paragraphs([sentence], results))[printed]
     assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, key), row
+
+
+def _docx_with_a_text_box_and_a_footnote(path):
+    """A .docx whose body has a text box (as Word writes it: a drawing, with a VML copy as fallback) and
+    whose footnotes part has one footnote; python-docx writes neither, so the XML is added here."""
+    import zipfile
+
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("In all, 1,732 practices were invited.")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    box = ('<w:p xmlns:w="{w}"><w:r><w:t>286 practices declined</w:t></w:r></w:p>').format(w=w)
+    paragraph._p.append(parse_xml(
+        f'<w:r xmlns:w="{w}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        f'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        f'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        f'<wps:txbx><w:txbxContent>{box}</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback>'
+        f'<w:pict><v:shape><v:textbox><w:txbxContent>{box}</w:txbxContent></v:textbox></v:shape></w:pict>'
+        f'</mc:Fallback></mc:AlternateContent></w:r>'))
+    document.save(path)
+    footnotes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+                 f'<w:footnote w:id="1"><w:p><w:r><w:t>Figures from 91 PCTs answering FOI requests.</w:t></w:r>'
+                 f'</w:p></w:footnote></w:footnotes>')
+    with zipfile.ZipFile(path) as source:
+        items = {name: source.read(name) for name in source.namelist()}
+    items["word/footnotes.xml"] = footnotes.encode()
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                     b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    items["word/_rels/document.xml.rels"] = items["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdFoot" Type="http://schemas.openxmlformats.org/officeDocument/'
+                             b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in items.items():
+            target.writestr(name, data)
+
+
+def test_a_docx_text_box_and_footnotes_are_read_once(tmp_path):
+    path = tmp_path / "draft.docx"
+    _docx_with_a_text_box_and_a_footnote(path)
+    report = draft.check_draft(path, rounded_results())
+    assert [(n.printed, n.verdict) for n in report.numbers] == [
+        ("1,732", Verdict.SUPPORTED), ("286", Verdict.SUPPORTED), ("91", Verdict.SUPPORTED)]
+
+
+def test_a_docx_reads_tracked_insertions_and_content_controls_but_not_deletions(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    paragraph = document.add_paragraph("In all, ")
+    paragraph._p.append(parse_xml(f'<w:ins xmlns:w="{w}" w:id="1" w:author="sub"><w:r><w:t>286 practices '
+                                  f'declined</w:t></w:r></w:ins>'))
+    paragraph._p.append(parse_xml(f'<w:del xmlns:w="{w}" w:id="2" w:author="sub"><w:r><w:delText>, 999 more'
+                                  f'</w:delText></w:r></w:del>'))
+    paragraph._p.append(parse_xml(f'<w:sdt xmlns:w="{w}"><w:sdtContent><w:r><w:t>, and 91 PCTs answered FOI '
+                                  f'requests.</w:t></w:r></w:sdtContent></w:sdt>'))
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    report = draft.check_draft(path, rounded_results())
+    assert [(n.printed, n.verdict) for n in report.numbers] == [("286", Verdict.SUPPORTED), ("91", Verdict.SUPPORTED)]
+    assert report.numbers[0].sentence == "In all, 286 practices declined, and 91 PCTs answered FOI requests."
