@@ -201,26 +201,21 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
     numbers found are printed last. Exits 1 when any number is contradicted
     or the draft or run cannot be read, 0 otherwise. See docs/rerunning.md.
 
-    Example:
+    Example (from a fresh clone, the first line builds the run):
 
+    \b
+        scr run params/pulse_2010.yaml --out build/pulse_2010
         scr draft docs/examples/draft_pulse_2010.md build/pulse_2010
     """
     import json
 
-    from . import draft, results
-    from .problems import display_path
+    from . import draft
 
-    path = run_dir / "results.json"
     try:
-        values = results.load(path)
-    except (OSError, json.JSONDecodeError) as err:
-        click.echo(f"{display_path(path)}:0:: no readable results.json ({err.__class__.__name__}): "
-                   "run `scr run PARAMS --out DIR` first", err=True)
-        sys.exit(1)
-    try:
+        values = draft.load_run(run_dir)
         report = draft.check_draft(draft_file, values)
     except draft.DraftError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(str(err), err=True)
         sys.exit(1)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))

@@ -35,6 +35,8 @@ A key the run does not have makes the number unchecked, saying so.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -65,6 +67,10 @@ NOUNS = {
 }
 _REFUSED = r"declin|refus|reject|snub|boycott|turn(?:ed|ing)? down|opt(?:ed)? out|said no"
 _SPENT = r"spen[dt]|cost|paid|invested"
+# A rate per period ("viewed each year"), not a total to date.
+_PER_PERIOD = r"\b(?:a|each|per|every) (?:day|week|month|year|quarter|shift)\b|\bannually\b|\bweekly\b|\bdaily\b"
+# Cost per record: "per record", "each record", "each record cost", "the records cost £1.19 each".
+_PER_RECORD = r"(?:each |a |per |the )?records? cost|per record|each record|a record|cost (?:per|of each|of a) record"
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ VOCABULARY: tuple[Rule, ...] = (
     Rule(("count",), "records", True, r"used|viewed|accessed|opened", ("spend.{area}_records_viewed",)),
     Rule(("count",), "records", True, r"uploaded|created", ("spend.{area}_records_uploaded",)),
     Rule(("count",), "records", False, r"used|viewed|accessed", ("spend.records_viewed",),
-         unless=r"out-of-hours|a week|each week|per week"),
+         unless=rf"out-of-hours|{_PER_PERIOD}"),
     Rule(("count",), "records", False, r"created|uploaded|risen|in england",
          ("ooh.records_created", "spend.records_uploaded")),
     # out of hours
@@ -121,12 +127,12 @@ VOCABULARY: tuple[Rule, ...] = (
     Rule(("count",), "calls", False, r"", ("ooh.projected_calls_per_week",)),
     # money in a named area
     Rule(("money",), None, True, r"further|more|expect", ("spend.{area}_expected_gbp",)),
-    Rule(("money",), None, True, r"per record|each record|a record", ("spend.{area}_cost_per_record_gbp",)),
+    Rule(("money",), None, True, _PER_RECORD, ("spend.{area}_cost_per_record_gbp",)),
     Rule(("money",), None, True, _SPENT, ("spend.{area}_to_date_gbp",)),
     # money: national
     Rule(("money",), None, False, r"central(?:ly)? fund|central funding|connecting for health",
          ("spend.central_funding_gbp",)),
-    Rule(("money",), None, False, r"per record|each record|a record",
+    Rule(("money",), None, False, _PER_RECORD,
          ("spend.pooled_cost_per_record_gbp", "spend.median_cost_per_record_gbp")),
     Rule(("money",), None, False, r"largest|most|highest|biggest", ("spend.largest_to_date_gbp",)),
     Rule(("money",), None, False, r"smallest|lowest|least", ("spend.smallest_nonzero_to_date_gbp",)),
@@ -198,50 +204,225 @@ class DraftError(Exception):
     """A draft that cannot be read; the message names the file and what to do."""
 
 
-def read_text(path: str | Path) -> list[str]:
-    """The paragraphs of a draft: .docx via python-docx (body paragraphs, then table cells), else UTF-8 text.
+def load_run(run_dir: str | Path) -> dict:
+    """The results of the run in ``run_dir`` (its results.json, a JSON object of result key -> value).
 
-    Markdown is reduced to its words: comments, link targets, images, emphasis marks,
-    heading marks and list numbers ("1. ") are removed, so that they are not
-    read as numbers. Raises :class:`DraftError` for a missing or unreadable file.
+    Raises :class:`DraftError`, naming the file, when there is none, it is not JSON, or it is not a
+    run's results (not an object, or an empty one).
+    """
+    import json
+
+    from .problems import display_path
+
+    path = Path(run_dir) / "results.json"
+    shown = display_path(path)
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DraftError(f"{shown}:0:: no readable results.json ({err.__class__.__name__}): "
+                         "run `scr run PARAMS --out DIR` first") from None
+    if not isinstance(values, dict):
+        raise DraftError(f"{shown}:0:: not a run's results (a JSON {type(values).__name__}, not an object of "
+                         "result keys): give the folder `scr run PARAMS --out DIR` wrote")
+    if not values:
+        raise DraftError(f"{shown}:0:: holds no results: give the folder `scr run PARAMS --out DIR` wrote")
+    return values
+
+
+def read_text(path: str | Path) -> list[str]:
+    """The paragraphs of a draft, in order: .docx via python-docx, else UTF-8 text (Markdown or plain).
+
+    A paragraph's lines are joined into one (a sentence wrapped across lines is one sentence),
+    except that each list item, heading and table row stays a line of its own. A table row (Markdown
+    or Word) is read as its cells joined by "; ", each after its column's heading ("Area = NHS Dorset;
+    Practices declined = 24"), so that the numbers in a table are found and read with their headings.
+    A .docx is read headers first, then its body paragraphs, text boxes and tables (nested ones too)
+    in document order, then its footnotes and endnotes, then its footers. Markdown is reduced to its words: comments,
+    link targets, images, emphasis marks, heading marks and list numbers ("1. ") are removed, so that
+    they are not read as numbers. Raises :class:`DraftError` for a missing or unreadable file.
     """
     path = Path(path)
     if not path.is_file():
         raise DraftError(f"{path}: no such file: give a .txt, .md or .docx draft")
     if path.suffix.lower() == ".docx":
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-
-        try:
-            document = docx.Document(str(path))
-        except (PackageNotFoundError, KeyError, ValueError) as err:
-            raise DraftError(f"{path}: not a readable .docx file ({err.__class__.__name__}): "
-                             "save it again from Word, or as plain text") from None
-        paragraphs = [p.text for p in document.paragraphs]
-        for table in document.tables:
-            for row in table.rows:
-                paragraphs.extend(cell.text for cell in row.cells)
-        return [p.strip() for p in paragraphs if p.strip()]
+        return _docx_paragraphs(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
+        if path.suffix.lower() not in _TEXT_SUFFIXES:
+            raise DraftError(f"{path}: not text (byte {err.start} is not UTF-8): give a .txt, .md or .docx draft, "
+                             "saving it as one from its program") from None
         raise DraftError(f"{path}: not UTF-8 text (byte {err.start}): save the draft as UTF-8") from None
-    if path.suffix.lower() in (".md", ".markdown"):
-        text = _markdown_words(text)
-    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if "\x00" in text:
+        raise DraftError(f"{path}: a binary file, not text: give a .txt, .md or .docx draft")
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    if markdown:
+        text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # comments are not part of the story
+    paragraphs = [_join_lines(block.splitlines()) for block in re.split(r"\n\s*\n", text)]
+    if markdown:
+        paragraphs = [_markdown_words(p) for p in paragraphs]
+    return [p.strip() for p in paragraphs if p.strip()]
+
+
+_TEXT_SUFFIXES = ("", ".txt", ".text", ".md", ".markdown")
+# A line that starts a block of its own: a list item, a heading, a block quote or a table row.
+_BLOCK_START = re.compile(r"^\s*(?:[-*+\u2022]\s|\d+[.)]\s|#{1,6}\s|>|\|)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _join_lines(lines: list[str]) -> str:
+    """One paragraph's lines, wrapped lines joined with a space; list items, headings, quotes and table
+    rows kept on lines of their own, table rows read with their column headings (see :func:`read_text`)."""
+    out: list[str] = []
+    header: list[str] | None = None
+    joinable = False  # whether the last line takes a wrapped line (not a table row or a heading)
+    for line in lines:
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("|"):
+            joinable = False
+            if _TABLE_RULE.match(line):
+                continue
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if header is None:
+                header = cells
+                out.append("; ".join(c for c in cells if c))
+            else:
+                out.append(_row_text(header, cells))
+            continue
+        header = None
+        if joinable and not _BLOCK_START.match(line):
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line.strip())
+            joinable = not re.match(r"\s*#{1,6}\s", line)
+    return "\n".join(out)
+
+
+def _row_text(header: list[str], cells: list[str]) -> str:
+    """A table row as its cells joined by '; ', each after its column heading ("Practices declined = 12": the
+    heading is in the number's clause; '=' keeps a heading such as "Figure" from reading as a label); a heading with digits is left out, so that its numbers are not found
+    again in every row."""
+    parts = []
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        heading = header[i] if i < len(header) else ""
+        parts.append(f"{heading} = {cell}" if heading and not re.search(r"\d", heading) else cell)
+    return "; ".join(parts)
+
+
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _docx_paragraphs(path: Path) -> list[str]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.table import Table
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
+        raise DraftError(f"{path}: not a readable .docx file ({err.__class__.__name__}): "
+                         "save it again from Word, or as plain text") from None
+
+    def texts(container) -> list[str]:
+        out = []
+        for item in container.iter_inner_content():
+            if isinstance(item, Table):
+                out += tables(item)
+            else:
+                out.append(paragraph_text(item._p))
+                out += boxes(item._p)
+        return out
+
+    def paragraph_text(p) -> str:
+        """A paragraph's text as it reads, tracked insertions and content controls included (python-docx's
+        Paragraph.text leaves them out), deletions and field codes not; text boxes are read apart."""
+        out = []
+        for element in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+            ancestor = element.getparent()
+            while ancestor is not None and ancestor is not p and ancestor.tag != qn("w:txbxContent"):
+                ancestor = ancestor.getparent()
+            if ancestor is not p:  # inside a text box of this paragraph
+                continue
+            out.append(element.text or "" if element.tag == qn("w:t") else " ")
+        return "".join(out)
+
+    def boxes(element) -> list[str]:
+        """The paragraphs of the text boxes in ``element`` (Word writes each twice: once as a drawing and
+        once as a VML fallback; the fallback is skipped)."""
+        out = []
+        for box in element.iter(qn("w:txbxContent")):
+            if any(a.tag == f"{{{_MC}}}Fallback" for a in box.iterancestors()):
+                continue
+            out += [paragraph_text(p) for p in box.iter(qn("w:p"))]
+        return out
+
+    def notes() -> list[str]:
+        """The footnotes and endnotes, in order (Word's separator notes left out)."""
+        out = []
+        for part in document.part.package.iter_parts():
+            if str(part.partname) not in ("/word/footnotes.xml", "/word/endnotes.xml"):
+                continue
+            try:
+                root = parse_xml(part.blob)
+            except SyntaxError as err:  # lxml's XMLSyntaxError
+                raise DraftError(f"{path}: its {part.partname} is not readable XML ({err}): save it again "
+                                 "from Word, or as plain text") from None
+            for note in root:
+                if note.get(qn("w:type")) in (None, "normal"):
+                    out += [paragraph_text(p) for p in note.iter(qn("w:p"))]
+        return out
+
+    def tables(table) -> list[str]:
+        out, header = [], None
+        for row in table.rows:
+            full, cells, previous = [], [], None
+            for cell in row.cells:  # one per grid column; a merged cell is repeated, and read once
+                merged = previous is not None and cell._tc is previous._tc
+                previous = cell
+                full.append(full[-1] if merged else " ".join(t.strip() for t in texts(cell) if t.strip()))
+                cells.append("" if merged else full[-1])
+            if header is None:
+                header = full
+                out.append("; ".join(c for c in cells if c))
+            else:
+                out.append(_row_text(header, cells))
+        return out
+
+    def parts(kind: str) -> list[str]:
+        out = []
+        for number, section in enumerate(document.sections):
+            for name in (f"first_page_{kind}", f"even_page_{kind}", kind):
+                part = getattr(section, name)
+                if (number == 0 or not part.is_linked_to_previous) and not (
+                        name != kind and part.is_linked_to_previous):
+                    out += texts(part)
+        return out
+
+    paragraphs = parts("header") + texts(document) + notes() + parts("footer")
+    return [p.strip() for p in paragraphs if p.strip()]
 
 
 def _markdown_words(text: str) -> str:
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # comments are not part of the story
+    text = re.sub(r"\[\^(\d+)\]:", r"[\1]", text)  # a footnote's text: its marker is a label
+    text = re.sub(r"\[\^(\d+)\]", r"[\1]", text)  # a footnote marker
+    text = re.sub(r"<sup>\s*(\d+)\s*</sup>", r"[\1]", text, flags=re.IGNORECASE)  # a superscript note marker
+    text = re.sub(r"</?[a-zA-Z][^>]*>", "", text)  # other HTML tags: keep the words between them
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: keep the alt text
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: keep the words
     text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)  # headings
     text = re.sub(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+", "", text)  # list markers
     text = re.sub(r"(?m)^\s*>\s?", "", text)  # block quotes
     text = re.sub(r"(\*\*|__|\*|`)", "", text)  # emphasis and code marks
+    text = re.sub(r"(?<!\w)_(?=\S)([^_\n]*?\S)_(?!\w)", r"\1", text)  # _emphasis_
     return text
 
 
+@functools.lru_cache(maxsize=256)
 def _norm(text: str) -> str:
     text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u2013", "-").replace("\u2014", "-")
@@ -313,14 +494,16 @@ def _ledger_matches(sentence_template: str, count: int, ledger: list[_LedgerEntr
     return out
 
 
-def _areas_in(text: str) -> list[tuple[int, str]]:
-    """The areas Pulse named that ``text`` mentions, as (position, slug), in order."""
+@functools.lru_cache(maxsize=64)
+def _areas_in(text: str) -> tuple[tuple[int, str], ...]:
+    """The areas Pulse named that ``text`` mentions, as (position, slug), in order (cached: a sentence
+    with many numbers asks once)."""
     from .reference import NAMED_AREAS
 
     low = text.lower()
     found = [(m.start(), slug) for slug in NAMED_AREAS.values()
              for m in re.finditer(rf"\b{slug.replace('_', ' ')}\b", low)]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _area_at(sentence: str, position: int, paragraph_area: str | None) -> str | None:
@@ -333,7 +516,7 @@ def _area_at(sentence: str, position: int, paragraph_area: str | None) -> str | 
 
 def _unit(sentence: str, number: numbers.Number, window: str) -> str | None:
     """What a count counts: the noun within three words after it, else the first noun in its clause or sentence."""
-    after = _norm(sentence[number.end:])
+    after = _norm(sentence[number.end:number.end + 120])  # three words are all it reads
     head = " ".join(after.split()[:3])
     for text in (head, _norm(number.text), window, _norm(sentence)):
         for unit, pattern in NOUNS.items():
@@ -417,6 +600,8 @@ def _show(number: numbers.Number, computed) -> str:
         return f"one in {words.number_words(int(computed))}" if computed else "none"
     if number.kind == "fraction":
         return f"{words.round_half_up(computed * 100, 1):.1f}%" if number.bound else f"{int(computed)}/{number.denominator}"
+    if number.kind == "one_in":  # a bound on one in N is a bound on the share: show it as a percentage
+        return f"{words.round_half_up(computed * 100, 2):.2f}%"
     places = max(int(number.decimals), 0)
     if number.bound and (number.kind == "percent" or not float(computed).is_integer()):
         places = max(places, 2)  # a bound is compared unrounded: show enough to see which side it is
@@ -432,7 +617,16 @@ def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
     claim = as_claim(number)
     tried = []
     for key in present:
-        checked = claims.check(claim, result_value(results, key))
+        computed = result_value(results, key)
+        try:
+            if isinstance(computed, bool) or not isinstance(computed, (int, float)):
+                raise TypeError("not a number")
+            if not math.isfinite(computed):
+                raise ValueError("not a finite number")
+            checked = claims.check(claim, computed)
+        except (TypeError, ValueError, ArithmeticError) as err:
+            return (Verdict.UNCHECKED, key, None, None, None,
+                    f"the run's {key} ({computed!r}) cannot be compared: {err}; check the run, then the number")
         if checked["holds"]:
             return Verdict.SUPPORTED, key, checked["computed"], _show(number, checked["computed"]), None, ""
         tried.append((key, checked))
@@ -443,9 +637,12 @@ def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
 
 
 def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEntry], vocabulary, results: dict,
-                  input_keys: set[str]) -> Checked:
+                  input_keys: set[str], change: bool = False) -> Checked:
     """Fill in ``row``'s verdict: from the ledger ``entries`` that quote the sentence, else from the
     vocabulary (``vocabulary()`` gives the rule's keys, computed only when needed)."""
+    if number.kind in numbers.UNCHECKABLE:
+        row.verdict, row.note = Verdict.UNCHECKED, _UNCHECKABLE_NOTES[number.kind]
+        return row
     by_check = {c: [e for e in entries if e.claim.check == c] for c in ("context", "input")}
     checkable = [e for e in entries if e.claim.check not in ("context", "input")]
     key = computed = text = diff = None
@@ -460,6 +657,8 @@ def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEnt
         verdict = Verdict.UNCHECKED
         note = f"context: not checkable, because {by_check['context'][0].claim.reason}"
         row.matched_by = f"claims.csv: {by_check['context'][0].claim.claim_id}"
+    elif change:
+        verdict, note = Verdict.UNCHECKED, _CHANGE
     else:
         keys = vocabulary()
         inputs = [k for k in keys if k in input_keys]
@@ -476,6 +675,36 @@ def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEnt
 
 
 _INPUT = "an input to the run, not computed from the data"
+# A change ("a further 12", "up 3%", "rose by 2%", "a 5% rise", "12 more"), not a level the run holds.
+_CHANGE_BEFORE = re.compile(
+    r"(?:\b(?:up|down|rose|risen|rising|fell|fallen|falling|increased?|decreased?|grew|grown|dropped|climbed|"
+    r"jumped|cut|reduced?|swelled|shrank|shrunk)\s+by|\b(?:rise|increase|fall|drop|decrease|growth|jump|cut|"
+    r"reduction|change|swing)\s+of|(?<!signed\s)(?<!sign\s)(?<!set\s)(?<!took\s)(?<!taken\s)(?<!made\s)\bup|"
+    r"(?<!turned\s)(?<!turn\s)(?<!shut\s)\bdown)\s+$", re.IGNORECASE)
+_INCREMENT_BEFORE = re.compile(r"\b(?:a further|another|an extra|an additional)\s+$", re.IGNORECASE)
+_CHANGE_AFTER = re.compile(r"\s+(?:more|fewer|extra|additional)\b|\s*(?:rise|increase|fall|drop|decrease|jump|"
+                           r"up on|down on|higher|lower)\b", re.IGNORECASE)
+_CHANGE = "a change (\"up 3%\", \"a further 12\", \"a 5% rise\"), not a level the run holds: check it by hand"
+
+
+def _is_change(sentence: str, number: numbers.Number) -> bool:
+    """Whether ``number`` is printed as a change or an increment rather than a level. "A further" before
+    money is not: in the vocabulary it is the further spend expected."""
+    before = sentence[max(0, number.start - 40):number.start]
+    text = number.text
+    increment = _INCREMENT_BEFORE.search(before) or re.match(r"(?:a further|another|an extra|an additional)\s",
+                                                              text, re.IGNORECASE)
+    if increment and number.kind != "money":
+        return True
+    return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, number.end))
+# Why a number of each kind numbers.UNCHECKABLE is never checked.
+_UNCHECKABLE_NOTES = {
+    "label": "a label (a name, section, footnote or phone number), not a quantity: not checked",
+    "ordinal": "an ordinal (a rank), not a quantity: check it by hand",
+    "multiple": "a multiple (\"ten times\", \"twice\"), not a quantity the run holds: check it by hand",
+    "vague": "a vague quantity (\"dozens\", \"almost all\"): check it by hand",
+    "other": "digits no form of number reads (joined to letters or symbols): check it by hand",
+}
 
 
 def _vocabulary_keys(sentence: str, found: list[numbers.Number], i: int, paragraph_area: str | None) -> list[str]:
@@ -506,7 +735,8 @@ def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft"
             for i, number in enumerate(found):
                 row = Checked(p, sentence, number.text, number.kind, number.value, number.precision(), None)
                 vocabulary = lambda i=i: _vocabulary_keys(sentence, found, i, paragraph_area)  # noqa: E731
-                checked.append(_check_number(number, row, ledgered.get(i, []), vocabulary, results, input_keys))
+                checked.append(_check_number(number, row, ledgered.get(i, []), vocabulary, results, input_keys,
+                                             _is_change(sentence, number)))
             named = _areas_in(sentence)
             paragraph_area = named[-1][1] if named else paragraph_area
     return Report(source, checked, dates)
@@ -520,6 +750,8 @@ def check_draft(path: str | Path, results: dict) -> Report:
 def table_text(report: Report) -> str:
     """The report as plain text for a terminal: one block per number, then dates, then the counts."""
     lines = [f"Numbers in {report.source}:", ""]
+    if not report.numbers:
+        lines.append("  No numbers found in the draft.")
     width = max(len(str(v)) for v in Verdict) + 2
     for n in report.numbers:
         lines.append(f"  {str(n.verdict):<{width}}\"{n.printed}\" ({n.precision}) in: {n.sentence}")

@@ -200,6 +200,9 @@ def test_a_docx_draft_is_read_paragraphs_and_tables(tmp_path):
 @pytest.mark.parametrize("name, content, message", [
     ("draft.docx", b"not a zip", "not a readable .docx file"),
     ("draft.txt", "£190,000".encode("cp1252"), "not UTF-8 text"),
+    ("draft.txt", b"286 practices\x00\x01\x02", "a binary file, not text"),
+    ("draft.pdf", b"%PDF-1.4\n\xe2\xe3\xcf\xd3\n", "give a .txt, .md or .docx draft"),
+    ("draft.odt", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xc4", "give a .txt, .md or .docx draft"),
 ])
 def test_an_unreadable_draft_is_one_line_naming_the_file(tmp_path, name, content, message):
     path = tmp_path / name
@@ -299,6 +302,283 @@ def test_the_scr_draft_excerpt_in_the_docs_is_what_it_prints(followup_run):
 
 def test_scr_draft_help_has_an_example_that_names_an_example_draft():
     result = invoke("draft", "--help")
-    assert result.exit_code == 0 and "Example:" in result.stdout
+    assert result.exit_code == 0 and "Example" in result.stdout
     example = re.search(r"scr draft (\S+) ", result.stdout).group(1)
     assert (paths.PROJ_ROOT / example).is_file()
+
+
+# ---------------------------------------------------------------------------------------------
+# Newsroom English (review of issue 16)
+
+def rounded_results() -> dict:
+    """published_results with every float rounded to 12 significant digits, as a run records them."""
+    return {key: {"value": float(f"{item['value']:.12g}") if isinstance(item["value"], float) else item["value"]}
+            for key, item in published_results().items()}
+
+
+@pytest.mark.parametrize("sentence, printed, key", [
+    ("13.5m care records had been created.", "13.5m", "ooh.records_created"),
+    ("Between 1,700 and 1,800 practices were invited.", "1,700", "refusal.practices_invited"),
+    ("Between 1,700 and 1,800 practices were invited.", "1,800", "refusal.practices_invited"),
+    ("1\u00a0732 practices were invited.", "1\u00a0732", "refusal.practices_invited"),
+    ("13\u2009499\u2009272 care records had been created.", "13\u2009499\u2009272", "ooh.records_created"),
+    ("Practices declining reached 16,5%.", "16,5%", "refusal.share"),
+    ("Some 16.5\u00a0% of invited practices declined.", "Some 16.5\u00a0%", "refusal.share"),
+    ("Practices declining reached 16.51%.", "16.51%", "refusal.share"),
+    ("Practices declining reached 17 per cent.", "17 per cent", "refusal.share"),
+    ("NHS Dorset had spent £190k.", "£190k", "spend.dorset_to_date_gbp"),
+    ("Out-of-hours services see 337.5k calls a week.", "337.5k", "ooh.projected_calls_per_week"),
+])
+def test_newsroom_forms_of_a_right_figure_are_supported(sentence, printed, key):
+    row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
+    assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, key), row
+
+
+@pytest.mark.parametrize("sentence, printed", [
+    ("Between 80 and 90 PCTs answered Freedom of Information requests.", "90"),
+    ("Between 300 and 400 practices declined.", "300"),
+    ("13.4m care records had been created.", "13.4m"),
+    ("Practices declining reached 18,5%.", "18,5%"),
+])
+def test_newsroom_forms_of_a_wrong_figure_are_contradicted(sentence, printed):
+    row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
+    assert row.verdict is Verdict.CONTRADICTED, row
+
+
+@pytest.mark.parametrize("sentence, printed, note", [
+    ("Out-of-hours calls to NHS 111 are rising.", "NHS 111", "a label"),
+    ("Under Section 43 of the Act, practices declined.", "Section 43", "a label"),
+    ("In all, 286 practices declined.[1]", "[1]", "a label"),
+    ("Practices declined: call 020 7946 0000.", "020 7946 0000", "a label"),
+    ("Out-of-hours calls come 24/7.", "24/7", "a label"),
+    ("Dorset was the 36th PCT where practices declined.", "36th", "an ordinal"),
+    ("Ten times as many practices declined in Dorset.", "Ten times", "a multiple"),
+    ("Twice as many practices declined.", "Twice", "a multiple"),
+    ("Dozens of practices declined.", "Dozens", "a vague quantity"),
+    ("Almost all practices declined.", "Almost all", "a vague quantity"),
+    ("The H1N1 calls to out-of-hours services.", "H1N1", "digits"),
+])
+def test_labels_ranks_multiples_and_vague_quantities_are_unchecked_never_judged(sentence, printed, note):
+    row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
+    assert row.verdict is Verdict.UNCHECKED and note in row.note, row
+
+
+def test_a_markdown_sentence_wrapped_across_lines_is_one_sentence_but_list_items_and_table_rows_are_not(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text("NHS Dorset had spent\n£190,000 and expected to spend a further\n£70,000.\n\n"
+                    "By 2012 almost exactly 13.5\nmillion care records had been created.\n\n"
+                    "- 286 practices declined\n- 91 PCTs answered Freedom of Information requests\n\n"
+                    "| Practices | Figure |\n|---|---:|\n| invited | 1,732 |\n| declined | 286 |\n", encoding="utf-8")
+    report = draft.check_draft(path, rounded_results())
+    rows = [(n.printed, n.verdict, n.result_key) for n in report.numbers]
+    assert rows == [("£190,000", Verdict.SUPPORTED, "spend.dorset_to_date_gbp"),
+                    ("£70,000", Verdict.SUPPORTED, "spend.dorset_expected_gbp"),
+                    ("almost exactly 13.5 million", Verdict.SUPPORTED, "ooh.records_created"),
+                    ("286", Verdict.SUPPORTED, "refusal.practices_declined"),
+                    ("91", Verdict.SUPPORTED, "refusal.areas_answered"),
+                    ("1,732", Verdict.SUPPORTED, "refusal.practices_invited"),
+                    ("286", Verdict.SUPPORTED, "refusal.practices_declined")]
+
+
+def test_a_docx_draft_reads_headers_footers_and_tables_in_document_order(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Embargoed: 91 PCTs answered Freedom of Information requests"
+    document.sections[0].footer.paragraphs[0].text = "Figures: 286 practices declined"
+    document.add_paragraph("In all, 1,732 practices were invited.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Practices that declined"
+    table.rows[0].cells[1].text = "287"
+    document.add_paragraph("Some 13.5m care records had been created.")
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    report = draft.check_draft(path, rounded_results())
+    assert [n.printed for n in report.numbers] == ["91", "1,732", "287", "Some 13.5m", "286"]
+    assert by_printed(report)["287"].verdict is Verdict.CONTRADICTED
+
+
+@pytest.mark.parametrize("content, message", [
+    ("[1, 2]", "not a run's results"),
+    ("{}", "holds no results"),
+    ('"text"', "not a run's results"),
+])
+def test_a_run_folder_whose_results_are_not_a_runs_is_one_line_and_exit_1(tmp_path, content, message):
+    path = tmp_path / "draft.txt"
+    path.write_text("286 practices declined.", encoding="utf-8")
+    (tmp_path / "results.json").write_text(content, encoding="utf-8")
+    result = invoke("draft", path, tmp_path)
+    assert result.exit_code == 1 and message in result.stderr and "results.json" in result.stderr, result.output
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+@pytest.mark.parametrize("value, note", [("abc", "cannot be compared"), (5, "cannot be compared"),
+                                         ([1], "cannot be compared"), (True, "cannot be compared"),
+                                         (float("nan"), "cannot be compared"), (float("inf"), "cannot be compared"),
+                                         (None, "the run has no")])
+def test_a_result_that_cannot_be_compared_leaves_the_number_unchecked_without_a_traceback(tmp_path, value, note):
+    path = tmp_path / "draft.txt"
+    path.write_text("One in six practices declined.", encoding="utf-8")
+    results = {**published_results(), "refusal.share": {"value": value}}
+    result = invoke("draft", path, run_dir(tmp_path, results), "--json")
+    assert result.exit_code == 0, result.output
+    (number,) = json.loads(result.stdout)["numbers"]
+    assert number["verdict"] == "unchecked" and note in number["note"], number
+
+
+def test_a_docx_table_is_read_row_by_row_with_its_headings_and_a_merged_cell_once(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=3)
+    rows = [["Area", "Practices invited", "Practices declined"], ["NHS Dorset", "55", "12"],
+            ["NHS North Lancashire", "38", "5"], ["Total", "", ""]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(3, 1).merge(table.cell(3, 2)).text = "In all, 286 practices declined"
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    results = {**rounded_results(), "refusal.dorset_practices_invited": {"value": 55},
+               "refusal.dorset_practices_declined": {"value": 24},
+               "refusal.north_lancashire_practices_declined": {"value": 5}}
+    report = draft.check_draft(path, results)
+    assert [(n.printed, n.verdict, n.result_key) for n in report.numbers] == [
+        ("55", Verdict.SUPPORTED, "refusal.dorset_practices_invited"),
+        ("12", Verdict.CONTRADICTED, "refusal.dorset_practices_declined"),
+        ("38", Verdict.SUPPORTED, "refusal.north_lancashire_practices_invited"),
+        ("5", Verdict.SUPPORTED, "refusal.north_lancashire_practices_declined"),
+        ("286", Verdict.SUPPORTED, "refusal.practices_declined")]
+
+
+@pytest.mark.parametrize("sentence, printed, shown", [
+    ("Records were viewed in fewer than 1 in 100 out-of-hours calls.", "fewer than 1 in 100", "0.53%"),
+    ("More than one in seven practices declined.", "More than one in seven", "16.51%"),
+])
+def test_a_bound_on_one_in_n_shows_the_computed_share_as_a_percentage(sentence, printed, shown):
+    row = by_printed(draft.check_paragraphs([sentence], rounded_results()))[printed]
+    assert (row.verdict, row.computed_text) == (Verdict.SUPPORTED, shown), row
+
+
+@pytest.mark.parametrize("paragraph, printed, key", [
+    ("NHS Dorset uploaded 159,580 records. Each record cost £1.19.", "£1.19", "spend.dorset_cost_per_record_gbp"),
+    ("In NHS Dorset the records cost £1.19 each.", "£1.19", "spend.dorset_cost_per_record_gbp"),
+    ("Just 0.0053 of out-of-hours calls led to a record being viewed.", "Just 0.0053", "ooh.access_rate"),
+])
+def test_a_cost_per_record_and_a_decimal_share_point_at_their_results(paragraph, printed, key):
+    results = {**rounded_results(), "spend.dorset_cost_per_record_gbp": {"value": 1.19062539165}}
+    row = by_printed(draft.check_paragraphs([paragraph], results))[printed]
+    assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, key), row
+
+
+def test_markdown_html_superscripts_and_underscore_emphasis_are_read_as_written(tmp_path):
+    path = tmp_path / "draft.md"
+    path.write_text("In all, 286 practices declined<sup>2</sup> and _1,732_ practices were invited.\n",
+                    encoding="utf-8")
+    report = draft.check_draft(path, rounded_results())
+    assert [(n.printed, n.verdict) for n in report.numbers] == [
+        ("286", Verdict.SUPPORTED), ("[2]", Verdict.UNCHECKED), ("1,732", Verdict.SUPPORTED)]
+
+
+@pytest.mark.parametrize("name, content", [("draft.md", ""), ("draft.txt", "No figures here.\n"),
+                                           ("draft.md", "<!-- only a comment -->\n")])
+def test_a_draft_without_numbers_says_so_and_exits_0(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = invoke("draft", path, run_dir(tmp_path, published_results()))
+    assert result.exit_code == 0 and "No numbers found in the draft." in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1] == ("0 numbers found: 0 supported, 0 contradicted, "
+                                                       "0 unchecked; 0 years or dates listed apart.")
+
+
+@pytest.mark.parametrize("sentence, printed", [
+    ("A further 12 practices declined in 2011.", "12"),
+    ("Another 12 practices declined.", "12"),
+    ("Practices declining rose by 2% on last year.", "2%"),
+    ("Declines were up 3% on 2009.", "3%"),
+    ("There was a 5% rise in practices declining.", "5%"),
+    ("An increase of 40 practices declined.", "40"),
+    ("12 more practices declined this year.", "12"),
+    ("Spending by PCTs rose by £20,000.", "£20,000"),
+    ("Some 14,000 care records are viewed each year.", "Some 14,000"),
+])
+def test_a_change_or_a_rate_is_not_checked_against_a_total(sentence, printed):
+    results = {**rounded_results(), "spend.records_viewed": {"value": 0}, "spend.total_to_date_gbp": {"value": 1406600}}
+    row = by_printed(draft.check_paragraphs([sentence], results))[printed]
+    assert row.verdict is Verdict.UNCHECKED, row
+
+
+@pytest.mark.parametrize("sentence, printed, key", [
+    ("NHS Dorset expected to spend a further £70,000.", "£70,000", "spend.dorset_expected_gbp"),
+    ("NHS Cambridgeshire had signed up 37 practices.", "37", "refusal.cambridgeshire_practices_signed_up"),
+    ("Practices declining rose to 286.", "286", "refusal.practices_declined"),
+])
+def test_a_level_beside_change_words_is_still_checked(sentence, printed, key):
+    results = {**rounded_results(), "refusal.cambridgeshire_practices_signed_up": {"value": 37}}
+    row = by_printed(draft.check_paragraphs([sentence], results))[printed]
+    assert (row.verdict, row.result_key) == (Verdict.SUPPORTED, key), row
+
+
+def _docx_with_a_text_box_and_a_footnote(path):
+    """A .docx whose body has a text box (as Word writes it: a drawing, with a VML copy as fallback) and
+    whose footnotes part has one footnote; python-docx writes neither, so the XML is added here."""
+    import zipfile
+
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("In all, 1,732 practices were invited.")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    box = ('<w:p xmlns:w="{w}"><w:r><w:t>286 practices declined</w:t></w:r></w:p>').format(w=w)
+    paragraph._p.append(parse_xml(
+        f'<w:r xmlns:w="{w}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        f'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        f'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        f'<wps:txbx><w:txbxContent>{box}</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback>'
+        f'<w:pict><v:shape><v:textbox><w:txbxContent>{box}</w:txbxContent></v:textbox></v:shape></w:pict>'
+        f'</mc:Fallback></mc:AlternateContent></w:r>'))
+    document.save(path)
+    footnotes = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+                 f'<w:footnote w:id="1"><w:p><w:r><w:t>Figures from 91 PCTs answering FOI requests.</w:t></w:r>'
+                 f'</w:p></w:footnote></w:footnotes>')
+    with zipfile.ZipFile(path) as source:
+        items = {name: source.read(name) for name in source.namelist()}
+    items["word/footnotes.xml"] = footnotes.encode()
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                     b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    items["word/_rels/document.xml.rels"] = items["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdFoot" Type="http://schemas.openxmlformats.org/officeDocument/'
+                             b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in items.items():
+            target.writestr(name, data)
+
+
+def test_a_docx_text_box_and_footnotes_are_read_once(tmp_path):
+    path = tmp_path / "draft.docx"
+    _docx_with_a_text_box_and_a_footnote(path)
+    report = draft.check_draft(path, rounded_results())
+    assert [(n.printed, n.verdict) for n in report.numbers] == [
+        ("1,732", Verdict.SUPPORTED), ("286", Verdict.SUPPORTED), ("91", Verdict.SUPPORTED)]
+
+
+def test_a_docx_reads_tracked_insertions_and_content_controls_but_not_deletions(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    paragraph = document.add_paragraph("In all, ")
+    paragraph._p.append(parse_xml(f'<w:ins xmlns:w="{w}" w:id="1" w:author="sub"><w:r><w:t>286 practices '
+                                  f'declined</w:t></w:r></w:ins>'))
+    paragraph._p.append(parse_xml(f'<w:del xmlns:w="{w}" w:id="2" w:author="sub"><w:r><w:delText>, 999 more'
+                                  f'</w:delText></w:r></w:del>'))
+    paragraph._p.append(parse_xml(f'<w:sdt xmlns:w="{w}"><w:sdtContent><w:r><w:t>, and 91 PCTs answered FOI '
+                                  f'requests.</w:t></w:r></w:sdtContent></w:sdt>'))
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    report = draft.check_draft(path, rounded_results())
+    assert [(n.printed, n.verdict) for n in report.numbers] == [("286", Verdict.SUPPORTED), ("91", Verdict.SUPPORTED)]
+    assert report.numbers[0].sentence == "In all, 286 practices declined, and 91 PCTs answered FOI requests."
