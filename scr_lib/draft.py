@@ -46,6 +46,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from . import claims, numbers, words
+from .results import is_illustrative
 from .results import value as result_value
 
 
@@ -168,6 +169,7 @@ class Checked:
     difference: float | None = None
     matched_by: str | None = None
     note: str = ""
+    illustrative: bool = False  # the result rests on illustrative (generated) values: not a finding
 
     def as_dict(self) -> dict:
         out = asdict(self)
@@ -671,6 +673,7 @@ def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEnt
             verdict, note = Verdict.UNCHECKED, "no result in the run speaks to it: check it by hand"
     row.verdict, row.result_key, row.computed, row.computed_text = verdict, key, computed, text
     row.difference, row.note = diff, note
+    row.illustrative = key is not None and computed is not None and is_illustrative(results, key)
     return row
 
 
@@ -763,6 +766,8 @@ def table_text(report: Report) -> str:
             detail = n.note
         if n.verdict is not Verdict.UNCHECKED and n.matched_by:
             detail += f" (matched by {n.matched_by})"
+        if n.illustrative:
+            detail += "; computed from illustrative values: an illustration, not a finding"
         lines.append(f"  {'':<{width}}{detail}")
     if report.dates:
         lines += ["", "Years and dates (listed, not checked):"]

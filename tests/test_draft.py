@@ -582,3 +582,16 @@ def test_a_docx_reads_tracked_insertions_and_content_controls_but_not_deletions(
     report = draft.check_draft(path, rounded_results())
     assert [(n.printed, n.verdict) for n in report.numbers] == [("286", Verdict.SUPPORTED), ("91", Verdict.SUPPORTED)]
     assert report.numbers[0].sentence == "In all, 286 practices declined, and 91 PCTs answered FOI requests."
+
+
+@pytest.mark.parametrize("illustrative", [True, False])
+def test_a_figure_checked_against_an_illustrative_result_says_it_is_an_illustration(illustrative):
+    """On the bundled data the per-area shares are generated: a draft's "72.7%" in the highest area is
+    supported by made-up data, and the report must say so beside it (and only then)."""
+    results = {"refusal.largest_area_share": {"value": 0.727272727273, "illustrative": True} if illustrative
+               else {"value": 0.727272727273}}
+    report = draft.check_paragraphs(["In some areas as many as 72.7% of practices declined."], results)
+    found = [n for n in report.numbers if n.printed == "72.7%"]
+    assert found and found[0].result_key == "refusal.largest_area_share"
+    assert found[0].illustrative is illustrative and found[0].as_dict()["illustrative"] is illustrative
+    assert ("an illustration, not a finding" in draft.table_text(report)) is illustrative
