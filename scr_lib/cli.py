@@ -110,7 +110,7 @@ def check(file: Path, sheet: str | None):
         scr check data/examples/followup_2011/foi_followup_2011.xlsx
     """
     from . import foi
-    from .params import load_params
+    from .findings import load_params
 
     if file.suffix.lower() in (".yaml", ".yml"):
         try:

@@ -16,18 +16,32 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import precision
+from . import findings, precision
 
 RESULTS_SUFFIX = ".results.json"
 
 
 @dataclass
 class Results:
-    """Named results of one notebook, plus tables to publish as CSV."""
+    """Named results of one notebook, plus tables to publish as CSV.
+
+    ``prefix``, when given, is the finding's id: every key must then start with
+    ``<prefix>.`` (see :meth:`for_finding`).
+    """
 
     notebook: str
     values: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
+    prefix: str | None = None
+
+    @classmethod
+    def for_finding(cls, finding: "str | findings.Finding") -> "Results":
+        """The results of a finding's notebook, from its declaration (a :class:`~scr_lib.findings.Finding`
+        or its id): named after its notebook, and every key checked against its id.
+        An id that no finding declares raises ``KeyError`` naming the known ones."""
+        if isinstance(finding, str):
+            finding = findings.by_id(finding)
+        return cls(finding.notebook, prefix=finding.id)
 
     def add(self, key: str, value, unit: str, label: str, illustrative: bool = False):
         """Record ``value`` (a number; numpy numbers become Python ones) under the dotted ``key``.
@@ -38,8 +52,11 @@ class Results:
         a notebook can record and use it in one line. ``illustrative=True``
         marks a value that rests on illustrative (generated) FOI values: every
         display of it says so.
-        Raises ``ValueError`` for a key recorded twice or a missing/NaN value.
+        Raises ``ValueError`` for a key recorded twice, a key outside the
+        finding's prefix, or a missing/NaN value.
         """
+        if self.prefix is not None and not key.startswith(self.prefix + "."):
+            raise ValueError(f"result {key!r} does not start with {self.prefix + '.'!r}, the finding's id")
         if key in self.values:
             raise ValueError(f"result {key!r} recorded twice")
         number = value.item() if hasattr(value, "item") else value

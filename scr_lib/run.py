@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, paths
-from .params import KNOBS, Params, load_params
+from .params import Params
+from .findings import KNOBS, load_params
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
 

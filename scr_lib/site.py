@@ -41,7 +41,6 @@ import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 import mistune
@@ -56,7 +55,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from . import claims, foi, paths, report, words
-from .params import KNOBS
+from .findings import FINDINGS, KNOBS, Finding
 from .results import value as results_value
 
 VEGALITE = "application/vnd.vegalite.v5+json"
@@ -67,72 +66,6 @@ ASSETS = HERE / "assets"
 STORY_TITLE = "The Summary Care Record, re-examined from the data"
 REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics data © Crown copyright and "
                     "database right (Open Government Licence).")
-
-# ----------------------------------------------------------------------------------------------
-# Headline sentences for the index page, one per finding, from results.json values.
-# Each returns None when the run lacks a figure it needs; the index then shows the claims count.
-
-
-def _value(results: dict, key: str):
-    """The number under ``key``, or None when this run lacks it."""
-    return results_value(results, key, None)
-
-
-def _refusal_headline(results: dict) -> str | None:
-    need = ["refusal.practices_declined", "refusal.practices_invited", "refusal.share",
-            "refusal.one_in", "refusal.areas_complete"]
-    got = {k: _value(results, k) for k in need}
-    if any(v is None for v in got.values()):
-        return None
-    return (f"In the {words.count(got['refusal.areas_complete'])} areas that had begun the rollout and gave "
-            f"complete figures, {words.count(got['refusal.practices_declined'])} of "
-            f"{words.count(got['refusal.practices_invited'])} invited practices declined: "
-            f"{words.percent(got['refusal.share'])}, about one in {words.number_words(got['refusal.one_in'])}.")
-
-
-def _spend_headline(results: dict) -> str | None:
-    need = ["spend.dorset_to_date_gbp", "spend.dorset_expected_gbp", "spend.dorset_records_uploaded",
-            "spend.dorset_records_viewed"]
-    got = {k: _value(results, k) for k in need}
-    if any(v is None for v in got.values()):
-        return None
-    viewed = got["spend.dorset_records_viewed"]
-    used = "none had been used" if viewed == 0 else f"{words.count(viewed)} had been viewed"
-    text = (f"NHS Dorset, an early adopter, had spent {words.pounds(got['spend.dorset_to_date_gbp'])} and expected "
-            f"to spend {words.pounds(got['spend.dorset_expected_gbp'])} more; it had uploaded "
-            f"{words.count(got['spend.dorset_records_uploaded'])} records and {used}.")
-    # No count of PCTs here: on the bundled data those counts are illustrative, and a headline
-    # states only what the article published or a journalist's own file reports (see the page).
-    return text
-
-
-def _ooh_headline(results: dict, rate_from_params: bool = False) -> str | None:
-    need = ["ooh.records_created", "ooh.views_per_week", "ooh.access_rate", "ooh.calls_per_1000_per_week"]
-    got = {k: _value(results, k) for k in need}
-    if any(v is None for v in got.values()):
-        return None
-    whose = "this run's call rate" if rate_from_params else "the call rate Pulse's table implies"
-    text = (f"With {words.count(got['ooh.records_created'])} records created and "
-            f"{words.count(got['ooh.views_per_week'])} views a week, at {whose} "
-            f"({words.round_half_up(got['ooh.calls_per_1000_per_week'], 1):,.1f} calls per 1,000 people a week) "
-            f"records are viewed in {words.percent(got['ooh.access_rate'], 2)} of out-of-hours calls.")
-    # the comparison the notebook leads with: GP out-of-hours rates measured before the article
-    from . import ooh
-
-    rates = ooh.load_rates()
-    before = rates[rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(ooh.article()["date"])]
-    shares = sorted(v for slug in before["slug"] if (v := _value(results, ooh.result_key(slug))) is not None)
-    if shares:
-        text += (f" At the GP out-of-hours call rates published before the article the share would be "
-                 f"{ooh.percent_range(shares[0], shares[-1])}.")
-    return text
-
-
-HEADLINES: dict[str, Callable[[dict], str | None]] = {
-    "refusal": _refusal_headline,
-    "spend": _spend_headline,
-    "ooh": _ooh_headline,
-}
 
 # ----------------------------------------------------------------------------------------------
 # Text from notebooks: markdown with raw HTML escaped, HTML through an allow-list.
@@ -259,7 +192,7 @@ class Page:
     stem: str
     href: str
     title: str
-    findings: list[str]
+    findings: list[Finding]
     body: Markup = Markup("")
     charts: list[Chart] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
@@ -402,19 +335,19 @@ def notebook_body(nb, stem: str, params, declared: list[str]) -> tuple[Markup, l
     return Markup("\n".join(parts)), charts
 
 
-def _findings(run_dir: Path, stem: str) -> tuple[list[str], list[str]]:
-    """The findings (result key prefixes) a notebook reports, and the tables it published."""
+def _findings(run_dir: Path, stem: str) -> tuple[list[Finding], list[str]]:
+    """The findings a notebook reports (those owning a key of its results), and the tables it published."""
     path = run_dir / f"{stem}.results.json"
     if not path.is_file():
         return [], []
     body = json.loads(path.read_text(encoding="utf-8"))
-    findings = sorted({key.split(".", 1)[0] for key in body.get("results", {})})
-    return findings, list(body.get("tables", []))
+    keys = body.get("results", {})
+    return [f for f in FINDINGS if any(f.owns(key) for key in keys)], list(body.get("tables", []))
 
 
-def _claims_rows(results: dict, findings: list[str]) -> list[dict]:
+def _claims_rows(results: dict, findings: list[Finding]) -> list[dict]:
     rows = []
-    for finding in findings:
+    for finding in (f.id for f in findings):
         checked = claims.check_all(results, finding, context=True)
         if checked.empty:
             continue
@@ -450,33 +383,34 @@ def _articles() -> dict[str, dict]:
     return {row["article_id"]: row for row in table.to_dict("records")}
 
 
-def _article_rows(findings: list[str]) -> list[dict]:
+def _article_rows(findings: list[Finding]) -> list[dict]:
     ids = []
     for finding in findings:
-        for article_id in claims.load_claims(finding)["article_id"]:
+        for article_id in claims.load_claims(finding.id)["article_id"]:
             if article_id not in ids:
                 ids.append(article_id)
     known = _articles()
     return [known[a] for a in ids if a in known]
 
 
-def _ooh_sources() -> list[dict]:
-    """The files in data/ooh/ and the publications they cite (``source`` and ``citation`` columns)."""
-    folder = paths.OOH_RATES.parent
-    out = []
-    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+def _finding_sources(findings: list[Finding]) -> list[dict]:
+    """The data files the findings declare, with the publications a CSV cites (``source``, ``citation`` columns)."""
+    out, seen = [], set()
+    for source in (s for f in findings for s in f.sources):
+        if source.path in seen or not source.path.is_file():
+            continue
+        seen.add(source.path)
+        frame = pd.read_csv(source.path, dtype=str, keep_default_na=False)
         cited = []
         for row in frame.to_dict("records"):
             text = ". ".join(row[c].strip().rstrip(".") for c in ("source", "citation") if row.get(c, "").strip())
             if text and text + "." not in cited:
                 cited.append(text + ".")
-        what = "published out-of-hours call rates" if path == paths.OOH_RATES else "out-of-hours data"
-        out.append({"path": report.shown_path(path), "what": what, "cited": cited})
+        out.append({"path": report.shown_path(source.path), "what": source.what, "cited": cited})
     return out
 
 
-def _data_sources(declared: list[str], findings: list[str], params, returns) -> list[dict]:
+def _data_sources(declared: list[str], findings: list[Finding], params, returns) -> list[dict]:
     out = []
     if "foi_returns" in declared and returns is not None:
         out.append({"path": report.shown_path(params.values["foi_returns"]),
@@ -486,8 +420,7 @@ def _data_sources(declared: list[str], findings: list[str], params, returns) -> 
     if findings:
         out.append({"path": report.shown_path(paths.CLAIMS),
                     "what": "the figures the articles printed, each with its quote", "cited": []})
-    if "ooh" in findings or any(name.startswith("ooh") for name in declared):
-        out.extend(_ooh_sources())
+    out.extend(_finding_sources(findings))
     return out
 
 
@@ -556,11 +489,10 @@ def build_page(run_dir: Path, notebook: Path, params, results: dict, returns, si
     page.articles = _article_rows(findings)
     page.data_sources = _data_sources(declared, findings, params, returns)
     page.parameters = _parameters(declared, params)
+    figures = {key: results_value(results, key, None) for key in results}
     headlines = []
-    for finding in (f for f in findings if f in HEADLINES):
-        extra = {"rate_from_params": params.values.get("ooh_calls_per_1000_per_week") is not None} \
-            if finding == "ooh" else {}
-        line = HEADLINES[finding](results, **extra)
+    for finding in findings:
+        line = finding.headline_for(figures, params.values)
         if line and uses_foi and page.illustrative:  # never state a generated figure as a fact
             line += " (Computed from a file with illustrative values: see the banner.)"
         headlines.append(line)

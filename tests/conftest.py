@@ -145,7 +145,7 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     from scr_lib import charts  # noqa: F401  (registers the house renderer)
-    from scr_lib.params import load_params
+    from scr_lib.findings import load_params
 
     run_dir = folder / "run"
     (run_dir / "notebooks").mkdir(parents=True)

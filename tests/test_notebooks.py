@@ -9,7 +9,7 @@ import papermill
 import pytest
 
 from scr_lib import foi, paths, refusal
-from scr_lib.params import KNOBS, load_params
+from scr_lib.findings import KNOBS, load_params
 from scr_lib.run import KERNEL, notebooks
 
 NOTEBOOKS = notebooks()

@@ -19,7 +19,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import CRAFTED_FOI_ROWS, PHISH, XSS, crafted_run_dir, scr_run, write_foi
-from scr_lib import claims, foi, paths, report, run, site
+from scr_lib import claims, findings, foi, paths, report, run, site
+from scr_lib.results import value
 
 ALLOWED_SCRIPT_TAGS = {'<script defer src="assets/vega.js">', '<script defer src="assets/site.js">',
                        '<script type="application/json" class="chart-spec">'}
@@ -148,14 +149,27 @@ def test_illustrative_banner_only_where_illustrative_values_are_used(tmp_path, d
 def test_refusal_headline_is_computed_from_the_results():
     results = {"refusal.practices_declined": 10, "refusal.practices_invited": 40, "refusal.share": 0.25,
                "refusal.one_in": 4, "refusal.areas_complete": 3}
-    assert site.HEADLINES["refusal"](results) == ("In the 3 areas that had begun the rollout and gave complete "
-                                                  "figures, 10 of 40 invited practices declined: 25.0%, about "
-                                                  "one in four.")
+    assert findings.by_id("refusal").headline_for(results, {}) == (
+        "In the 3 areas that had begun the rollout and gave complete figures, 10 of 40 invited practices declined: "
+        "25.0%, about one in four.")
 
 
-@pytest.mark.parametrize("finding", sorted(site.HEADLINES))
+@pytest.mark.parametrize("finding", findings.FINDINGS, ids=findings.IDS)
 def test_headline_is_none_when_a_figure_is_missing(finding):
-    assert site.HEADLINES[finding]({}) is None
+    assert finding.key_figures and finding.headline_for({}, {}) is None
+
+
+def test_no_site_module_names_a_finding():
+    """The site iterates over the registry: it imports no finding's module and types no finding id."""
+    import ast
+
+    source = Path(site.__file__).read_text(encoding="utf-8")
+    imported = {alias.name.split(".")[-1] for node in ast.walk(ast.parse(source))
+                if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in node.names} | {node.module.split(".")[-1] for node in ast.walk(ast.parse(source))
+                                            if isinstance(node, ast.ImportFrom) and node.module}
+    assert not imported & set(findings.IDS)
+    assert not [f for f in findings.IDS if f'"{f}"' in source or f"'{f}'" in source]
 
 
 # --- A real build --------------------------------------------------------------------------------
@@ -177,7 +191,8 @@ def test_site_has_an_index_and_one_page_per_notebook_linked_from_it(story_run):
 def test_index_headlines_are_the_computed_ones(story_run):
     results = json.loads((story_run / "results.json").read_text())
     index = html_pages(story_run / "site")["index.html"]
-    shown = {f: h for f, make in site.HEADLINES.items() if (h := make(results))}
+    figures = {key: value(results, key, None) for key in results}
+    shown = {f.id: h for f in findings.FINDINGS if (h := f.headline_for(figures, {}))}
     assert shown, "no headline could be computed from this run's results.json"
     qualifier = " (Computed from a file with illustrative values: see the banner.)"
     for finding, headline in shown.items():
@@ -196,10 +211,10 @@ def test_ooh_headline_names_whose_rate_and_uses_gp_rates_measured_before_the_art
     before = rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(ooh.article()["date"])
     expected = sorted(keys[ooh.result_key(s)] for s in rates.loc[before, "slug"])
     assert before.any() and len(expected) < len(rates)  # a later or all-services rate is left out
-    text = site.HEADLINES["ooh"](results)
+    text = findings.by_id("ooh").headline_for(results, {"ooh_calls_per_1000_per_week": None})
     assert "the call rate Pulse's table implies" in text
     assert text.endswith(f"would be {ooh.percent_range(expected[0], expected[-1])}.")
-    assert "this run's call rate" in site.HEADLINES["ooh"](results, rate_from_params=True)
+    assert "this run's call rate" in findings.by_id("ooh").headline_for(results, {"ooh_calls_per_1000_per_week": 20.0})
 
 
 def report_escape(text: str) -> str:
