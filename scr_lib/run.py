@@ -400,8 +400,9 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
     # refuse invalid data before any kernel starts, anything is announced or anything is written
     # (unless the last run checked this very file with this very code): a journalist with a bad
     # file sees only its problems
-    if manifest.get("foi_checked") != checks["foi"]:
-        _check_foi(params, plans)
+    foi_summary = manifest.get("foi_summary") if manifest.get("foi_checked") == checks["foi"] else None
+    if foi_summary is None:
+        foi_summary = _check_foi(params, plans)
 
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -423,6 +424,7 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
             _clear_run_folder(work)
             _refuse_moved_inputs(project, params, plans)
             _assemble(work, plans)
+            _write_inputs(work, plans, foi_summary)
             from . import results, site
             merged = results.merge(work)
             (work / "results.json").write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
@@ -436,7 +438,7 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
             _keep_successes(plans, out)
             raise RunError("\n".join(p.error for p in failed))
         (work / MARK).write_text(MARK_TEXT, encoding="utf-8")
-        cache.save_manifest(work, {"run_key": run_key, "foi_checked": checks["foi"],
+        cache.save_manifest(work, {"run_key": run_key, "foi_checked": checks["foi"], "foi_summary": foi_summary,
                                    "outputs": cache.published_files(work),
                                    "parts": {p.name: p.part.name for p in plans}})
         _swap_into_place(work, out)
@@ -450,8 +452,10 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
                      reused=tuple(p.name for p in plans if p.action != "execute"))
 
 
-def _check_foi(params: Params, plans: list[_Plan]) -> None:
-    """Validate the FOI file (raises :class:`InputError`), and refuse a sheet a notebook could not be told."""
+def _check_foi(params: Params, plans: list[_Plan]) -> dict:
+    """Validate the FOI file (raises :class:`InputError`), and refuse a sheet a notebook could not be told.
+
+    Returns what the story pages say of the file (:func:`foi_summary`)."""
     from . import foi
     returns = foi.load_returns(params.values["foi_returns"], params.values.get("foi_sheet") or None)
     if returns.sheet_position:  # a notebook that cannot be told the sheet would read the first one
@@ -459,6 +463,29 @@ def _check_foi(params: Params, plans: list[_Plan]) -> None:
             if "foi_returns" in plan.given and "foi_sheet" not in plan.given:
                 raise RunError(f"{plan.name} reads foi_returns but takes no foi_sheet parameter, so it "
                                f"would read the first sheet, not {params.values['foi_sheet']!r}")
+    return foi_summary(returns, params)
+
+
+def foi_summary(returns, params: Params) -> dict:
+    """What the story pages say of a validated FOI file: its path as shown, rows, and how many of its
+    values (of ``values``, and whole rows) are illustrative."""
+    from . import foi, report
+    frame = returns.frame
+    return {"path": report.shown_path(params.values["foi_returns"]), "rows": len(frame),
+            "illustrative_values": report.illustrative_count(frame), "values": len(frame) * len(foi.VALUE_COLUMNS),
+            "whole_rows": int(frame["illustrative"].eq("*").sum())}
+
+
+def write_inputs(work: Path, declared: dict, foi: dict | None) -> None:
+    """Write ``inputs.json`` into a run folder: each notebook's declared parameters (by notebook name,
+    in its parameters cell's order) and the FOI file's summary: the pages read it, not the inputs."""
+    body = {"notebooks": declared, "foi_returns": foi}
+    (Path(work) / "inputs.json").write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _write_inputs(work: Path, plans: list[_Plan], foi: dict | None) -> None:
+    declared = {p.source.stem: cache.declared_parameters(json.loads(p.raw)) or [] for p in plans}
+    write_inputs(work, declared, foi)
 
 
 def _skip_unused_iri_grammar() -> None:

@@ -46,17 +46,14 @@ import jinja2
 import mistune
 import nbformat
 import nh3
-import pandas as pd
-import papermill
 import vl_convert
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from . import claims, foi, paths, report, words
+from . import paths, report, words
 from .findings import FINDINGS, KNOBS, Finding
-from .results import value as results_value
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
@@ -202,6 +199,8 @@ class Page:
     data_sources: list[dict] = field(default_factory=list)
     parameters: list[dict] = field(default_factory=list)
     headline: str | None = None
+    sources: list[dict] = field(default_factory=list)  # the data files its findings declare
+    uses_foi: bool = False
 
     @property
     def held(self) -> int:
@@ -335,35 +334,23 @@ def notebook_body(nb, stem: str, params, declared: list[str]) -> tuple[Markup, l
     return Markup("\n".join(parts)), charts
 
 
-def _findings(run_dir: Path, stem: str) -> tuple[list[Finding], list[str]]:
-    """The findings a notebook reports (those owning a key of its results), and the tables it published."""
+def _handover(run_dir: Path, stem: str) -> tuple[list[Finding], list[str], dict]:
+    """The findings a notebook reports, the tables it published, and what it handed over for its page
+    (``Results.save``'s ``"page"``: headlines, claims, articles, sources, table rows)."""
     path = run_dir / f"{stem}.results.json"
     if not path.is_file():
-        return [], []
+        return [], [], {}
     body = json.loads(path.read_text(encoding="utf-8"))
-    keys = body.get("results", {})
-    return [f for f in FINDINGS if any(f.owns(key) for key in keys)], list(body.get("tables", []))
-
-
-def _claims_rows(results: dict, findings: list[Finding]) -> list[dict]:
-    rows = []
-    for finding in (f.id for f in findings):
-        checked = claims.check_all(results, finding, context=True)
-        if checked.empty:
-            continue
-        table = report.claims_table(checked)
-        for (_, row), claim_id in zip(table.iterrows(), checked["claim_id"]):
-            rows.append({"finding": finding, "claim_id": claim_id, "claim": row["claim"],
-                         "published": row["as published"], "this_run": row["this run"],
-                         "verdict": row["verdict"]})
-    return rows
+    page = body.get("page", {})
+    ids = page.get("findings", [])
+    return [f for f in FINDINGS if f.id in ids], list(body.get("tables", [])), page
 
 
 def _size(n_bytes: int) -> str:
     return f"{words.round_half_up(n_bytes / 1024, 1):,.1f} KB"
 
 
-def _downloads(run_dir: Path, site: Path, tables: list[str]) -> list[Download]:
+def _downloads(run_dir: Path, site: Path, tables: list[str], rows: dict) -> list[Download]:
     out = []
     for name in tables:
         source = run_dir / "tables" / f"{name}.csv"
@@ -372,55 +359,30 @@ def _downloads(run_dir: Path, site: Path, tables: list[str]) -> list[Download]:
         target = site / "tables" / source.name
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(source, target)
-        rows = len(pd.read_csv(source))
-        out.append(Download(name, f"tables/{source.name}", rows, _size(source.stat().st_size)))
+        out.append(Download(name, f"tables/{source.name}", rows.get(name, 0), _size(source.stat().st_size)))
     return out
 
 
-@lru_cache(maxsize=1)
-def _articles() -> dict[str, dict]:
-    table = pd.read_csv(paths.ARTICLES, dtype=str, keep_default_na=False)
-    return {row["article_id"]: row for row in table.to_dict("records")}
-
-
-def _article_rows(findings: list[Finding]) -> list[dict]:
-    ids = []
-    for finding in findings:
-        for article_id in claims.load_claims(finding.id)["article_id"]:
-            if article_id not in ids:
-                ids.append(article_id)
-    known = _articles()
-    return [known[a] for a in ids if a in known]
-
-
-def _finding_sources(findings: list[Finding]) -> list[dict]:
-    """The data files the findings declare, with the publications a CSV cites (``source``, ``citation`` columns)."""
-    out, seen = [], set()
-    for source in (s for f in findings for s in f.sources):
-        if source.path in seen or not source.path.is_file():
-            continue
-        seen.add(source.path)
-        frame = pd.read_csv(source.path, dtype=str, keep_default_na=False)
-        cited = []
-        for row in frame.to_dict("records"):
-            text = ". ".join(row[c].strip().rstrip(".") for c in ("source", "citation") if row.get(c, "").strip())
-            if text and text + "." not in cited:
-                cited.append(text + ".")
-        out.append({"path": report.shown_path(source.path), "what": source.what, "cited": cited})
+def _unique(rows: list[dict], key) -> list[dict]:
+    seen, out = set(), []
+    for row in rows:
+        if key(row) not in seen:
+            seen.add(key(row))
+            out.append(row)
     return out
 
 
-def _data_sources(declared: list[str], findings: list[Finding], params, returns) -> list[dict]:
+def _data_sources(uses_foi: bool, foi_summary: dict | None, declared_sources: list[dict], has_claims: bool) -> list[dict]:
     out = []
-    if "foi_returns" in declared and returns is not None:
-        out.append({"path": report.shown_path(params.values["foi_returns"]),
-                    "what": f"FOI returns: {len(returns.frame):,} answers, one row per PCT", "cited": []})
+    if uses_foi and foi_summary is not None:
+        out.append({"path": foi_summary["path"],
+                    "what": f"FOI returns: {foi_summary['rows']:,} answers, one row per PCT", "cited": []})
         out.append({"path": report.shown_path(paths.PCT_REFERENCE), "what": "PCT names and codes, 2010",
                     "cited": [REFERENCE_CREDIT]})
-    if findings:
+    if has_claims:
         out.append({"path": report.shown_path(paths.CLAIMS),
                     "what": "the figures the articles printed, each with its quote", "cited": []})
-    out.extend(_finding_sources(findings))
+    out.extend(_unique(declared_sources, lambda s: s["path"]))
     return out
 
 
@@ -435,15 +397,11 @@ def _parameters(names: list[str], params) -> list[dict]:
     return rows
 
 
-def _illustrative(returns, params) -> Illustrative | None:
-    if returns is None:
+def _illustrative(foi_summary: dict | None) -> Illustrative | None:
+    if not foi_summary or not foi_summary["illustrative_values"]:
         return None
-    n = report.illustrative_count(returns.frame)
-    if not n:
-        return None
-    frame = returns.frame
-    return Illustrative(report.shown_path(params.values["foi_returns"]), n, len(frame) * len(foi.VALUE_COLUMNS),
-                        int(frame["illustrative"].eq("*").sum()))
+    return Illustrative(foi_summary["path"], foi_summary["illustrative_values"], foi_summary["values"],
+                        foi_summary["whole_rows"])
 
 
 def _environment() -> jinja2.Environment:
@@ -473,26 +431,35 @@ def _write_assets(site: Path) -> None:
            + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
 
 
-def build_page(run_dir: Path, notebook: Path, params, results: dict, returns, site: Path) -> Page:
-    """Read one executed notebook and gather everything its page shows (also copies its CSVs)."""
+def _run_inputs(run_dir: Path) -> dict:
+    """``inputs.json`` of a run folder (written by ``scr run``): each notebook's declared parameters and the
+    FOI file's summary; empty when absent."""
+    path = run_dir / "inputs.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path) -> Page:
+    """Read one executed notebook and what it handed over, and gather everything its page shows (also
+    copies its CSVs)."""
     nb = nbformat.read(notebook, as_version=4)
     stem = notebook.stem
-    declared = list(papermill.inspect_notebook(str(notebook)).keys())
-    findings, tables = _findings(run_dir, stem)
+    declared = list(inputs.get("notebooks", {}).get(stem, []))
+    findings, tables, handed = _handover(run_dir, stem)
     uses_foi = "foi_returns" in declared
     body, charts = notebook_body(nb, stem, params, declared)
     page = Page(stem=stem, href=f"{stem}.html", title=_first_heading(nb) or stem, findings=findings,
                 body=body, charts=charts)
-    page.downloads = _downloads(run_dir, site, tables)
-    page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in _claims_rows(results, findings)]
-    page.illustrative = _illustrative(returns if uses_foi else None, params)
-    page.articles = _article_rows(findings)
-    page.data_sources = _data_sources(declared, findings, params, returns)
+    page.downloads = _downloads(run_dir, site, tables, handed.get("table_rows", {}))
+    page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in handed.get("claims", [])]
+    page.illustrative = _illustrative(inputs.get("foi_returns") if uses_foi else None)
+    page.articles = list(handed.get("articles", []))
+    page.sources = list(handed.get("sources", []))
+    page.uses_foi = uses_foi
+    page.data_sources = _data_sources(uses_foi, inputs.get("foi_returns"), page.sources, bool(findings))
     page.parameters = _parameters(declared, params)
-    figures = {key: results_value(results, key, None) for key in results}
     headlines = []
     for finding in findings:
-        line = finding.headline_for(figures, params.values)
+        line = handed.get("headlines", {}).get(finding.id)
         if line and uses_foi and page.illustrative:  # never state a generated figure as a fact
             line += " (Computed from a file with illustrative values: see the banner.)"
         headlines.append(line)
@@ -501,23 +468,21 @@ def build_page(run_dir: Path, notebook: Path, params, results: dict, returns, si
 
 
 def render(run_dir: Path, params) -> Path:
-    """Write ``run_dir/site/`` from ``run_dir/notebooks/*.ipynb``, ``results.json`` and ``tables/``.
+    """Write ``run_dir/site/`` from the run folder alone: ``notebooks/*.ipynb``, each notebook's
+    ``*.results.json`` (what it handed over for its page), ``inputs.json`` and ``tables/``.
 
-    Replaces any ``site/`` already in ``run_dir``. Returns the site folder.
+    Reads no data file and checks no claim: the notebooks did that. Replaces
+    any ``site/`` already in ``run_dir``. Returns the site folder.
     """
     run_dir = Path(run_dir)
     site = run_dir / "site"
     if site.exists():
         shutil.rmtree(site)
     site.mkdir(parents=True)
-    results_path = run_dir / "results.json"
-    results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.is_file() else {}
+    inputs = _run_inputs(run_dir)
     notebooks = sorted((run_dir / "notebooks").glob("*.ipynb"))
-    declared_anywhere = {n for nb in notebooks for n in papermill.inspect_notebook(str(nb))}
-    returns = foi.load_returns(params.values["foi_returns"], sheet=params.values.get("foi_sheet")) \
-        if "foi_returns" in declared_anywhere else None
 
-    pages = [build_page(run_dir, nb, params, results, returns, site) for nb in notebooks]
+    pages = [build_page(run_dir, nb, params, inputs, site) for nb in notebooks]
     env = _environment()
     common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name}
     for page in pages:
@@ -530,8 +495,9 @@ def render(run_dir: Path, params) -> Path:
     index.claims = [row for page in pages for row in page.claims]
     index.downloads = [d for page in pages for d in page.downloads]
     index.illustrative = next((p.illustrative for p in pages if p.illustrative), None)
-    index.articles = _article_rows(findings)
-    index.data_sources = _data_sources(sorted(declared_anywhere), findings, params, returns)
+    index.articles = _unique([a for page in pages for a in page.articles], lambda a: a["article_id"])
+    index.data_sources = _data_sources(any(p.uses_foi for p in pages), inputs.get("foi_returns"),
+                                       [s for page in pages for s in page.sources], bool(findings))
     index.parameters = _parameters(list(KNOBS), params)
     _write(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
     _write_assets(site)

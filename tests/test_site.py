@@ -418,3 +418,29 @@ def test_a_column_header_written_as_a_link_is_published_as_text(crafted_story_ru
     assert len(showing) == 2, showing  # the refusal and spend pages list the columns they ignore
     for name, text in pages.items():
         assert not re.search(r"<a\b[^>]*evil\.example", text), name
+
+
+def test_rendering_reads_only_the_run_folder(tmp_path, monkeypatch):
+    """The pages come from the run folder alone: with the FOI file gone and no CSV, claims ledger or FOI file
+    readable, the same run folder renders the same site."""
+    run_dir, params = crafted_run_dir(tmp_path, write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
+    before = tree(site.render(run_dir, params))
+    (tmp_path / "foi.csv").unlink()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendering read a data file")
+
+    monkeypatch.setattr(pd, "read_csv", refuse)
+    monkeypatch.setattr(claims, "_claims", refuse)
+    monkeypatch.setattr(foi, "load_returns", refuse)
+    assert tree(site.render(run_dir, params)) == before
+
+
+def test_the_site_module_imports_no_reader_of_inputs():
+    import ast
+
+    source = Path(site.__file__).read_text(encoding="utf-8")
+    modules = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)} | {
+        alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names}
+    assert not modules & {"papermill", "pandas", "foi", "claims", "reference", "values"}
