@@ -50,6 +50,7 @@ from .params import Params
 from .findings import KNOBS, load_params
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
+CHECKED = "foi_checked"  # the notebook parameter that receives the FOI file as validated up front
 
 
 MARK = ".scr-run"  # in a run folder: this folder is scr run's own, to replace on the next run
@@ -102,6 +103,8 @@ class _Plan:
     inputs: dict = field(default_factory=dict)  # what its execution key covers, by kind
     why: str = ""
     raw: bytes = b""  # the notebook file as hashed: what is executed, even if the file changes meanwhile
+    declared: list = field(default_factory=list)  # the parameters its parameters cell declares
+    extra: dict = field(default_factory=dict)  # parameters of this run only, outside its keys (foi_checked)
 
     @property
     def name(self) -> str:
@@ -319,7 +322,8 @@ def _plan(project: Project, params: Params) -> tuple[list[_Plan], dict, str]:
                   "files": _path_digests(given)}
         execution_key = cache.key({"notebook": source.name, "inputs": inputs})
         notebook_key = cache.key({"execution": execution_key, "file": cache.digest_bytes(raw)})
-        plans.append(_Plan(source, given, execution_key, notebook_key, inputs=inputs, raw=raw))
+        plans.append(_Plan(source, given, execution_key, notebook_key, inputs=inputs, raw=raw,
+                           declared=cache.declared_parameters(nb) or []))
     run_key = cache.key({"shared": shared, "notebooks": [[p.name, p.notebook_key] for p in plans],
                          "params": params.values, "files": _path_digests(params.values)})
     foi_key = cache.key({"shared": shared, "foi": cache.path_digest(params.values.get("foi_returns")),
@@ -401,8 +405,10 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
     # (unless the last run checked this very file with this very code): a journalist with a bad
     # file sees only its problems
     foi_summary = manifest.get("foi_summary") if manifest.get("foi_checked") == checks["foi"] else None
+    returns = None
     if foi_summary is None:
-        foi_summary = _check_foi(params, plans)
+        returns = _check_foi(params, plans)
+        foi_summary = foi_summary_of(returns, params)
 
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -419,6 +425,13 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
             elif plan.action == "reprose" and not _reprose(plan):
                 plan.action, plan.why = "execute", "its code cells do not line up with the cached copy"
         _announce(plans, jobs, echo)
+        readers = [p for p in plans if p.action == "execute" and CHECKED in p.declared]
+        if readers:  # the notebooks take the FOI file as validated above, not the raw file again
+            from . import checked
+            saved = checked.save(returns if returns is not None else _check_foi(params, plans),
+                                 cache.cache_dir(work) / "foi-checked.pickle")
+            for plan in readers:
+                plan.extra = {CHECKED: str(saved)}
 
         def publish():  # the run folder from the parts: also while the last kernels are exiting
             _clear_run_folder(work)
@@ -452,10 +465,9 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
                      reused=tuple(p.name for p in plans if p.action != "execute"))
 
 
-def _check_foi(params: Params, plans: list[_Plan]) -> dict:
-    """Validate the FOI file (raises :class:`InputError`), and refuse a sheet a notebook could not be told.
-
-    Returns what the story pages say of the file (:func:`foi_summary`)."""
+def _check_foi(params: Params, plans: list[_Plan]):
+    """Read and validate the FOI file (raises :class:`InputError`), and refuse a sheet a notebook could not
+    be told. Returns the :class:`~scr_lib.foi.FOIReturns`: the one parse of the raw file in a run."""
     from . import foi
     returns = foi.load_returns(params.values["foi_returns"], params.values.get("foi_sheet") or None)
     if returns.sheet_position:  # a notebook that cannot be told the sheet would read the first one
@@ -463,10 +475,10 @@ def _check_foi(params: Params, plans: list[_Plan]) -> dict:
             if "foi_returns" in plan.given and "foi_sheet" not in plan.given:
                 raise RunError(f"{plan.name} reads foi_returns but takes no foi_sheet parameter, so it "
                                f"would read the first sheet, not {params.values['foi_sheet']!r}")
-    return foi_summary(returns, params)
+    return returns
 
 
-def foi_summary(returns, params: Params) -> dict:
+def foi_summary_of(returns, params: Params) -> dict:
     """What the story pages say of a validated FOI file: its path as shown, rows, and how many of its
     values (of ``values``, and whole rows) are illustrative."""
     from . import foi, report
@@ -626,7 +638,8 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
                 plan.part.mkdir(parents=True, exist_ok=True)
                 try:
                     kernel = waiting.pop(plan.name, None) or await started(plan.name)
-                    await _execute_async(plan.source, plan.part / "notebooks" / plan.name, plan.given,
+                    await _execute_async(plan.source, plan.part / "notebooks" / plan.name,
+                                         {**plan.given, **plan.extra},
                                          plan.part, project.notebooks, kernel=kernel, stopping=stopping,
                                          raw=plan.raw)
                 except RunError as err:

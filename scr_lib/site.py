@@ -233,6 +233,8 @@ def _injected_source(declared: list[str], params) -> str:
     for name in declared:
         if name == "output_dir":
             lines.append("output_dir = ...  # the run's own folder (results.json, tables/)")
+        elif name == "foi_checked":
+            lines.append("foi_checked = ...  # the FOI file as scr run read and validated it, before any notebook ran")
         elif name in params.values:
             lines.append(f"{name} = {_shown_value(name, params.values[name])!r}")
     return "\n".join(lines)

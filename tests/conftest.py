@@ -187,7 +187,7 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
     params.write_text(f"name: crafted\nfoi_returns: {foi_path}\n", encoding="utf-8")
     params = load_params(params)
     declared = ["foi_returns", "output_dir"] if declares_foi else ["output_dir"]
-    run.write_inputs(run_dir, {"01-crafted": declared}, run.foi_summary(foi.load_returns(foi_path), params))
+    run.write_inputs(run_dir, {"01-crafted": declared}, run.foi_summary_of(foi.load_returns(foi_path), params))
     return run_dir, params
 
 
