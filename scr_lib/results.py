@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import findings, precision
+from . import findings, paths, precision
 
 RESULTS_SUFFIX = ".results.json"
 
@@ -138,16 +138,12 @@ def page(results: Results) -> dict:
 
 
 def _articles(ids: list[str]) -> list[dict]:
-    from . import paths
-
     table = pd.read_csv(paths.ARTICLES, dtype=str, keep_default_na=False)
     known = {row["article_id"]: row for row in table.to_dict("records")}
     return [known[a] for a in ids if a in known]
 
 
 def _sources(owners: list) -> list[dict]:
-    from . import report
-
     out, seen = [], set()
     for source in (s for f in owners for s in f.sources):
         if source.path in seen or not Path(source.path).is_file():
@@ -159,7 +155,7 @@ def _sources(owners: list) -> list[dict]:
             text = ". ".join(row[c].strip().rstrip(".") for c in ("source", "citation") if row.get(c, "").strip())
             if text and text + "." not in cited:
                 cited.append(text + ".")
-        out.append({"path": report.shown_path(source.path), "what": source.what, "cited": cited})
+        out.append({"path": paths.display(source.path, paths.PROJ_ROOT), "what": source.what, "cited": cited})
     return out
 
 

@@ -116,11 +116,6 @@ def notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(Path(folder or paths.NOTEBOOKS).glob("[0-9][0-9]-*.ipynb"))
 
 
-def notebook_parameters(notebook: Path) -> list[str]:
-    """Names of the parameters a notebook's ``parameters`` cell declares."""
-    return cache.declared_parameters(cache.read_notebook(notebook)) or []
-
-
 def cores() -> int:
     """The cores this process may use (its CPU affinity where the system reports one)."""
     try:
@@ -396,11 +391,10 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
     manifest = {} if force else cache.load_manifest(out)
 
     if manifest.get("run_key") == run_key and manifest.get("outputs") == cache.published_files(out):
-        echo(f"up to date: {len(plans)} notebooks unchanged since the last run into {_shown(out)} "
+        echo(f"up to date: {len(plans)} notebooks unchanged since the last run into {paths.display(out)} "
              "(--force runs them again)")
         return _finished(out, plans, executed=(), reused=tuple(p.name for p in plans), up_to_date=True)
 
-    _skip_unused_iri_grammar()
     # refuse invalid data before any kernel starts, anything is announced or anything is written
     # (unless the last run checked this very file with this very code): a journalist with a bad
     # file sees only its problems
@@ -483,7 +477,7 @@ def foi_summary_of(returns, params: Params) -> dict:
     values (of ``values``, and whole rows) are illustrative."""
     from . import foi, report
     frame = returns.frame
-    return {"path": report.shown_path(params.values["foi_returns"]), "rows": len(frame),
+    return {"path": paths.display(params.values["foi_returns"], paths.PROJ_ROOT), "rows": len(frame),
             "illustrative_values": report.illustrative_count(frame), "values": len(frame) * len(foi.VALUE_COLUMNS),
             "whole_rows": int(frame["illustrative"].eq("*").sum())}
 
@@ -498,27 +492,6 @@ def write_inputs(work: Path, declared: dict, foi: dict | None) -> None:
 def _write_inputs(work: Path, plans: list[_Plan], foi: dict | None) -> None:
     declared = {p.source.stem: cache.declared_parameters(json.loads(p.raw)) or [] for p in plans}
     write_inputs(work, declared, foi)
-
-
-def _skip_unused_iri_grammar() -> None:
-    """Spare this process the second or so jsonschema takes to build a grammar it will not use.
-
-    jsonschema (imported by nbformat, nbconvert and altair) imports the optional
-    ``rfc3987_syntax`` only to check the "iri" and "iri-reference" string
-    formats, and that import builds a parser taking about a second
-    (python-jsonschema/jsonschema#1428). Neither notebook files nor Vega-Lite
-    specs use those formats. Only this process is concerned (kernels are
-    separate processes), and only if jsonschema is not loaded yet.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _finished(out: Path, plans: list[_Plan], **how) -> Run:
@@ -846,17 +819,6 @@ def _cell_failure(name: str, nb, err) -> str:
         first = next((line for line in failing.source.splitlines() if line.strip()), "")
         where = f"cell {failing.execution_count} (`{first[:60]}`)"
     return f"{name} failed in {where}: {err.ename}: {err.evalue}"
-
-
-def execute(notebook: Path, params: Params, work: Path, cwd: Path | None = None) -> Path:
-    """Run one notebook with the knobs it declares; its outputs go to ``work``. Returns the executed copy.
-
-    No cache: this always executes (tests use it to check that a notebook follows its params).
-    """
-    notebook, work = Path(notebook), Path(work)
-    given = _given(notebook_parameters(notebook), params)
-    target = work / "notebooks" / notebook.name
-    return _run_coroutine(_execute_async(notebook, target, given, work, Path(cwd or paths.NOTEBOOKS)))
 
 
 def _refuse_moved_inputs(project: Project, params: Params, plans: list[_Plan]) -> None:

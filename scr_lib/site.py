@@ -52,8 +52,9 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from . import paths, report, words
+from . import paths, words
 from .findings import FINDINGS, KNOBS, Finding
+from .verdict import Verdict
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
@@ -204,11 +205,11 @@ class Page:
 
     @property
     def held(self) -> int:
-        return sum(1 for c in self.claims if c["verdict"] == "holds")
+        return sum(1 for c in self.claims if Verdict(c["verdict"]) is Verdict.HOLDS)
 
     @property
     def checked(self) -> int:
-        return sum(1 for c in self.claims if c["verdict"] in ("holds", "does not hold"))
+        return sum(1 for c in self.claims if Verdict(c["verdict"]).checked)
 
 
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
@@ -229,7 +230,7 @@ def _first_heading(nb) -> str | None:
 
 
 def _injected_source(declared: list[str], params) -> str:
-    lines = [f"# Parameters given by `scr run` from {report.shown_path(params.path)}"]
+    lines = [f"# Parameters given by `scr run` from {paths.display(params.path, paths.PROJ_ROOT)}"]
     for name in declared:
         if name == "output_dir":
             lines.append("output_dir = ...  # the run's own folder (results.json, tables/)")
@@ -243,7 +244,7 @@ def _injected_source(declared: list[str], params) -> str:
 def _shown_value(name: str, value):
     knob = KNOBS.get(name)
     if value is not None and knob is not None and knob.is_path:
-        return report.shown_path(value)
+        return paths.display(value, paths.PROJ_ROOT)
     return value
 
 
@@ -374,22 +375,25 @@ def _unique(rows: list[dict], key) -> list[dict]:
     return out
 
 
-def _data_sources(uses_foi: bool, foi_summary: dict | None, declared_sources: list[dict], has_claims: bool) -> list[dict]:
+def _data_sources(uses_foi: bool, foi_summary: dict | None, declared_sources: list[dict],
+                  has_claims: bool) -> list[dict]:
     out = []
     if uses_foi and foi_summary is not None:
         out.append({"path": foi_summary["path"],
                     "what": f"FOI returns: {foi_summary['rows']:,} answers, one row per PCT", "cited": []})
-        out.append({"path": report.shown_path(paths.PCT_REFERENCE), "what": "PCT names and codes, 2010",
+        out.append({"path": paths.display(paths.PCT_REFERENCE, paths.PROJ_ROOT),
+                    "what": "PCT names and codes, 2010",
                     "cited": [REFERENCE_CREDIT]})
     if has_claims:
-        out.append({"path": report.shown_path(paths.CLAIMS),
+        out.append({"path": paths.display(paths.CLAIMS, paths.PROJ_ROOT),
                     "what": "the figures the articles printed, each with its quote", "cited": []})
     out.extend(_unique(declared_sources, lambda s: s["path"]))
     return out
 
 
 def _parameters(names: list[str], params) -> list[dict]:
-    rows = [{"name": "params file", "value": report.shown_path(params.path), "meaning": "the run's parameters"}]
+    rows = [{"name": "params file", "value": paths.display(params.path, paths.PROJ_ROOT),
+             "meaning": "the run's parameters"}]
     for name in names:
         if name == "output_dir" or name not in params.values:
             continue

@@ -144,7 +144,7 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
     import pandas as pd
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from scr_lib import charts  # noqa: F401  (registers the house renderer)
+    from scr_lib import charts
     from scr_lib import foi, run
     from scr_lib.findings import load_params
     from scr_lib.results import Results, merge
@@ -152,6 +152,7 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
     run_dir = folder / "run"
     (run_dir / "notebooks").mkdir(parents=True)
     (run_dir / "tables").mkdir()
+    charts.use_house_style()
     frame = pd.DataFrame({"pct_name": [XSS, "NHS Dorset"], "share": [0.25, 0.5]})
     spec = alt.Chart(frame, title=XSS).mark_bar().encode(x="share:Q", y="pct_name:N",
                                                           tooltip=["pct_name", "share"]).to_dict()

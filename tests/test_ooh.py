@@ -284,6 +284,7 @@ def test_the_page_says_about_four_per_cent_not_half_a_per_cent():
 
 
 def test_chart_marks_the_assumption_and_every_published_rate():
+    charts.use_house_style()  # as a notebook's setup cell does (report.setup)
     inputs = ooh.resolve_inputs()
     table = ooh.sensitivity(ooh.load_rates(), inputs)
     spec = ooh.chart_access_rate(table, inputs).to_dict()
