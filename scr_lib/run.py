@@ -436,7 +436,7 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
             merged = results.merge(work)
             (work / "results.json").write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
             echo("rendering story pages")
-            site.render(work, params)
+            site.render(work, params, previous=cache.cache_dir(out))
 
         _execute_all([p for p in plans if p.action == "execute"], jobs, project, echo, publish)
         failed = [p for p in plans if p.error]

@@ -34,6 +34,7 @@ project).
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import re
@@ -248,19 +249,65 @@ def _shown_value(name: str, value):
     return value
 
 
-def _chart(spec: dict, stem: str, number: int) -> Chart:
-    """Compile a Vega-Lite spec to Vega here, once, so the browser only runs it; draw its static SVG."""
-    spec = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
+class ChartCache:
+    """Compiled charts (Vega spec and SVG, by a hash of the Vega-Lite spec) kept in a run's ``.cache/site``.
+
+    Compiling a chart is most of a render's time; a re-render after a prose-only
+    edit finds every chart in ``previous`` (the last run's cache folder) and
+    compiles none. Only what this render uses is written to ``folder``, so
+    the cache never grows beyond one run's charts. The runtime bundle is kept
+    the same way, by the versions that make it.
+    """
+
+    def __init__(self, folder: Path, previous: Path | None = None):
+        self.folder, self.previous = Path(folder), Path(previous) if previous else None
+        self.used: set[str] = set()
+
+    def _find(self, name: str) -> Path | None:
+        for folder in (self.folder, self.previous):
+            if folder is not None and (folder / name).is_file():
+                return folder / name
+        return None
+
+    def text(self, name: str, make) -> str:
+        """The text cached under ``name``, or ``make()``'s; kept in this render's folder either way."""
+        found = self._find(name)
+        text = found.read_text(encoding="utf-8") if found else make()
+        if found != self.folder / name:
+            _write(self.folder / name, text)
+        self.used.add(name)
+        return text
+
+    def prune(self) -> None:
+        """Remove what this render did not use."""
+        for path in self.folder.glob("*") if self.folder.is_dir() else []:
+            if path.name not in self.used:
+                path.unlink()
+
+
+def _compile(spec: dict) -> str:
+    """A Vega-Lite spec compiled to Vega and drawn as SVG, as JSON text {"spec", "svg"}."""
+    compiled = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
     # The compiled spec names Vega 5's schema; the bundled runtime is Vega 6, which draws it the same
     # but warns in the console about the version. The schema URL is only a label, so it is dropped.
-    spec.pop("$schema", None)
-    svg = vl_convert.vega_to_svg(spec)
+    compiled.pop("$schema", None)
+    return json.dumps({"spec": compiled, "svg": vl_convert.vega_to_svg(compiled)}, sort_keys=True)
+
+
+def _chart(spec: dict, stem: str, number: int, cache: ChartCache | None = None) -> Chart:
+    """Compile a Vega-Lite spec to Vega here, once, so the browser only runs it; draw its static SVG
+    (both from ``cache`` when it holds this very spec, compiled by this very vl-convert)."""
+    key = hashlib.sha256(json.dumps([vl_convert.__version__, VL_VERSION, spec], sort_keys=True)
+                         .encode("utf-8")).hexdigest()
+    text = cache.text(f"chart-{key}.json", lambda: _compile(spec)) if cache else _compile(spec)
+    made = json.loads(text)
+    svg = made["svg"]
     size = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
     width, height = (round(float(size.group(1))), round(float(size.group(2)))) if size else (600, 400)
-    return Chart(f"chart-{number}", spec, f"{stem}-{number}.svg", svg, width, height)
+    return Chart(f"chart-{number}", made["spec"], f"{stem}-{number}.svg", svg, width, height)
 
 
-def _output_html(output, stem: str, charts: list[Chart], ids: set[str]) -> str:
+def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: ChartCache | None = None) -> str:
     kind = output.get("output_type")
     if kind == "stream":
         return f'<pre class="stream stream-{html.escape(output.get("name", ""))}">{html.escape(output.get("text", ""))}</pre>'
@@ -273,7 +320,7 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str]) -> str:
     if isinstance(value, list):
         value = "".join(value)
     if mime == VEGALITE:
-        chart = _chart(value, stem, len(charts) + 1)
+        chart = _chart(value, stem, len(charts) + 1, cache)
         while chart.anchor in ids:  # a heading took the id first
             chart.anchor += "-chart"
         ids.add(chart.anchor)
@@ -310,7 +357,8 @@ RESERVED_IDS = {"story", "show-code", "findings-heading", "about-heading", "abou
                 "about-claims", "about-downloads", "about-parameters"}
 
 
-def notebook_body(nb, stem: str, params, declared: list[str]) -> tuple[Markup, list[Chart]]:
+def notebook_body(nb, stem: str, params, declared: list[str],
+                  cache: ChartCache | None = None) -> tuple[Markup, list[Chart]]:
     """The page body for an executed notebook: markdown cells, outputs, and each cell's code (hidden)."""
     ids: set[str] = set(RESERVED_IDS)
     charts: list[Chart] = []
@@ -331,7 +379,7 @@ def notebook_body(nb, stem: str, params, declared: list[str]) -> tuple[Markup, l
                 block.append(f'<div class="cell-input" data-label="{label}">{highlight(source, _LEXER, _FORMATTER)}</div>')
             if "remove-output" not in tags:
                 for output in cell.get("outputs", []):
-                    block.append(_output_html(output, stem, charts, ids))
+                    block.append(_output_html(output, stem, charts, ids, cache))
             block.append("</div>")
             parts.append("".join(block))
     return Markup("\n".join(parts)), charts
@@ -430,8 +478,9 @@ def _write(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def _write_assets(site: Path) -> None:
-    _write(site / "assets" / "vega.js", vega_bundle())
+def _write_assets(site: Path, cache: ChartCache | None = None) -> None:
+    bundle = cache.text(f"vega-{vl_convert.__version__}-{VL_VERSION}.js", vega_bundle) if cache else vega_bundle()
+    _write(site / "assets" / "vega.js", bundle)
     _write(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
     _write(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
            + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
@@ -444,7 +493,8 @@ def _run_inputs(run_dir: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path) -> Page:
+def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
+               cache: ChartCache | None = None) -> Page:
     """Read one executed notebook and what it handed over, and gather everything its page shows (also
     copies its CSVs)."""
     nb = nbformat.read(notebook, as_version=4)
@@ -452,8 +502,9 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path) 
     declared = list(inputs.get("notebooks", {}).get(stem, []))
     findings, tables, handed = _handover(run_dir, stem)
     uses_foi = "foi_returns" in declared
-    body, charts = notebook_body(nb, stem, params, declared)
-    page = Page(stem=stem, href=f"{stem}.html", title=_first_heading(nb) or stem, findings=findings,
+    body, charts = notebook_body(nb, stem, params, declared, cache)
+    title = _first_heading(nb) or (findings[0].title if findings else stem)
+    page = Page(stem=stem, href=f"{stem}.html", title=title, findings=findings,
                 body=body, charts=charts)
     page.downloads = _downloads(run_dir, site, tables, handed.get("table_rows", {}))
     page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in handed.get("claims", [])]
@@ -473,12 +524,14 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path) 
     return page
 
 
-def render(run_dir: Path, params) -> Path:
+def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     """Write ``run_dir/site/`` from the run folder alone: ``notebooks/*.ipynb``, each notebook's
     ``*.results.json`` (what it handed over for its page), ``inputs.json`` and ``tables/``.
 
     Reads no data file and checks no claim: the notebooks did that. Replaces
-    any ``site/`` already in ``run_dir``. Returns the site folder.
+    any ``site/`` already in ``run_dir``. Compiled charts are kept in
+    ``run_dir/.cache/site`` and taken from ``previous`` (an earlier run's
+    ``.cache``) when their spec is unchanged. Returns the site folder.
     """
     run_dir = Path(run_dir)
     site = run_dir / "site"
@@ -487,8 +540,9 @@ def render(run_dir: Path, params) -> Path:
     site.mkdir(parents=True)
     inputs = _run_inputs(run_dir)
     notebooks = sorted((run_dir / "notebooks").glob("*.ipynb"))
+    cache = ChartCache(run_dir / ".cache" / "site", Path(previous) / "site" if previous else None)
 
-    pages = [build_page(run_dir, nb, params, inputs, site) for nb in notebooks]
+    pages = [build_page(run_dir, nb, params, inputs, site, cache) for nb in notebooks]
     env = _environment()
     common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name}
     for page in pages:
@@ -506,5 +560,6 @@ def render(run_dir: Path, params) -> Path:
                                        [s for page in pages for s in page.sources], bool(findings))
     index.parameters = _parameters(list(KNOBS), params)
     _write(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
-    _write_assets(site)
+    _write_assets(site, cache)
+    cache.prune()  # only what this render used is kept
     return site

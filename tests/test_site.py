@@ -444,3 +444,28 @@ def test_the_site_module_imports_no_reader_of_inputs():
         alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names}
     assert not modules & {"papermill", "pandas", "foi", "claims", "reference", "values"}
+
+
+@pytest.mark.slow
+def test_each_finding_publishes_the_tables_behind_its_declared_charts(story_run):
+    for finding in findings.FINDINGS:
+        body = json.loads((story_run / f"{finding.notebook}.results.json").read_text(encoding="utf-8"))
+        assert finding.charts and set(finding.charts) <= set(body["tables"]), finding.id
+        assert body["page"]["findings"] == [finding.id]
+
+
+def test_a_re_render_takes_unchanged_charts_from_the_last_runs_cache(tmp_path, monkeypatch):
+    """A prose-only edit re-renders without compiling a chart: the same spec is found in the last run's cache."""
+    run_dir, params = crafted_run_dir(tmp_path / "first", write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
+    before = tree(site.render(run_dir, params))
+    again = tmp_path / "again"
+    shutil.copytree(run_dir, again, ignore=shutil.ignore_patterns(".cache", "site"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a chart was compiled again")
+
+    monkeypatch.setattr(site.vl_convert, "vegalite_to_vega", refuse)
+    monkeypatch.setattr(site.vl_convert, "vega_to_svg", refuse)
+    assert tree(site.render(again, params, previous=run_dir / ".cache")) == before
+    assert sorted(p.name for p in (again / ".cache" / "site").iterdir()) == \
+        sorted(p.name for p in (run_dir / ".cache" / "site").iterdir())

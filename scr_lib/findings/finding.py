@@ -8,7 +8,7 @@ suite needs to know about it, so nothing else types its name:
   column of ``data/pulse_2010/claims.csv``;
 - ``notebook``: the notebook's file name without ``.ipynb``, also the name of
   its results file (``<notebook>.results.json``);
-- ``title``: a short name for lists and messages;
+- ``title``: a short name, the page's title when its notebook has no heading;
 - ``knobs``: the params-file keys it adds, with defaults and validation;
 - ``sources``: the data files it reads besides the FOI returns and claims;
 - ``key_figures``: the result keys its headline needs; without any of them
