@@ -121,7 +121,7 @@ def site_stub():
     """Stand in for the story pages: list the executed notebooks' prose; count the calls."""
     calls = []
 
-    def render(run_dir, params):
+    def render(run_dir, params, previous=None):
         calls.append(run_dir)
         site = Path(run_dir) / "site"
         site.mkdir(parents=True, exist_ok=True)

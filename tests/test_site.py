@@ -364,7 +364,7 @@ def previous_run(story_run, tmp_path):
     return out
 
 
-def half_written_render(run_dir, params):
+def half_written_render(run_dir, params, previous=None):
     (run_dir / "site").mkdir(exist_ok=True)
     (run_dir / "site" / "index.html").write_text("half a site", encoding="utf-8")
     raise RuntimeError("render failed")
