@@ -45,7 +45,6 @@ from pathlib import Path
 
 import jinja2
 import mistune
-import nbformat
 import nh3
 import vl_convert
 from markupsafe import Markup
@@ -221,10 +220,31 @@ OUTPUT_ORDER = (VEGALITE, "text/markdown", "text/html", "image/svg+xml", "image/
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+def _joined(value):
+    return "".join(value) if isinstance(value, list) else value
+
+
+def read_notebook(path: Path) -> dict:
+    """An executed notebook (nbformat 4, as `scr run` wrote it) as plain JSON, with each multi-line text
+    (cell sources, stream text, text outputs) joined into one string, as nbformat reads them.
+
+    Read without nbformat: its schema validator imports a grammar that takes seconds to build, and the
+    notebook was written by nbformat in this run."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        cell["source"] = _joined(cell.get("source", ""))
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = _joined(output["text"])
+            for mime, value in output.get("data", {}).items():
+                output["data"][mime] = _joined(value)
+    return nb
+
+
 def _first_heading(nb) -> str | None:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell["source"], re.MULTILINE)
             if match:
                 return match.group(1).strip()
     return None
@@ -363,15 +383,15 @@ def notebook_body(nb, stem: str, params, declared: list[str],
     ids: set[str] = set(RESERVED_IDS)
     charts: list[Chart] = []
     parts = []
-    for cell in nb.cells:
+    for cell in nb["cells"]:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "remove-cell" in tags:
             continue
-        if cell.cell_type == "markdown":
+        if cell["cell_type"] == "markdown":
             parts.append(f'<div class="cell cell-markdown">'
-                         f'{markdown_html(cell.source, ids, cell.get("attachments"))}</div>')
-        elif cell.cell_type == "code":
-            source = _injected_source(declared, params) if "injected-parameters" in tags else cell.source
+                         f'{markdown_html(cell["source"], ids, cell.get("attachments"))}</div>')
+        elif cell["cell_type"] == "code":
+            source = _injected_source(declared, params) if "injected-parameters" in tags else cell["source"]
             block = ['<div class="cell cell-code">']
             if source.strip() and "remove-input" not in tags:
                 label = ("parameters given by scr run" if "injected-parameters" in tags
@@ -497,7 +517,7 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
                cache: ChartCache | None = None) -> Page:
     """Read one executed notebook and what it handed over, and gather everything its page shows (also
     copies its CSVs)."""
-    nb = nbformat.read(notebook, as_version=4)
+    nb = read_notebook(notebook)
     stem = notebook.stem
     declared = list(inputs.get("notebooks", {}).get(stem, []))
     findings, tables, handed = _handover(run_dir, stem)
