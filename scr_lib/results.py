@@ -18,9 +18,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+from . import findings, paths
 
-from . import findings, paths, precision
+# pandas and precision (which needs pandas) are imported where used: `scr run` merges results files
+# and renders pages without them, and pandas takes a noticeable part of a second to import.
 
 RESULTS_SUFFIX = ".results.json"
 
@@ -68,6 +69,8 @@ class Results:
         number = value.item() if hasattr(value, "item") else value
         if number is None or (isinstance(number, float) and math.isnan(number)):
             raise ValueError(f"result {key!r} has no value")
+        from . import precision
+
         number = precision.round_number(number)
         self.values[key] = {"value": number, "unit": unit, "label": label, "notebook": self.notebook}
         if illustrative:
@@ -81,12 +84,16 @@ class Results:
         significant digits (missing values stay missing); returns that rounded
         copy, and ``frame`` itself is not changed.
         """
+        from . import precision
+
         rounded = precision.round_significant(frame)
         self.tables[name] = rounded
         return rounded
 
     def frame(self) -> pd.DataFrame:
         """The results as a table (key, label, value, unit), for showing in the notebook."""
+        import pandas as pd
+
         rows = [{"key": k, "label": v["label"], "value": v["value"], "unit": v["unit"]} for k, v in self.values.items()]
         table = pd.DataFrame(rows, columns=["key", "label", "value", "unit"])
         # object dtype: whole numbers print as whole numbers, not in a shared scientific format
@@ -138,6 +145,8 @@ def page(results: Results) -> dict:
 
 
 def _articles(ids: list[str]) -> list[dict]:
+    import pandas as pd
+
     table = pd.read_csv(paths.ARTICLES, dtype=str, keep_default_na=False)
     known = {row["article_id"]: row for row in table.to_dict("records")}
     return [known[a] for a in ids if a in known]
@@ -149,6 +158,8 @@ def _sources(owners: list) -> list[dict]:
         if source.path in seen or not Path(source.path).is_file():
             continue
         seen.add(source.path)
+        import pandas as pd
+
         frame = pd.read_csv(source.path, dtype=str, keep_default_na=False)
         cited = []
         for row in frame.to_dict("records"):
