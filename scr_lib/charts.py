@@ -1,7 +1,8 @@
-"""The house chart style, registered once, and charts that mark illustrative values.
+"""The house chart style, and charts that mark illustrative values.
 
-Importing this module registers and enables the ``scr`` Altair theme and the
-``scr`` renderer. The renderer emits only the Vega-Lite JSON mimetype (which
+:func:`use_house_style` (called by :func:`scr_lib.report.setup`, in each
+notebook's setup cell) registers and enables the ``scr`` Altair theme and the
+``scr`` renderer; importing this module changes nothing. The renderer emits only the Vega-Lite JSON mimetype (which
 JupyterLab draws offline, and the story pages draw with the local Vega
 runtime) and a plain-text summary. Altair's default HTML output embeds random
 element ids and CDN script tags; this one is byte-for-byte deterministic, so
@@ -21,7 +22,6 @@ SOURCE_COLOURS = {PUBLISHED: "#1b6ca8", REPORTED: "#1b6ca8", ILLUSTRATIVE: "#b9c
 ILLUSTRATIVE_NOTE = "Grey bars are illustrative: no per-PCT breakdown of the FOI answers is public."
 
 
-@alt.theme.register("scr", enable=True)
 def scr_theme() -> alt.theme.ThemeConfig:
     """The one house style: plain fonts, no chart border, muted grid, left-aligned titles."""
     return {
@@ -47,8 +47,11 @@ def _render(spec: dict, **_) -> dict:
     }
 
 
-alt.renderers.register("scr", _render)
-alt.renderers.enable("scr")
+def use_house_style() -> None:
+    """Register and enable the ``scr`` theme and renderer for Altair charts (again: no change)."""
+    alt.theme.register("scr", enable=True)(scr_theme)
+    alt.renderers.register("scr", _render)
+    alt.renderers.enable("scr")
 
 
 def source_label(illustrative: pd.Series, named_published: bool | None = None) -> pd.Series:

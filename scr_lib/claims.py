@@ -23,25 +23,34 @@ is worded with ``{yes_no}`` in the ``wording`` column.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import pandas as pd
 
-from . import paths, words
-from .refusal import one_in
+from . import findings, ledger, paths, words
 
-CHECKS = ("equal", "one_in", "less_than", "at_least", "more_than", "at_most", "input", "context")
+CHECKS = ledger.CHECKS
 BOUNDS = ("less_than", "at_least", "more_than", "at_most")
 
 
 @lru_cache(maxsize=1)
 def _claims() -> pd.DataFrame:
-    return pd.read_csv(paths.CLAIMS, dtype={"printed": str, "quote": str, "reason": str})
+    table = ledger.read()
+    unknown = table[~table["finding"].isin(findings.IDS)]
+    if not unknown.empty:
+        row = unknown.index[0] + 2  # the header is line 1
+        raise ValueError(f"{paths.CLAIMS}, line {row}, column finding: {unknown['finding'].iloc[0]!r} is not a "
+                         f"finding (known: {', '.join(findings.IDS)}); declare it in scr_lib/findings/, or "
+                         "correct the id")
+    return table
 
 
 def load_claims(finding: str | None = None) -> pd.DataFrame:
-    """The claims table, or the claims of one ``finding`` ('refusal', 'spend', 'ooh'). A new copy each call."""
+    """The claims table, or the claims of one ``finding`` (an id of :data:`scr_lib.findings.FINDINGS`).
+
+    A new copy each call. Raises ``ValueError`` naming the line when a row's
+    ``finding`` is not a declared finding's id (its page would lose the claim).
+    """
     table = _claims()
     if finding is not None:
         table = table[table.finding == finding]
@@ -49,18 +58,8 @@ def load_claims(finding: str | None = None) -> pd.DataFrame:
 
 
 def published(result_key: str, claim_id: str | None = None) -> float:
-    """The published value behind ``result_key``, in the result's own unit (the claim's value / scale).
-
-    Where several claims share the key, the most precise (most decimals after
-    scaling back) is used unless ``claim_id`` names one.
-    """
-    table = load_claims()
-    rows = table[table.result_key == result_key] if claim_id is None else table[table.claim_id == claim_id]
-    if rows.empty:
-        raise KeyError(f"no published claim for {result_key!r}; known: {', '.join(sorted(table.result_key.dropna()))}")
-    places = rows.decimals + rows.scale.map(math.log10)  # decimals in the result's own unit
-    row = rows.loc[places.idxmax()]
-    return float(row.value) / float(row.scale)
+    """The published value behind ``result_key``, in the result's own unit: see :func:`scr_lib.ledger.published`."""
+    return ledger.published(result_key, claim_id, load_claims())
 
 
 def _wording(template: str, value: float) -> str:
@@ -89,7 +88,7 @@ def check(claim: pd.Series, result: float | None) -> dict:
     if result is None or pd.isna(result):
         return out
     if claim.check == "one_in":
-        computed = one_in(result) if result > 0 else 0
+        computed = words.one_in(result) if result > 0 else 0
         holds = computed == int(claim.value)
         wording = _wording(claim.wording, computed) if computed else "none"
     elif claim.check in BOUNDS:  # a bound: shown unrounded, compared unrounded

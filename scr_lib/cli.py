@@ -110,7 +110,7 @@ def check(file: Path, sheet: str | None):
         scr check data/examples/followup_2011/foi_followup_2011.xlsx
     """
     from . import foi
-    from .params import load_params
+    from .findings import load_params
 
     if file.suffix.lower() in (".yaml", ".yml"):
         try:
@@ -132,9 +132,10 @@ def check(file: Path, sheet: str | None):
 def claims_text(checked, source: str) -> str:
     """The claims table as plain text: each claim's quote, as published, this run, and the verdict."""
     from . import report
+    from .verdict import Verdict
 
     table = report.claims_table(checked)
-    width = len("input, not checked") + 2  # the longest verdict: the layout does not depend on the run
+    width = max(len(v) for v in Verdict) + 2  # the longest verdict: the layout does not depend on the run
     lines = [f"Published claims and this run ({source}):", ""]
     for finding, rows in table.groupby(checked["finding"], sort=False):
         lines.append(f"{finding}")
@@ -144,9 +145,7 @@ def claims_text(checked, source: str) -> str:
             lines.append(f"  {'':<{width}}as published: {published}; this run: {this_run}")
         lines.append("")
     counts = table["verdict"].value_counts()
-    plural = {"holds": "hold", "does not hold": "do not hold", "not computed": "not computed",
-              "input, not checked": "inputs, not checked", "context": "context, not checkable"}
-    summary = ", ".join(f"{counts[v]:,} {plural[v] if counts[v] != 1 else v}" for v in plural if v in counts)
+    summary = ", ".join(f"{counts[v]:,} {v.plural if counts[v] != 1 else v}" for v in Verdict if v in counts)
     lines.append(f"{len(table):,} published figures: {summary}.")
     return "\n".join(lines)
 

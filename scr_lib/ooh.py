@@ -237,9 +237,9 @@ def printed_calls() -> pd.DataFrame:
 
     Columns: claim_id, printed (the text), value, decimals (the precision it was printed to).
     """
-    from . import claims
+    from . import ledger
 
-    table = claims.load_claims("ooh")
+    table = ledger.load_claims("ooh")
     table = table[table["result_key"] == "ooh.projected_calls_per_week"]
     return table[["claim_id", "printed", "value", "decimals"]].reset_index(drop=True)
 
@@ -247,7 +247,7 @@ def printed_calls() -> pd.DataFrame:
 def resolve_inputs(records_created=None, views_per_week=None, calls_per_1000_per_week=None) -> Inputs:
     """The run's inputs: each parameter as given, or, when ``None``, as the article published it.
 
-    Records and views come from ``claims.published``. A missing call rate is
+    Records and views come from ``ledger.published`` (the claims ledger). A missing call rate is
     the one the article's own table implies (:func:`implied_rate`, from the
     *published* records and calls, whatever ``records_created`` is), so a
     run with a later records figure keeps Pulse's assumption unless it gives
@@ -255,21 +255,21 @@ def resolve_inputs(records_created=None, views_per_week=None, calls_per_1000_per
     non-number, records of zero or below or not whole, negative views, or a
     call rate of zero or below.
     """
-    from . import claims
+    from . import ledger
 
     origin = {}
     if records_created is None:
-        records_created, origin["records_created"] = claims.published("ooh.records_created"), "the article"
+        records_created, origin["records_created"] = ledger.published("ooh.records_created"), "the article"
     else:
         origin["records_created"] = "the params file"
     if views_per_week is None:
-        views_per_week, origin["views_per_week"] = claims.published("ooh.views_per_week"), "the article"
+        views_per_week, origin["views_per_week"] = ledger.published("ooh.views_per_week"), "the article"
     else:
         origin["views_per_week"] = "the params file"
     if calls_per_1000_per_week is None:
         printed = printed_calls()
         pairs = list(zip(printed["value"], printed["decimals"]))
-        calls_per_1000_per_week = implied_rate(claims.published("ooh.records_created"), pairs)
+        calls_per_1000_per_week = implied_rate(ledger.published("ooh.records_created"), pairs)
         origin["calls_per_1000_per_week"] = "the article"
     else:
         origin["calls_per_1000_per_week"] = "the params file"

@@ -19,6 +19,7 @@ import re
 import reprlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 import yaml
 
@@ -37,18 +38,14 @@ class Knob:
     positive: bool = False  # a number that must be finite and above 0
 
 
-KNOBS: dict[str, Knob] = {
+COMMON_KNOBS: dict[str, Knob] = {
     "name": Knob((str,), None, "the run's name; output goes to build/<name>/", required=True),
     "foi_returns": Knob((str,), None, "FOI returns file (CSV or XLSX), relative to the params file",
                         is_path=True, required=True),
     "foi_sheet": Knob((str,), "", "the XLSX worksheet holding the FOI returns; blank: the first visible sheet"),
-    "ooh_records_created": Knob((int,), None, "Summary Care Records created nationally; "
-                                "blank (null): the April 2012 article's figure", positive=True),
-    "ooh_views_per_week": Knob((int, float), None, "record views a week; blank (null): the article's figure",
-                               positive=True),
-    "ooh_calls_per_1000_per_week": Knob((int, float), None, "out-of-hours calls per 1,000 people a week; "
-                                        "blank (null): the rate implied by the article's own table", positive=True),
 }
+"""The knobs every run has. Each finding adds its own (``Finding.knobs``); the whole schema of a
+params file is :data:`scr_lib.findings.KNOBS`."""
 
 # Limits that keep reading a params file quick and small whatever it holds: a real one is a few lines.
 MAX_BYTES = 64 * 1024
@@ -99,11 +96,6 @@ def _refuse_complex_yaml(text: str) -> None:
             depth -= 1
 
 
-def add_knob(name: str, knob: Knob) -> None:
-    """Register a further parameter (used by the finding modules that need one)."""
-    KNOBS[name] = knob
-
-
 @dataclass(frozen=True)
 class Params:
     """A loaded params file: ``values`` holds every knob (defaults filled in, paths absolute)."""
@@ -131,13 +123,14 @@ def _key_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     return lines, repeated
 
 
-def _suggest(key: str) -> str:
-    close = difflib.get_close_matches(str(key), list(KNOBS), n=1)
+def _suggest(key: str, knobs: Mapping[str, Knob]) -> str:
+    close = difflib.get_close_matches(str(key), list(knobs), n=1)
     return f"did you mean {close[0]!r}? " if close else ""
 
 
-def load_params(path: str | Path) -> Params:
-    """Read and check a params file; raise :class:`InputError` naming each bad key.
+def load_params(path: str | Path, knobs: Mapping[str, Knob]) -> Params:
+    """Read and check a params file against ``knobs`` (the schema; the whole one is
+    :data:`scr_lib.findings.KNOBS`, whose ``load_params`` passes it); raise :class:`InputError` naming each bad key.
 
     Each problem names the params file, the line of the key (0 when the key
     is missing) and the key. Checked: the file is a YAML mapping; no key is
@@ -180,10 +173,10 @@ def load_params(path: str | Path) -> Params:
     for key, first, again in repeated:
         problems.append(Problem(shown, again, key, f"{key!r} is given twice (also line {first}); keep one"))
     for key in raw:
-        if key not in KNOBS:
+        if key not in knobs:
             problems.append(Problem(shown, lines.get(str(key), 0), str(key),
-                                    f"unknown key {key!r}; {_suggest(key)}known keys: {', '.join(KNOBS)}"))
-    for key, knob in KNOBS.items():
+                                    f"unknown key {key!r}; {_suggest(key, knobs)}known keys: {', '.join(knobs)}"))
+    for key, knob in knobs.items():
         line = lines.get(key, 0)
         value = raw.get(key)
         if value is None:

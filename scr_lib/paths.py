@@ -33,3 +33,19 @@ def project_path(path: str | Path) -> Path:
     """
     path = Path(path)
     return path if path.is_absolute() else PROJ_ROOT / path
+
+
+def display(path: str | Path, root: str | Path | None = None) -> str:
+    """A path as a person reads it: the one way the suite shows a path.
+
+    For messages (``root`` None): relative to the working folder when inside
+    it, else as given. For what is published, pages and notebook outputs
+    (``root=PROJ_ROOT``): relative to the project when inside it, else the
+    file name only, so that a page never shows a folder of the machine it was made on.
+    """
+    path = Path(path)
+    base = Path.cwd() if root is None else Path(root)
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path) if root is None else path.name

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import paths
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -40,10 +42,4 @@ class InputError(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def display_path(path: str | Path) -> str:
-    """A path as the user would recognise it: relative to the working folder when inside it."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+display_path = paths.display  # the name the readers of inputs use: see :func:`scr_lib.paths.display`

@@ -9,9 +9,9 @@ reason, so the notebook can show what was left out and why.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
+
+from .words import one_in  # noqa: F401  (moved to words; the notebooks call refusal.one_in)
 
 REASONS = {
     "rollout_begun_no": "had not begun the rollout",
@@ -54,20 +54,6 @@ def refusal_share(declined: int, invited: int) -> float:
     if not 0 <= declined <= invited:
         raise ValueError(f"declined ({declined}) must be between 0 and invited ({invited})")
     return declined / invited
-
-
-def one_in(share: float) -> int:
-    """The nearest "one in N" to ``share`` (0 < share <= 1): 0.165 -> 6.
-
-    Nearest means the N whose 1/N is closest to the share; on an exact tie
-    the smaller N (the larger fraction) wins. Raises ``ValueError`` for a
-    share of zero or below, or above one.
-    """
-    if not 0 < share <= 1:
-        raise ValueError(f"'one in N' needs a share above 0 and at most 1, got {share!r}")
-    low = max(1, math.floor(1 / share))
-    candidates = [low, low + 1]
-    return min(candidates, key=lambda n: (abs(1 / n - share), n))
 
 
 def totals(marked: pd.DataFrame) -> dict:

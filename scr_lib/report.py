@@ -18,11 +18,17 @@ import pandas as pd
 from IPython.display import Markdown
 
 from . import paths
-
-# Show text in tables whole: a PCT name or an exclusion reason cut to "decl..." misleads a reader.
-pd.set_option("display.max_colwidth", None)
 from .foi import FOIReturns, VALUE_COLUMNS, illustrative_mask
+from .verdict import Verdict
 
+
+def setup() -> None:
+    """Set up a notebook's display, once, in its setup cell: tables show text whole (a PCT name or an
+    exclusion reason cut to "decl..." misleads a reader) and charts take the house style and renderer."""
+    from . import charts
+
+    pd.set_option("display.max_colwidth", None)
+    charts.use_house_style()
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character, which Markdown may escape
 
@@ -62,15 +68,6 @@ def say_computed(illustrative_values: int, text: str) -> Markdown:
     return Markdown(text + (ILLUSTRATIVE_QUALIFIER if illustrative_values else ""))
 
 
-def shown_path(path: str | Path) -> str:
-    """A data path as a page may print it: relative to the project when inside it, else its file name."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(paths.PROJ_ROOT))
-    except ValueError:
-        return path.name
-
-
 def illustrative_count(frame: pd.DataFrame, columns=VALUE_COLUMNS) -> int:
     """How many values in ``columns`` are marked illustrative."""
     return int(sum(illustrative_mask(frame, c).sum() for c in columns))
@@ -79,7 +76,7 @@ def illustrative_count(frame: pd.DataFrame, columns=VALUE_COLUMNS) -> int:
 def loaded(returns: FOIReturns) -> Markdown:
     """What was read: rows, file, any blank rows skipped or columns ignored, and the illustrative share."""
     frame = returns.frame
-    lines = [f"Read **{len(frame):,}** answers from {code(shown_path(returns.file))} "
+    lines = [f"Read **{len(frame):,}** answers from {code(paths.display(returns.file, paths.PROJ_ROOT))} "
              f"(spreadsheet rows {frame.source_row.min()} to {frame.source_row.max()}); every value passed validation."]
     if returns.skipped_blank_rows:
         lines.append(f"Skipped {len(returns.skipped_blank_rows)} wholly blank rows: "
@@ -103,10 +100,10 @@ def claims_table(checked: pd.DataFrame) -> pd.DataFrame:
 
     A computed value that rests on illustrative values says so beside it, in "this run".
     """
-    verdict = checked["holds"].map({True: "holds", False: "does not hold"}).fillna("input, not checked")
-    verdict = verdict.where(checked["computed"].notna(), "not computed")
+    verdict = checked["holds"].map({True: Verdict.HOLDS, False: Verdict.DOES_NOT_HOLD}).fillna(Verdict.INPUT)
+    verdict = verdict.where(checked["computed"].notna(), Verdict.NOT_COMPUTED)
     if "check" in checked:  # context rows: figures the data cannot check, with the reason in "this run"
-        verdict = verdict.mask(checked["check"].eq("context"), "context")
+        verdict = verdict.mask(checked["check"].eq("context"), Verdict.CONTEXT)
     this_run = checked["computed_wording"]
     if "illustrative" in checked:  # never a generated figure shown as a fact
         this_run = this_run.mask(checked["illustrative"].astype(bool) & checked["computed"].notna(),

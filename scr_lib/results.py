@@ -1,10 +1,14 @@
-"""What a notebook hands to the run: named numbers, and the tables behind its charts.
+"""What a notebook hands to the run: named numbers, the tables behind its charts, and what its page shows.
 
 A notebook collects its figures in a :class:`Results` and calls
 :meth:`Results.save` with its ``output_dir`` parameter. ``scr run`` merges
 every notebook's file into one ``results.json``: a JSON object mapping dotted
 keys ('refusal.share') to ``{"value", "unit", "label", "notebook"}``.
 With an empty ``output_dir`` (the default, as in JupyterLab) nothing is written.
+
+Each notebook's own file (``<notebook>.results.json``) also carries, under
+``"page"``, everything the story pages show that is not in the notebook's
+outputs (see :func:`page`): the pages read only the run folder.
 """
 
 from __future__ import annotations
@@ -14,20 +18,37 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+from . import findings, paths
 
-from . import precision
+# pandas and precision (which needs pandas) are imported where used: `scr run` merges results files
+# and renders pages without them, and pandas takes a noticeable part of a second to import.
 
 RESULTS_SUFFIX = ".results.json"
 
 
 @dataclass
 class Results:
-    """Named results of one notebook, plus tables to publish as CSV."""
+    """Named results of one notebook, plus tables to publish as CSV.
+
+    ``prefix``, when given, is the finding's id: every key must then start with
+    ``<prefix>.`` (see :meth:`for_finding`).
+    """
 
     notebook: str
     values: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
+    prefix: str | None = None
+    knobs: dict = field(default_factory=dict)
+
+    @classmethod
+    def for_finding(cls, finding: "str | findings.Finding", knobs: dict | None = None) -> "Results":
+        """The results of a finding's notebook, from its declaration (a :class:`~scr_lib.findings.Finding`
+        or its id): named after its notebook, and every key checked against its id. ``knobs``: the
+        notebook's parameters its headline reads (see ``Finding.headline``).
+        An id that no finding declares raises ``KeyError`` naming the known ones."""
+        if isinstance(finding, str):
+            finding = findings.by_id(finding)
+        return cls(finding.notebook, prefix=finding.id, knobs=dict(knobs or {}))
 
     def add(self, key: str, value, unit: str, label: str, illustrative: bool = False):
         """Record ``value`` (a number; numpy numbers become Python ones) under the dotted ``key``.
@@ -38,13 +59,18 @@ class Results:
         a notebook can record and use it in one line. ``illustrative=True``
         marks a value that rests on illustrative (generated) FOI values: every
         display of it says so.
-        Raises ``ValueError`` for a key recorded twice or a missing/NaN value.
+        Raises ``ValueError`` for a key recorded twice, a key outside the
+        finding's prefix, or a missing/NaN value.
         """
+        if self.prefix is not None and not key.startswith(self.prefix + "."):
+            raise ValueError(f"result {key!r} does not start with {self.prefix + '.'!r}, the finding's id")
         if key in self.values:
             raise ValueError(f"result {key!r} recorded twice")
         number = value.item() if hasattr(value, "item") else value
         if number is None or (isinstance(number, float) and math.isnan(number)):
             raise ValueError(f"result {key!r} has no value")
+        from . import precision
+
         number = precision.round_number(number)
         self.values[key] = {"value": number, "unit": unit, "label": label, "notebook": self.notebook}
         if illustrative:
@@ -58,12 +84,16 @@ class Results:
         significant digits (missing values stay missing); returns that rounded
         copy, and ``frame`` itself is not changed.
         """
+        from . import precision
+
         rounded = precision.round_significant(frame)
         self.tables[name] = rounded
         return rounded
 
     def frame(self) -> pd.DataFrame:
         """The results as a table (key, label, value, unit), for showing in the notebook."""
+        import pandas as pd
+
         rows = [{"key": k, "label": v["label"], "value": v["value"], "unit": v["unit"]} for k, v in self.values.items()]
         table = pd.DataFrame(rows, columns=["key", "label", "value", "unit"])
         # object dtype: whole numbers print as whole numbers, not in a shared scientific format
@@ -78,9 +108,66 @@ class Results:
         for name, frame in self.tables.items():
             frame.to_csv(out / "tables" / f"{name}.csv", index=False, lineterminator="\n")
         path = out / f"{self.notebook}{RESULTS_SUFFIX}"
-        body = {"results": self.values, "tables": sorted(self.tables)}
+        body = {"results": self.values, "tables": sorted(self.tables), "page": page(self)}
         path.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return path
+
+
+def page(results: Results) -> dict:
+    """What the story page of ``results``' notebook shows beyond the notebook's outputs, ready to display.
+
+    ``findings``: the ids of the findings owning its keys; ``headlines``: each
+    finding's index sentence (None when a key figure is missing);
+    ``claims``: one row per claim of those findings (claim_id, finding, claim,
+    published, this_run, verdict); ``articles``: the articles those claims
+    quote (rows of ``articles.csv``); ``sources``: the data files the findings
+    declare (path as shown, what it holds, the publications a CSV cites in its
+    ``source`` and ``citation`` columns); ``table_rows``: rows in each table.
+    """
+    from . import claims, report
+
+    owners = [f for f in findings.FINDINGS if any(f.owns(key) for key in results.values)]
+    figures = {key: item["value"] for key, item in results.values.items()}
+    rows, article_ids = [], []
+    for finding in owners:
+        checked = claims.check_all(results.values, finding.id, context=True)
+        if checked.empty:
+            continue
+        table = report.claims_table(checked)
+        for (_, row), claim_id in zip(table.iterrows(), checked["claim_id"]):
+            rows.append({"finding": finding.id, "claim_id": claim_id, "claim": row["claim"],
+                         "published": row["as published"], "this_run": row["this run"], "verdict": row["verdict"]})
+        article_ids += [a for a in claims.load_claims(finding.id)["article_id"] if a not in article_ids]
+    return {"findings": [f.id for f in owners],
+            "headlines": {f.id: f.headline_for(figures, results.knobs) for f in owners},
+            "claims": rows, "articles": _articles(article_ids), "sources": _sources(owners),
+            "table_rows": {name: len(frame) for name, frame in sorted(results.tables.items())}}
+
+
+def _articles(ids: list[str]) -> list[dict]:
+    import pandas as pd
+
+    table = pd.read_csv(paths.ARTICLES, dtype=str, keep_default_na=False)
+    known = {row["article_id"]: row for row in table.to_dict("records")}
+    return [known[a] for a in ids if a in known]
+
+
+def _sources(owners: list) -> list[dict]:
+    out, seen = [], set()
+    for source in (s for f in owners for s in f.sources):
+        if source.path in seen or not Path(source.path).is_file():
+            continue
+        seen.add(source.path)
+        import pandas as pd
+
+        frame = pd.read_csv(source.path, dtype=str, keep_default_na=False)
+        cited = []
+        for row in frame.to_dict("records"):
+            text = ". ".join(row[c].strip().rstrip(".") for c in ("source", "citation") if row.get(c, "").strip())
+            if text and text + "." not in cited:
+                cited.append(text + ".")
+        out.append({"path": paths.display(source.path, paths.PROJ_ROOT), "what": source.what, "cited": cited})
+    return out
 
 
 def merge(output_dir: Path) -> dict:

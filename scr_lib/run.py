@@ -46,9 +46,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, paths
-from .params import KNOBS, Params, load_params
+from .params import Params
+from .findings import KNOBS, load_params
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
+CHECKED = "foi_checked"  # the notebook parameter that receives the FOI file as validated up front
 
 
 MARK = ".scr-run"  # in a run folder: this folder is scr run's own, to replace on the next run
@@ -101,6 +103,8 @@ class _Plan:
     inputs: dict = field(default_factory=dict)  # what its execution key covers, by kind
     why: str = ""
     raw: bytes = b""  # the notebook file as hashed: what is executed, even if the file changes meanwhile
+    declared: list = field(default_factory=list)  # the parameters its parameters cell declares
+    extra: dict = field(default_factory=dict)  # parameters of this run only, outside its keys (foi_checked)
 
     @property
     def name(self) -> str:
@@ -110,11 +114,6 @@ class _Plan:
 def notebooks(folder: Path | None = None) -> list[Path]:
     """The story's notebooks, in order: ``notebooks/NN-*.ipynb``."""
     return sorted(Path(folder or paths.NOTEBOOKS).glob("[0-9][0-9]-*.ipynb"))
-
-
-def notebook_parameters(notebook: Path) -> list[str]:
-    """Names of the parameters a notebook's ``parameters`` cell declares."""
-    return cache.declared_parameters(cache.read_notebook(notebook)) or []
 
 
 def cores() -> int:
@@ -318,7 +317,8 @@ def _plan(project: Project, params: Params) -> tuple[list[_Plan], dict, str]:
                   "files": _path_digests(given)}
         execution_key = cache.key({"notebook": source.name, "inputs": inputs})
         notebook_key = cache.key({"execution": execution_key, "file": cache.digest_bytes(raw)})
-        plans.append(_Plan(source, given, execution_key, notebook_key, inputs=inputs, raw=raw))
+        plans.append(_Plan(source, given, execution_key, notebook_key, inputs=inputs, raw=raw,
+                           declared=cache.declared_parameters(nb) or []))
     run_key = cache.key({"shared": shared, "notebooks": [[p.name, p.notebook_key] for p in plans],
                          "params": params.values, "files": _path_digests(params.values)})
     foi_key = cache.key({"shared": shared, "foi": cache.path_digest(params.values.get("foi_returns")),
@@ -391,16 +391,18 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
     manifest = {} if force else cache.load_manifest(out)
 
     if manifest.get("run_key") == run_key and manifest.get("outputs") == cache.published_files(out):
-        echo(f"up to date: {len(plans)} notebooks unchanged since the last run into {_shown(out)} "
+        echo(f"up to date: {len(plans)} notebooks unchanged since the last run into {paths.display(out)} "
              "(--force runs them again)")
         return _finished(out, plans, executed=(), reused=tuple(p.name for p in plans), up_to_date=True)
 
-    _skip_unused_iri_grammar()
     # refuse invalid data before any kernel starts, anything is announced or anything is written
     # (unless the last run checked this very file with this very code): a journalist with a bad
     # file sees only its problems
-    if manifest.get("foi_checked") != checks["foi"]:
-        _check_foi(params, plans)
+    foi_summary = manifest.get("foi_summary") if manifest.get("foi_checked") == checks["foi"] else None
+    returns = None
+    if foi_summary is None:
+        returns = _check_foi(params, plans)
+        foi_summary = foi_summary_of(returns, params)
 
     try:
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -417,16 +419,24 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
             elif plan.action == "reprose" and not _reprose(plan):
                 plan.action, plan.why = "execute", "its code cells do not line up with the cached copy"
         _announce(plans, jobs, echo)
+        readers = [p for p in plans if p.action == "execute" and CHECKED in p.declared]
+        if readers:  # the notebooks take the FOI file as validated above, not the raw file again
+            from . import checked
+            saved = checked.save(returns if returns is not None else _check_foi(params, plans),
+                                 cache.cache_dir(work) / "foi-checked.pickle")
+            for plan in readers:
+                plan.extra = {CHECKED: str(saved)}
 
         def publish():  # the run folder from the parts: also while the last kernels are exiting
             _clear_run_folder(work)
             _refuse_moved_inputs(project, params, plans)
             _assemble(work, plans)
+            _write_inputs(work, plans, foi_summary)
             from . import results, site
             merged = results.merge(work)
             (work / "results.json").write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
             echo("rendering story pages")
-            site.render(work, params)
+            site.render(work, params, previous=cache.cache_dir(out))
 
         _execute_all([p for p in plans if p.action == "execute"], jobs, project, echo, publish)
         failed = [p for p in plans if p.error]
@@ -435,7 +445,7 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
             _keep_successes(plans, out)
             raise RunError("\n".join(p.error for p in failed))
         (work / MARK).write_text(MARK_TEXT, encoding="utf-8")
-        cache.save_manifest(work, {"run_key": run_key, "foi_checked": checks["foi"],
+        cache.save_manifest(work, {"run_key": run_key, "foi_checked": checks["foi"], "foi_summary": foi_summary,
                                    "outputs": cache.published_files(work),
                                    "parts": {p.name: p.part.name for p in plans}})
         _swap_into_place(work, out)
@@ -449,8 +459,9 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
                      reused=tuple(p.name for p in plans if p.action != "execute"))
 
 
-def _check_foi(params: Params, plans: list[_Plan]) -> None:
-    """Validate the FOI file (raises :class:`InputError`), and refuse a sheet a notebook could not be told."""
+def _check_foi(params: Params, plans: list[_Plan]):
+    """Read and validate the FOI file (raises :class:`InputError`), and refuse a sheet a notebook could not
+    be told. Returns the :class:`~scr_lib.foi.FOIReturns`: the one parse of the raw file in a run."""
     from . import foi
     returns = foi.load_returns(params.values["foi_returns"], params.values.get("foi_sheet") or None)
     if returns.sheet_position:  # a notebook that cannot be told the sheet would read the first one
@@ -458,27 +469,29 @@ def _check_foi(params: Params, plans: list[_Plan]) -> None:
             if "foi_returns" in plan.given and "foi_sheet" not in plan.given:
                 raise RunError(f"{plan.name} reads foi_returns but takes no foi_sheet parameter, so it "
                                f"would read the first visible sheet, not {params.values['foi_sheet']!r}")
+    return returns
 
 
-def _skip_unused_iri_grammar() -> None:
-    """Spare this process the second or so jsonschema takes to build a grammar it will not use.
-
-    jsonschema (imported by nbformat, nbconvert and altair) imports the optional
-    ``rfc3987_syntax`` only to check the "iri" and "iri-reference" string
-    formats, and that import builds a parser taking about a second
-    (python-jsonschema/jsonschema#1428). Neither notebook files nor Vega-Lite
-    specs use those formats. Only this process is concerned (kernels are
-    separate processes), and only if jsonschema is not loaded yet.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+def foi_summary_of(returns, params: Params) -> dict:
+    """What the story pages say of a validated FOI file: its path as shown, rows, and how many of its
+    values (of ``values``, and whole rows) are illustrative."""
+    from . import foi, report
+    frame = returns.frame
+    return {"path": paths.display(params.values["foi_returns"], paths.PROJ_ROOT), "rows": len(frame),
+            "illustrative_values": report.illustrative_count(frame), "values": len(frame) * len(foi.VALUE_COLUMNS),
+            "whole_rows": int(frame["illustrative"].eq("*").sum())}
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def write_inputs(work: Path, declared: dict, foi: dict | None) -> None:
+    """Write ``inputs.json`` into a run folder: each notebook's declared parameters (by notebook name,
+    in its parameters cell's order) and the FOI file's summary: the pages read it, not the inputs."""
+    body = {"notebooks": declared, "foi_returns": foi}
+    (Path(work) / "inputs.json").write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _write_inputs(work: Path, plans: list[_Plan], foi: dict | None) -> None:
+    declared = {p.source.stem: cache.declared_parameters(json.loads(p.raw)) or [] for p in plans}
+    write_inputs(work, declared, foi)
 
 
 def _finished(out: Path, plans: list[_Plan], **how) -> Run:
@@ -598,7 +611,8 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
                 plan.part.mkdir(parents=True, exist_ok=True)
                 try:
                     kernel = waiting.pop(plan.name, None) or await started(plan.name)
-                    await _execute_async(plan.source, plan.part / "notebooks" / plan.name, plan.given,
+                    await _execute_async(plan.source, plan.part / "notebooks" / plan.name,
+                                         {**plan.given, **plan.extra},
                                          plan.part, project.notebooks, kernel=kernel, stopping=stopping,
                                          raw=plan.raw)
                 except RunError as err:
@@ -805,17 +819,6 @@ def _cell_failure(name: str, nb, err) -> str:
         first = next((line for line in failing.source.splitlines() if line.strip()), "")
         where = f"cell {failing.execution_count} (`{first[:60]}`)"
     return f"{name} failed in {where}: {err.ename}: {err.evalue}"
-
-
-def execute(notebook: Path, params: Params, work: Path, cwd: Path | None = None) -> Path:
-    """Run one notebook with the knobs it declares; its outputs go to ``work``. Returns the executed copy.
-
-    No cache: this always executes (tests use it to check that a notebook follows its params).
-    """
-    notebook, work = Path(notebook), Path(work)
-    given = _given(notebook_parameters(notebook), params)
-    target = work / "notebooks" / notebook.name
-    return _run_coroutine(_execute_async(notebook, target, given, work, Path(cwd or paths.NOTEBOOKS)))
 
 
 def _refuse_moved_inputs(project: Project, params: Params, plans: list[_Plan]) -> None:

@@ -34,6 +34,7 @@ project).
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import re
@@ -41,23 +42,19 @@ import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 import mistune
-import nbformat
 import nh3
-import pandas as pd
-import papermill
 import vl_convert
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from . import claims, foi, paths, report, words
-from .params import KNOBS
-from .results import value as results_value
+from . import paths, words
+from .findings import FINDINGS, KNOBS, Finding
+from .verdict import Verdict
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
@@ -67,72 +64,6 @@ ASSETS = HERE / "assets"
 STORY_TITLE = "The Summary Care Record, re-examined from the data"
 REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics data © Crown copyright and "
                     "database right (Open Government Licence).")
-
-# ----------------------------------------------------------------------------------------------
-# Headline sentences for the index page, one per finding, from results.json values.
-# Each returns None when the run lacks a figure it needs; the index then shows the claims count.
-
-
-def _value(results: dict, key: str):
-    """The number under ``key``, or None when this run lacks it."""
-    return results_value(results, key, None)
-
-
-def _refusal_headline(results: dict) -> str | None:
-    need = ["refusal.practices_declined", "refusal.practices_invited", "refusal.share",
-            "refusal.one_in", "refusal.areas_complete"]
-    got = {k: _value(results, k) for k in need}
-    if any(v is None for v in got.values()):
-        return None
-    return (f"In the {words.count(got['refusal.areas_complete'])} areas that had begun the rollout and gave "
-            f"complete figures, {words.count(got['refusal.practices_declined'])} of "
-            f"{words.count(got['refusal.practices_invited'])} invited practices declined: "
-            f"{words.percent(got['refusal.share'])}, about one in {words.number_words(got['refusal.one_in'])}.")
-
-
-def _spend_headline(results: dict) -> str | None:
-    need = ["spend.dorset_to_date_gbp", "spend.dorset_expected_gbp", "spend.dorset_records_uploaded",
-            "spend.dorset_records_viewed"]
-    got = {k: _value(results, k) for k in need}
-    if any(v is None for v in got.values()):
-        return None
-    viewed = got["spend.dorset_records_viewed"]
-    used = "none had been used" if viewed == 0 else f"{words.count(viewed)} had been viewed"
-    text = (f"NHS Dorset, an early adopter, had spent {words.pounds(got['spend.dorset_to_date_gbp'])} and expected "
-            f"to spend {words.pounds(got['spend.dorset_expected_gbp'])} more; it had uploaded "
-            f"{words.count(got['spend.dorset_records_uploaded'])} records and {used}.")
-    # No count of PCTs here: on the bundled data those counts are illustrative, and a headline
-    # states only what the article published or a journalist's own file reports (see the page).
-    return text
-
-
-def _ooh_headline(results: dict, rate_from_params: bool = False) -> str | None:
-    need = ["ooh.records_created", "ooh.views_per_week", "ooh.access_rate", "ooh.calls_per_1000_per_week"]
-    got = {k: _value(results, k) for k in need}
-    if any(v is None for v in got.values()):
-        return None
-    whose = "this run's call rate" if rate_from_params else "the call rate Pulse's table implies"
-    text = (f"With {words.count(got['ooh.records_created'])} records created and "
-            f"{words.count(got['ooh.views_per_week'])} views a week, at {whose} "
-            f"({words.round_half_up(got['ooh.calls_per_1000_per_week'], 1):,.1f} calls per 1,000 people a week) "
-            f"records are viewed in {words.percent(got['ooh.access_rate'], 2)} of out-of-hours calls.")
-    # the comparison the notebook leads with: GP out-of-hours rates measured before the article
-    from . import ooh
-
-    rates = ooh.load_rates()
-    before = rates[rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(ooh.article()["date"])]
-    shares = sorted(v for slug in before["slug"] if (v := _value(results, ooh.result_key(slug))) is not None)
-    if shares:
-        text += (f" At the GP out-of-hours call rates published before the article the share would be "
-                 f"{ooh.percent_range(shares[0], shares[-1])}.")
-    return text
-
-
-HEADLINES: dict[str, Callable[[dict], str | None]] = {
-    "refusal": _refusal_headline,
-    "spend": _spend_headline,
-    "ooh": _ooh_headline,
-}
 
 # ----------------------------------------------------------------------------------------------
 # Text from notebooks: markdown with raw HTML escaped, HTML through an allow-list.
@@ -259,7 +190,7 @@ class Page:
     stem: str
     href: str
     title: str
-    findings: list[str]
+    findings: list[Finding]
     body: Markup = Markup("")
     charts: list[Chart] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
@@ -269,14 +200,16 @@ class Page:
     data_sources: list[dict] = field(default_factory=list)
     parameters: list[dict] = field(default_factory=list)
     headline: str | None = None
+    sources: list[dict] = field(default_factory=list)  # the data files its findings declare
+    uses_foi: bool = False
 
     @property
     def held(self) -> int:
-        return sum(1 for c in self.claims if c["verdict"] == "holds")
+        return sum(1 for c in self.claims if Verdict(c["verdict"]) is Verdict.HOLDS)
 
     @property
     def checked(self) -> int:
-        return sum(1 for c in self.claims if c["verdict"] in ("holds", "does not hold"))
+        return sum(1 for c in self.claims if Verdict(c["verdict"]).checked)
 
 
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
@@ -287,20 +220,43 @@ OUTPUT_ORDER = (VEGALITE, "text/markdown", "text/html", "image/svg+xml", "image/
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+def _joined(value):
+    return "".join(value) if isinstance(value, list) else value
+
+
+def read_notebook(path: Path) -> dict:
+    """An executed notebook (nbformat 4, as `scr run` wrote it) as plain JSON, with each multi-line text
+    (cell sources, stream text, text outputs) joined into one string, as nbformat reads them.
+
+    Read without nbformat: its schema validator imports a grammar that takes seconds to build, and the
+    notebook was written by nbformat in this run."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        cell["source"] = _joined(cell.get("source", ""))
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = _joined(output["text"])
+            for mime, value in output.get("data", {}).items():
+                output["data"][mime] = _joined(value)
+    return nb
+
+
 def _first_heading(nb) -> str | None:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell["source"], re.MULTILINE)
             if match:
                 return match.group(1).strip()
     return None
 
 
 def _injected_source(declared: list[str], params) -> str:
-    lines = [f"# Parameters given by `scr run` from {report.shown_path(params.path)}"]
+    lines = [f"# Parameters given by `scr run` from {paths.display(params.path, paths.PROJ_ROOT)}"]
     for name in declared:
         if name == "output_dir":
             lines.append("output_dir = ...  # the run's own folder (results.json, tables/)")
+        elif name == "foi_checked":
+            lines.append("foi_checked = ...  # the FOI file as scr run read and validated it, before any notebook ran")
         elif name in params.values:
             lines.append(f"{name} = {_shown_value(name, params.values[name])!r}")
     return "\n".join(lines)
@@ -309,23 +265,69 @@ def _injected_source(declared: list[str], params) -> str:
 def _shown_value(name: str, value):
     knob = KNOBS.get(name)
     if value is not None and knob is not None and knob.is_path:
-        return report.shown_path(value)
+        return paths.display(value, paths.PROJ_ROOT)
     return value
 
 
-def _chart(spec: dict, stem: str, number: int) -> Chart:
-    """Compile a Vega-Lite spec to Vega here, once, so the browser only runs it; draw its static SVG."""
-    spec = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
+class ChartCache:
+    """Compiled charts (Vega spec and SVG, by a hash of the Vega-Lite spec) kept in a run's ``.cache/site``.
+
+    Compiling a chart is most of a render's time; a re-render after a prose-only
+    edit finds every chart in ``previous`` (the last run's cache folder) and
+    compiles none. Only what this render uses is written to ``folder``, so
+    the cache never grows beyond one run's charts. The runtime bundle is kept
+    the same way, by the versions that make it.
+    """
+
+    def __init__(self, folder: Path, previous: Path | None = None):
+        self.folder, self.previous = Path(folder), Path(previous) if previous else None
+        self.used: set[str] = set()
+
+    def _find(self, name: str) -> Path | None:
+        for folder in (self.folder, self.previous):
+            if folder is not None and (folder / name).is_file():
+                return folder / name
+        return None
+
+    def text(self, name: str, make) -> str:
+        """The text cached under ``name``, or ``make()``'s; kept in this render's folder either way."""
+        found = self._find(name)
+        text = found.read_text(encoding="utf-8") if found else make()
+        if found != self.folder / name:
+            _write(self.folder / name, text)
+        self.used.add(name)
+        return text
+
+    def prune(self) -> None:
+        """Remove what this render did not use."""
+        for path in self.folder.glob("*") if self.folder.is_dir() else []:
+            if path.name not in self.used:
+                path.unlink()
+
+
+def _compile(spec: dict) -> str:
+    """A Vega-Lite spec compiled to Vega and drawn as SVG, as JSON text {"spec", "svg"}."""
+    compiled = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
     # The compiled spec names Vega 5's schema; the bundled runtime is Vega 6, which draws it the same
     # but warns in the console about the version. The schema URL is only a label, so it is dropped.
-    spec.pop("$schema", None)
-    svg = vl_convert.vega_to_svg(spec)
+    compiled.pop("$schema", None)
+    return json.dumps({"spec": compiled, "svg": vl_convert.vega_to_svg(compiled)}, sort_keys=True)
+
+
+def _chart(spec: dict, stem: str, number: int, cache: ChartCache | None = None) -> Chart:
+    """Compile a Vega-Lite spec to Vega here, once, so the browser only runs it; draw its static SVG
+    (both from ``cache`` when it holds this very spec, compiled by this very vl-convert)."""
+    key = hashlib.sha256(json.dumps([vl_convert.__version__, VL_VERSION, spec], sort_keys=True)
+                         .encode("utf-8")).hexdigest()
+    text = cache.text(f"chart-{key}.json", lambda: _compile(spec)) if cache else _compile(spec)
+    made = json.loads(text)
+    svg = made["svg"]
     size = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
     width, height = (round(float(size.group(1))), round(float(size.group(2)))) if size else (600, 400)
-    return Chart(f"chart-{number}", spec, f"{stem}-{number}.svg", svg, width, height)
+    return Chart(f"chart-{number}", made["spec"], f"{stem}-{number}.svg", svg, width, height)
 
 
-def _output_html(output, stem: str, charts: list[Chart], ids: set[str]) -> str:
+def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: ChartCache | None = None) -> str:
     kind = output.get("output_type")
     if kind == "stream":
         return f'<pre class="stream stream-{html.escape(output.get("name", ""))}">{html.escape(output.get("text", ""))}</pre>'
@@ -338,7 +340,7 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str]) -> str:
     if isinstance(value, list):
         value = "".join(value)
     if mime == VEGALITE:
-        chart = _chart(value, stem, len(charts) + 1)
+        chart = _chart(value, stem, len(charts) + 1, cache)
         while chart.anchor in ids:  # a heading took the id first
             chart.anchor += "-chart"
         ids.add(chart.anchor)
@@ -375,20 +377,21 @@ RESERVED_IDS = {"story", "show-code", "findings-heading", "about-heading", "abou
                 "about-claims", "about-downloads", "about-parameters"}
 
 
-def notebook_body(nb, stem: str, params, declared: list[str]) -> tuple[Markup, list[Chart]]:
+def notebook_body(nb, stem: str, params, declared: list[str],
+                  cache: ChartCache | None = None) -> tuple[Markup, list[Chart]]:
     """The page body for an executed notebook: markdown cells, outputs, and each cell's code (hidden)."""
     ids: set[str] = set(RESERVED_IDS)
     charts: list[Chart] = []
     parts = []
-    for cell in nb.cells:
+    for cell in nb["cells"]:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "remove-cell" in tags:
             continue
-        if cell.cell_type == "markdown":
+        if cell["cell_type"] == "markdown":
             parts.append(f'<div class="cell cell-markdown">'
-                         f'{markdown_html(cell.source, ids, cell.get("attachments"))}</div>')
-        elif cell.cell_type == "code":
-            source = _injected_source(declared, params) if "injected-parameters" in tags else cell.source
+                         f'{markdown_html(cell["source"], ids, cell.get("attachments"))}</div>')
+        elif cell["cell_type"] == "code":
+            source = _injected_source(declared, params) if "injected-parameters" in tags else cell["source"]
             block = ['<div class="cell cell-code">']
             if source.strip() and "remove-input" not in tags:
                 label = ("parameters given by scr run" if "injected-parameters" in tags
@@ -396,41 +399,29 @@ def notebook_body(nb, stem: str, params, declared: list[str]) -> tuple[Markup, l
                 block.append(f'<div class="cell-input" data-label="{label}">{highlight(source, _LEXER, _FORMATTER)}</div>')
             if "remove-output" not in tags:
                 for output in cell.get("outputs", []):
-                    block.append(_output_html(output, stem, charts, ids))
+                    block.append(_output_html(output, stem, charts, ids, cache))
             block.append("</div>")
             parts.append("".join(block))
     return Markup("\n".join(parts)), charts
 
 
-def _findings(run_dir: Path, stem: str) -> tuple[list[str], list[str]]:
-    """The findings (result key prefixes) a notebook reports, and the tables it published."""
+def _handover(run_dir: Path, stem: str) -> tuple[list[Finding], list[str], dict]:
+    """The findings a notebook reports, the tables it published, and what it handed over for its page
+    (``Results.save``'s ``"page"``: headlines, claims, articles, sources, table rows)."""
     path = run_dir / f"{stem}.results.json"
     if not path.is_file():
-        return [], []
+        return [], [], {}
     body = json.loads(path.read_text(encoding="utf-8"))
-    findings = sorted({key.split(".", 1)[0] for key in body.get("results", {})})
-    return findings, list(body.get("tables", []))
-
-
-def _claims_rows(results: dict, findings: list[str]) -> list[dict]:
-    rows = []
-    for finding in findings:
-        checked = claims.check_all(results, finding, context=True)
-        if checked.empty:
-            continue
-        table = report.claims_table(checked)
-        for (_, row), claim_id in zip(table.iterrows(), checked["claim_id"]):
-            rows.append({"finding": finding, "claim_id": claim_id, "claim": row["claim"],
-                         "published": row["as published"], "this_run": row["this run"],
-                         "verdict": row["verdict"]})
-    return rows
+    page = body.get("page", {})
+    ids = page.get("findings", [])
+    return [f for f in FINDINGS if f.id in ids], list(body.get("tables", [])), page
 
 
 def _size(n_bytes: int) -> str:
     return f"{words.round_half_up(n_bytes / 1024, 1):,.1f} KB"
 
 
-def _downloads(run_dir: Path, site: Path, tables: list[str]) -> list[Download]:
+def _downloads(run_dir: Path, site: Path, tables: list[str], rows: dict) -> list[Download]:
     out = []
     for name in tables:
         source = run_dir / "tables" / f"{name}.csv"
@@ -439,60 +430,38 @@ def _downloads(run_dir: Path, site: Path, tables: list[str]) -> list[Download]:
         target = site / "tables" / source.name
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(source, target)
-        rows = len(pd.read_csv(source))
-        out.append(Download(name, f"tables/{source.name}", rows, _size(source.stat().st_size)))
+        out.append(Download(name, f"tables/{source.name}", rows.get(name, 0), _size(source.stat().st_size)))
     return out
 
 
-@lru_cache(maxsize=1)
-def _articles() -> dict[str, dict]:
-    table = pd.read_csv(paths.ARTICLES, dtype=str, keep_default_na=False)
-    return {row["article_id"]: row for row in table.to_dict("records")}
-
-
-def _article_rows(findings: list[str]) -> list[dict]:
-    ids = []
-    for finding in findings:
-        for article_id in claims.load_claims(finding)["article_id"]:
-            if article_id not in ids:
-                ids.append(article_id)
-    known = _articles()
-    return [known[a] for a in ids if a in known]
-
-
-def _ooh_sources() -> list[dict]:
-    """The files in data/ooh/ and the publications they cite (``source`` and ``citation`` columns)."""
-    folder = paths.OOH_RATES.parent
-    out = []
-    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        cited = []
-        for row in frame.to_dict("records"):
-            text = ". ".join(row[c].strip().rstrip(".") for c in ("source", "citation") if row.get(c, "").strip())
-            if text and text + "." not in cited:
-                cited.append(text + ".")
-        what = "published out-of-hours call rates" if path == paths.OOH_RATES else "out-of-hours data"
-        out.append({"path": report.shown_path(path), "what": what, "cited": cited})
+def _unique(rows: list[dict], key) -> list[dict]:
+    seen, out = set(), []
+    for row in rows:
+        if key(row) not in seen:
+            seen.add(key(row))
+            out.append(row)
     return out
 
 
-def _data_sources(declared: list[str], findings: list[str], params, returns) -> list[dict]:
+def _data_sources(uses_foi: bool, foi_summary: dict | None, declared_sources: list[dict],
+                  has_claims: bool) -> list[dict]:
     out = []
-    if "foi_returns" in declared and returns is not None:
-        out.append({"path": report.shown_path(params.values["foi_returns"]),
-                    "what": f"FOI returns: {len(returns.frame):,} answers, one row per PCT", "cited": []})
-        out.append({"path": report.shown_path(paths.PCT_REFERENCE), "what": "PCT names and codes, 2010",
+    if uses_foi and foi_summary is not None:
+        out.append({"path": foi_summary["path"],
+                    "what": f"FOI returns: {foi_summary['rows']:,} answers, one row per PCT", "cited": []})
+        out.append({"path": paths.display(paths.PCT_REFERENCE, paths.PROJ_ROOT),
+                    "what": "PCT names and codes, 2010",
                     "cited": [REFERENCE_CREDIT]})
-    if findings:
-        out.append({"path": report.shown_path(paths.CLAIMS),
+    if has_claims:
+        out.append({"path": paths.display(paths.CLAIMS, paths.PROJ_ROOT),
                     "what": "the figures the articles printed, each with its quote", "cited": []})
-    if "ooh" in findings or any(name.startswith("ooh") for name in declared):
-        out.extend(_ooh_sources())
+    out.extend(_unique(declared_sources, lambda s: s["path"]))
     return out
 
 
 def _parameters(names: list[str], params) -> list[dict]:
-    rows = [{"name": "params file", "value": report.shown_path(params.path), "meaning": "the run's parameters"}]
+    rows = [{"name": "params file", "value": paths.display(params.path, paths.PROJ_ROOT),
+             "meaning": "the run's parameters"}]
     for name in names:
         if name == "output_dir" or name not in params.values:
             continue
@@ -502,15 +471,11 @@ def _parameters(names: list[str], params) -> list[dict]:
     return rows
 
 
-def _illustrative(returns, params) -> Illustrative | None:
-    if returns is None:
+def _illustrative(foi_summary: dict | None) -> Illustrative | None:
+    if not foi_summary or not foi_summary["illustrative_values"]:
         return None
-    n = report.illustrative_count(returns.frame)
-    if not n:
-        return None
-    frame = returns.frame
-    return Illustrative(report.shown_path(params.values["foi_returns"]), n, len(frame) * len(foi.VALUE_COLUMNS),
-                        int(frame["illustrative"].eq("*").sum()))
+    return Illustrative(foi_summary["path"], foi_summary["illustrative_values"], foi_summary["values"],
+                        foi_summary["whole_rows"])
 
 
 def _environment() -> jinja2.Environment:
@@ -533,34 +498,45 @@ def _write(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def _write_assets(site: Path) -> None:
-    _write(site / "assets" / "vega.js", vega_bundle())
+def _write_assets(site: Path, cache: ChartCache | None = None) -> None:
+    bundle = cache.text(f"vega-{vl_convert.__version__}-{VL_VERSION}.js", vega_bundle) if cache else vega_bundle()
+    _write(site / "assets" / "vega.js", bundle)
     _write(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
     _write(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
            + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
 
 
-def build_page(run_dir: Path, notebook: Path, params, results: dict, returns, site: Path) -> Page:
-    """Read one executed notebook and gather everything its page shows (also copies its CSVs)."""
-    nb = nbformat.read(notebook, as_version=4)
+def _run_inputs(run_dir: Path) -> dict:
+    """``inputs.json`` of a run folder (written by ``scr run``): each notebook's declared parameters and the
+    FOI file's summary; empty when absent."""
+    path = run_dir / "inputs.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
+               cache: ChartCache | None = None) -> Page:
+    """Read one executed notebook and what it handed over, and gather everything its page shows (also
+    copies its CSVs)."""
+    nb = read_notebook(notebook)
     stem = notebook.stem
-    declared = list(papermill.inspect_notebook(str(notebook)).keys())
-    findings, tables = _findings(run_dir, stem)
+    declared = list(inputs.get("notebooks", {}).get(stem, []))
+    findings, tables, handed = _handover(run_dir, stem)
     uses_foi = "foi_returns" in declared
-    body, charts = notebook_body(nb, stem, params, declared)
-    page = Page(stem=stem, href=f"{stem}.html", title=_first_heading(nb) or stem, findings=findings,
+    body, charts = notebook_body(nb, stem, params, declared, cache)
+    title = _first_heading(nb) or (findings[0].title if findings else stem)
+    page = Page(stem=stem, href=f"{stem}.html", title=title, findings=findings,
                 body=body, charts=charts)
-    page.downloads = _downloads(run_dir, site, tables)
-    page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in _claims_rows(results, findings)]
-    page.illustrative = _illustrative(returns if uses_foi else None, params)
-    page.articles = _article_rows(findings)
-    page.data_sources = _data_sources(declared, findings, params, returns)
+    page.downloads = _downloads(run_dir, site, tables, handed.get("table_rows", {}))
+    page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in handed.get("claims", [])]
+    page.illustrative = _illustrative(inputs.get("foi_returns") if uses_foi else None)
+    page.articles = list(handed.get("articles", []))
+    page.sources = list(handed.get("sources", []))
+    page.uses_foi = uses_foi
+    page.data_sources = _data_sources(uses_foi, inputs.get("foi_returns"), page.sources, bool(findings))
     page.parameters = _parameters(declared, params)
     headlines = []
-    for finding in (f for f in findings if f in HEADLINES):
-        extra = {"rate_from_params": params.values.get("ooh_calls_per_1000_per_week") is not None} \
-            if finding == "ooh" else {}
-        line = HEADLINES[finding](results, **extra)
+    for finding in findings:
+        line = handed.get("headlines", {}).get(finding.id)
         if line and uses_foi and page.illustrative:  # never state a generated figure as a fact
             line += " (Computed from a file with illustrative values: see the banner.)"
         headlines.append(line)
@@ -568,24 +544,25 @@ def build_page(run_dir: Path, notebook: Path, params, results: dict, returns, si
     return page
 
 
-def render(run_dir: Path, params) -> Path:
-    """Write ``run_dir/site/`` from ``run_dir/notebooks/*.ipynb``, ``results.json`` and ``tables/``.
+def render(run_dir: Path, params, previous: Path | None = None) -> Path:
+    """Write ``run_dir/site/`` from the run folder alone: ``notebooks/*.ipynb``, each notebook's
+    ``*.results.json`` (what it handed over for its page), ``inputs.json`` and ``tables/``.
 
-    Replaces any ``site/`` already in ``run_dir``. Returns the site folder.
+    Reads no data file and checks no claim: the notebooks did that. Replaces
+    any ``site/`` already in ``run_dir``. Compiled charts are kept in
+    ``run_dir/.cache/site`` and taken from ``previous`` (an earlier run's
+    ``.cache``) when their spec is unchanged. Returns the site folder.
     """
     run_dir = Path(run_dir)
     site = run_dir / "site"
     if site.exists():
         shutil.rmtree(site)
     site.mkdir(parents=True)
-    results_path = run_dir / "results.json"
-    results = json.loads(results_path.read_text(encoding="utf-8")) if results_path.is_file() else {}
+    inputs = _run_inputs(run_dir)
     notebooks = sorted((run_dir / "notebooks").glob("*.ipynb"))
-    declared_anywhere = {n for nb in notebooks for n in papermill.inspect_notebook(str(nb))}
-    returns = foi.load_returns(params.values["foi_returns"], sheet=params.values.get("foi_sheet")) \
-        if "foi_returns" in declared_anywhere else None
+    cache = ChartCache(run_dir / ".cache" / "site", Path(previous) / "site" if previous else None)
 
-    pages = [build_page(run_dir, nb, params, results, returns, site) for nb in notebooks]
+    pages = [build_page(run_dir, nb, params, inputs, site, cache) for nb in notebooks]
     env = _environment()
     common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name}
     for page in pages:
@@ -598,9 +575,11 @@ def render(run_dir: Path, params) -> Path:
     index.claims = [row for page in pages for row in page.claims]
     index.downloads = [d for page in pages for d in page.downloads]
     index.illustrative = next((p.illustrative for p in pages if p.illustrative), None)
-    index.articles = _article_rows(findings)
-    index.data_sources = _data_sources(sorted(declared_anywhere), findings, params, returns)
+    index.articles = _unique([a for page in pages for a in page.articles], lambda a: a["article_id"])
+    index.data_sources = _data_sources(any(p.uses_foi for p in pages), inputs.get("foi_returns"),
+                                       [s for page in pages for s in page.sources], bool(findings))
     index.parameters = _parameters(list(KNOBS), params)
     _write(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
-    _write_assets(site)
+    _write_assets(site, cache)
+    cache.prune()  # only what this render used is kept
     return site

@@ -6,6 +6,7 @@ the number of decimal places is always an argument with a stated default.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 _SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -48,3 +49,17 @@ def pounds(amount: float, decimals: int = 0) -> str:
 def pounds_millions(amount: float, decimals: int = 1) -> str:
     """An amount in pounds as millions: 7500000 -> '£7.5 million'."""
     return f"£{round_half_up(amount / 1e6, decimals):,.{decimals}f} million"
+
+
+def one_in(share: float) -> int:
+    """The nearest "one in N" to ``share`` (0 < share <= 1): 0.165 -> 6.
+
+    Nearest means the N whose 1/N is closest to the share; on an exact tie
+    the smaller N (the larger fraction) wins. Raises ``ValueError`` for a
+    share of zero or below, or above one.
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"'one in N' needs a share above 0 and at most 1, got {share!r}")
+    low = max(1, math.floor(1 / share))
+    candidates = [low, low + 1]
+    return min(candidates, key=lambda n: (abs(1 / n - share), n))

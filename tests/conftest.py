@@ -144,12 +144,15 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
     import pandas as pd
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from scr_lib import charts  # noqa: F401  (registers the house renderer)
-    from scr_lib.params import load_params
+    from scr_lib import charts
+    from scr_lib import foi, run
+    from scr_lib.findings import load_params
+    from scr_lib.results import Results, merge
 
     run_dir = folder / "run"
     (run_dir / "notebooks").mkdir(parents=True)
     (run_dir / "tables").mkdir()
+    charts.use_house_style()
     frame = pd.DataFrame({"pct_name": [XSS, "NHS Dorset"], "share": [0.25, 0.5]})
     spec = alt.Chart(frame, title=XSS).mark_bar().encode(x="share:Q", y="pct_name:N",
                                                           tooltip=["pct_name", "share"]).to_dict()
@@ -175,13 +178,18 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
                                                             "language": "python"},
                                              "language_info": {"name": "python"}})
     nbformat.write(nb, run_dir / "notebooks" / "01-crafted.ipynb")
-    frame.to_csv(run_dir / "tables" / "crafted_table.csv", index=False, lineterminator="\n")
-    results = {"refusal.share": {"value": 0.25, "unit": "fraction", "label": XSS, "notebook": "01-crafted"}}
-    (run_dir / "01-crafted.results.json").write_text(json.dumps({"results": results, "tables": ["crafted_table"]}))
-    (run_dir / "results.json").write_text(json.dumps(results))
+    # what the notebook would have handed over, and what `scr run` writes beside it
+    results = Results("01-crafted")
+    results.add("refusal.share", 0.25, "fraction", XSS)
+    results.table("crafted_table", frame)
+    results.save(run_dir)
+    (run_dir / "results.json").write_text(json.dumps(merge(run_dir)))
     params = folder / "crafted.yaml"
     params.write_text(f"name: crafted\nfoi_returns: {foi_path}\n", encoding="utf-8")
-    return run_dir, load_params(params)
+    params = load_params(params)
+    declared = ["foi_returns", "output_dir"] if declares_foi else ["output_dir"]
+    run.write_inputs(run_dir, {"01-crafted": declared}, run.foi_summary_of(foi.load_returns(foi_path), params))
+    return run_dir, params
 
 
 CRAFTED_FOI_ROWS = [

@@ -6,12 +6,14 @@ import pandas as pd
 from scr_lib import charts, refusal
 
 
-def test_house_theme_is_registered_and_enabled():
-    assert alt.theme.active == "scr"
+def test_the_house_style_registers_and_enables_the_theme_and_renderer():
+    charts.use_house_style()
+    assert alt.theme.active == "scr" and alt.renderers.active == "scr"
     assert "scr" in alt.theme.names()
 
 
 def test_renderer_is_deterministic_json_without_html():
+    charts.use_house_style()
     chart = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_bar().encode(x="a").properties(title="T")
     first, second = chart._repr_mimebundle_(), chart._repr_mimebundle_()
     assert set(first) == {"application/vnd.vegalite.v5+json", "text/plain"}

@@ -1,14 +1,14 @@
 import pandas as pd
 import pytest
 
-from scr_lib import claims, paths
+from scr_lib import claims, findings, paths
 
 
 def test_every_claim_is_well_formed():
     table = claims.load_claims()
     assert table.claim_id.is_unique
     assert set(table.check) <= set(claims.CHECKS)
-    assert set(table.finding) == {"refusal", "spend", "ooh"}
+    assert set(table.finding) == set(findings.IDS)
     articles = pd.read_csv(paths.ARTICLES)
     assert set(table.article_id) <= set(articles.article_id)
     # a quote is a short extract, never more than one sentence
@@ -131,3 +131,26 @@ def test_claims_table_marks_a_value_computed_from_illustrative_values(illustrati
     row = report.claims_table(checked)[checked["claim_id"].eq(claim.claim_id).to_numpy()].iloc[0]
     assert row["this run"].endswith("(illustrative values)") is illustrative
     assert row["verdict"] == "holds"
+
+
+def test_a_claim_of_an_undeclared_finding_is_refused_with_its_line(tmp_path, monkeypatch):
+    ledger = tmp_path / "claims.csv"
+    lines = paths.CLAIMS.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("finding")] = "refusall"
+    ledger.write_text("\n".join([lines[0], lines[1], ",".join(row)]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "CLAIMS", ledger)
+    claims._claims.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"line 3, column finding: 'refusall' is not a finding"):
+            claims.load_claims()
+    finally:
+        claims._claims.cache_clear()
+
+
+@pytest.mark.parametrize("finding", findings.FINDINGS, ids=findings.IDS)
+def test_every_finding_has_claims_and_its_key_figures_are_its_own(finding):
+    table = claims.load_claims(finding.id)
+    assert not table.empty
+    assert table.result_key.dropna().map(finding.owns).all()

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from scr_lib import charts, claims, ooh, paths
-from scr_lib.params import KNOBS
+from scr_lib import findings
+from scr_lib.findings import KNOBS
 from scr_lib.problems import InputError
 
 NOTEBOOK = paths.NOTEBOOKS / "03-out-of-hours.ipynb"
@@ -165,7 +166,8 @@ def test_bad_parameters_are_named(kwargs, name):
 
 def test_the_notebook_knobs_are_registered_and_in_the_params_file():
     params_file = yaml.safe_load(paths.DEFAULT_PARAMS.read_text(encoding="utf-8"))
-    for knob in ("ooh_records_created", "ooh_views_per_week", "ooh_calls_per_1000_per_week"):
+    assert set(findings.by_id("ooh").knobs) == {"ooh_records_created", "ooh_views_per_week", "ooh_calls_per_1000_per_week"}
+    for knob in findings.by_id("ooh").knobs:
         assert knob in KNOBS and knob in params_file and params_file[knob] is None
 
 
@@ -282,6 +284,7 @@ def test_the_page_says_about_four_per_cent_not_half_a_per_cent():
 
 
 def test_chart_marks_the_assumption_and_every_published_rate():
+    charts.use_house_style()  # as a notebook's setup cell does (report.setup)
     inputs = ooh.resolve_inputs()
     table = ooh.sensitivity(ooh.load_rates(), inputs)
     spec = ooh.chart_access_rate(table, inputs).to_dict()

@@ -3,7 +3,7 @@
 import pytest
 
 from scr_lib import paths
-from scr_lib.params import KNOBS, load_params
+from scr_lib.findings import KNOBS, load_params
 from scr_lib.problems import InputError
 
 

@@ -57,27 +57,6 @@ def test_refusal_share_rejects_impossible_counts(declined, invited):
         refusal.refusal_share(declined, invited)
 
 
-@pytest.mark.parametrize("share, n", [
-    (286 / 1732, 6),
-    (1.0, 1),
-    (0.5, 2),
-    (0.6, 2),          # 1/2 is nearer 0.6 than 1/1
-    (0.76, 1),         # 1/1 is nearer than 1/2
-    (0.75, 1),         # exact tie between 1/1 and 1/2: the larger fraction wins
-    (1 / 6.5, 7),      # 1/6.5 = 0.1538 is nearer 1/7 (0.1429) than 1/6 (0.1667)
-    (1 / 1000, 1000),
-    (0.0004, 2500),
-])
-def test_one_in_is_the_nearest_fraction(share, n):
-    assert refusal.one_in(share) == n
-
-
-@pytest.mark.parametrize("share", [0, -0.1, 1.01])
-def test_one_in_rejects_shares_outside_zero_to_one(share):
-    with pytest.raises(ValueError):
-        refusal.one_in(share)
-
-
 def test_named_areas_and_by_pct_from_a_loaded_file(foi_file):
     path = foi_file([
         {"pct": "NHS North Lancashire", "rollout_begun": "yes", "practices_invited": "38",

@@ -46,3 +46,20 @@ def test_the_columns_a_file_has_but_the_suite_does_not_use_are_listed_as_text(tm
     html = site.markdown_html(report.loaded(returns).data)
     assert "evil.example" in html and "href" not in html and "<script" not in html
     assert "[phish](https://evil.example/login)" in site.html.unescape(html)
+
+
+def test_importing_the_library_sets_nothing_and_setup_sets_the_display(tmp_path):
+    """No state is set on import: pandas options and Altair's theme and renderer change only in report.setup()."""
+    import subprocess
+    import sys
+
+    script = ("import pkgutil, importlib, altair as alt, pandas as pd, scr_lib\n"
+              "for m in pkgutil.walk_packages(scr_lib.__path__, 'scr_lib.'):\n"
+              "    importlib.import_module(m.name)\n"
+              "before = (pd.get_option('display.max_colwidth'), alt.theme.active, alt.renderers.active)\n"
+              "from scr_lib import report\n"
+              "report.setup()\n"
+              "print(before, (pd.get_option('display.max_colwidth'), alt.theme.active, alt.renderers.active))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "(50, 'default', 'default') (None, 'scr', 'scr')"

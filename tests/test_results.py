@@ -85,3 +85,17 @@ def test_a_result_resting_on_illustrative_values_is_marked_so(tmp_path, illustra
     assert is_illustrative(saved, "t.largest") is illustrative
     assert ("illustrative" in saved["t.largest"]) is illustrative
     assert is_illustrative(saved, "t.missing") is False
+
+
+def test_results_for_a_finding_are_named_after_its_notebook_and_keep_to_its_prefix():
+    from scr_lib import findings
+
+    finding = findings.by_id("spend")
+    results = Results.for_finding(finding)
+    assert results.notebook == finding.notebook
+    results.add("spend.x", 1, "u", "l")
+    with pytest.raises(ValueError, match=r"'refusal.x' does not start with 'spend.'"):
+        results.add("refusal.x", 1, "u", "l")
+    assert Results.for_finding("spend").notebook == finding.notebook
+    with pytest.raises(KeyError, match="no finding 'spending'"):
+        Results.for_finding("spending")

@@ -13,6 +13,7 @@ with the real notebooks in test_site.py).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -120,7 +121,7 @@ def site_stub():
     """Stand in for the story pages: list the executed notebooks' prose; count the calls."""
     calls = []
 
-    def render(run_dir, params):
+    def render(run_dir, params, previous=None):
         calls.append(run_dir)
         site = Path(run_dir) / "site"
         site.mkdir(parents=True, exist_ok=True)
@@ -602,3 +603,36 @@ def test_ctrl_c_during_a_run_publishes_nothing_and_leaves_nothing(toy, monkeypat
     with pytest.raises(KeyboardInterrupt):
         toy.run()
     assert toy.published() == published and siblings(toy) == ["toy"]
+
+
+COUNT_PARSES = """import os
+if os.environ.get("SCR_COUNT_PARSES"):
+    from scr_lib import foi
+
+    _read_cells = foi.read_cells
+
+    def _counted(*args, **kwargs):
+        with open(os.environ["SCR_COUNT_PARSES"], "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\\n")
+        return _read_cells(*args, **kwargs)
+
+    foi.read_cells = _counted
+"""
+
+
+@pytest.mark.slow
+def test_a_run_parses_the_raw_foi_file_once(tmp_path):
+    """The run validates the FOI file up front and its notebooks reuse that: one parse of the raw file in
+    every process of a cold `scr run` together (the run and each kernel, counted by a sitecustomize hook)."""
+    from scr_lib import paths
+
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(COUNT_PARSES, encoding="utf-8")
+    log = tmp_path / "parses.log"
+    env = {**os.environ, "PYTHONPATH": str(hook), "SCR_COUNT_PARSES": str(log)}
+    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(paths.DEFAULT_PARAMS), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, cwd=paths.PROJ_ROOT, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1
+    assert "foi_checked" in (tmp_path / "out" / "notebooks" / "01-refusal-share.ipynb").read_text(encoding="utf-8")

@@ -19,7 +19,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import CRAFTED_FOI_ROWS, PHISH, XSS, crafted_run_dir, scr_run, write_foi
-from scr_lib import claims, foi, paths, report, run, site
+from scr_lib import claims, findings, foi, paths, report, run, site
+from scr_lib.results import value
 
 ALLOWED_SCRIPT_TAGS = {'<script defer src="assets/vega.js">', '<script defer src="assets/site.js">',
                        '<script type="application/json" class="chart-spec">'}
@@ -148,14 +149,27 @@ def test_illustrative_banner_only_where_illustrative_values_are_used(tmp_path, d
 def test_refusal_headline_is_computed_from_the_results():
     results = {"refusal.practices_declined": 10, "refusal.practices_invited": 40, "refusal.share": 0.25,
                "refusal.one_in": 4, "refusal.areas_complete": 3}
-    assert site.HEADLINES["refusal"](results) == ("In the 3 areas that had begun the rollout and gave complete "
-                                                  "figures, 10 of 40 invited practices declined: 25.0%, about "
-                                                  "one in four.")
+    assert findings.by_id("refusal").headline_for(results, {}) == (
+        "In the 3 areas that had begun the rollout and gave complete figures, 10 of 40 invited practices declined: "
+        "25.0%, about one in four.")
 
 
-@pytest.mark.parametrize("finding", sorted(site.HEADLINES))
+@pytest.mark.parametrize("finding", findings.FINDINGS, ids=findings.IDS)
 def test_headline_is_none_when_a_figure_is_missing(finding):
-    assert site.HEADLINES[finding]({}) is None
+    assert finding.key_figures and finding.headline_for({}, {}) is None
+
+
+def test_no_site_module_names_a_finding():
+    """The site iterates over the registry: it imports no finding's module and types no finding id."""
+    import ast
+
+    source = Path(site.__file__).read_text(encoding="utf-8")
+    imported = {alias.name.split(".")[-1] for node in ast.walk(ast.parse(source))
+                if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in node.names} | {node.module.split(".")[-1] for node in ast.walk(ast.parse(source))
+                                            if isinstance(node, ast.ImportFrom) and node.module}
+    assert not imported & set(findings.IDS)
+    assert not [f for f in findings.IDS if f'"{f}"' in source or f"'{f}'" in source]
 
 
 # --- A real build --------------------------------------------------------------------------------
@@ -177,7 +191,8 @@ def test_site_has_an_index_and_one_page_per_notebook_linked_from_it(story_run):
 def test_index_headlines_are_the_computed_ones(story_run):
     results = json.loads((story_run / "results.json").read_text())
     index = html_pages(story_run / "site")["index.html"]
-    shown = {f: h for f, make in site.HEADLINES.items() if (h := make(results))}
+    figures = {key: value(results, key, None) for key in results}
+    shown = {f.id: h for f in findings.FINDINGS if (h := f.headline_for(figures, {}))}
     assert shown, "no headline could be computed from this run's results.json"
     qualifier = " (Computed from a file with illustrative values: see the banner.)"
     for finding, headline in shown.items():
@@ -196,10 +211,10 @@ def test_ooh_headline_names_whose_rate_and_uses_gp_rates_measured_before_the_art
     before = rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(ooh.article()["date"])
     expected = sorted(keys[ooh.result_key(s)] for s in rates.loc[before, "slug"])
     assert before.any() and len(expected) < len(rates)  # a later or all-services rate is left out
-    text = site.HEADLINES["ooh"](results)
+    text = findings.by_id("ooh").headline_for(results, {"ooh_calls_per_1000_per_week": None})
     assert "the call rate Pulse's table implies" in text
     assert text.endswith(f"would be {ooh.percent_range(expected[0], expected[-1])}.")
-    assert "this run's call rate" in site.HEADLINES["ooh"](results, rate_from_params=True)
+    assert "this run's call rate" in findings.by_id("ooh").headline_for(results, {"ooh_calls_per_1000_per_week": 20.0})
 
 
 def report_escape(text: str) -> str:
@@ -349,7 +364,7 @@ def previous_run(story_run, tmp_path):
     return out
 
 
-def half_written_render(run_dir, params):
+def half_written_render(run_dir, params, previous=None):
     (run_dir / "site").mkdir(exist_ok=True)
     (run_dir / "site" / "index.html").write_text("half a site", encoding="utf-8")
     raise RuntimeError("render failed")
@@ -403,3 +418,54 @@ def test_a_column_header_written_as_a_link_is_published_as_text(crafted_story_ru
     assert len(showing) == 2, showing  # the refusal and spend pages list the columns they ignore
     for name, text in pages.items():
         assert not re.search(r"<a\b[^>]*evil\.example", text), name
+
+
+def test_rendering_reads_only_the_run_folder(tmp_path, monkeypatch):
+    """The pages come from the run folder alone: with the FOI file gone and no CSV, claims ledger or FOI file
+    readable, the same run folder renders the same site."""
+    run_dir, params = crafted_run_dir(tmp_path, write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
+    before = tree(site.render(run_dir, params))
+    (tmp_path / "foi.csv").unlink()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendering read a data file")
+
+    monkeypatch.setattr(pd, "read_csv", refuse)
+    monkeypatch.setattr(claims, "_claims", refuse)
+    monkeypatch.setattr(foi, "load_returns", refuse)
+    assert tree(site.render(run_dir, params)) == before
+
+
+def test_the_site_module_imports_no_reader_of_inputs():
+    import ast
+
+    source = Path(site.__file__).read_text(encoding="utf-8")
+    modules = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)} | {
+        alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names}
+    assert not modules & {"papermill", "pandas", "foi", "claims", "reference", "values"}
+
+
+@pytest.mark.slow
+def test_each_finding_publishes_the_tables_behind_its_declared_charts(story_run):
+    for finding in findings.FINDINGS:
+        body = json.loads((story_run / f"{finding.notebook}.results.json").read_text(encoding="utf-8"))
+        assert finding.charts and set(finding.charts) <= set(body["tables"]), finding.id
+        assert body["page"]["findings"] == [finding.id]
+
+
+def test_a_re_render_takes_unchanged_charts_from_the_last_runs_cache(tmp_path, monkeypatch):
+    """A prose-only edit re-renders without compiling a chart: the same spec is found in the last run's cache."""
+    run_dir, params = crafted_run_dir(tmp_path / "first", write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
+    before = tree(site.render(run_dir, params))
+    again = tmp_path / "again"
+    shutil.copytree(run_dir, again, ignore=shutil.ignore_patterns(".cache", "site"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a chart was compiled again")
+
+    monkeypatch.setattr(site.vl_convert, "vegalite_to_vega", refuse)
+    monkeypatch.setattr(site.vl_convert, "vega_to_svg", refuse)
+    assert tree(site.render(again, params, previous=run_dir / ".cache")) == before
+    assert sorted(p.name for p in (again / ".cache" / "site").iterdir()) == \
+        sorted(p.name for p in (run_dir / ".cache" / "site").iterdir())

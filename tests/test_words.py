@@ -23,3 +23,30 @@ def test_formats():
     assert words.pounds(190000) == "£190,000"
     assert words.pounds(61250.5, 2) == "£61,250.50"
     assert words.pounds_millions(7.5e6) == "£7.5 million"
+
+
+@pytest.mark.parametrize("share, n", [
+    (286 / 1732, 6),
+    (1.0, 1),
+    (0.5, 2),
+    (0.6, 2),          # 1/2 is nearer 0.6 than 1/1
+    (0.76, 1),         # 1/1 is nearer than 1/2
+    (0.75, 1),         # exact tie between 1/1 and 1/2: the larger fraction wins
+    (1 / 6.5, 7),      # 1/6.5 = 0.1538 is nearer 1/7 (0.1429) than 1/6 (0.1667)
+    (1 / 1000, 1000),
+    (0.0004, 2500),
+])
+def test_one_in_is_the_nearest_fraction(share, n):
+    assert words.one_in(share) == n
+
+
+@pytest.mark.parametrize("share", [0, -0.1, 1.01])
+def test_one_in_rejects_shares_outside_zero_to_one(share):
+    with pytest.raises(ValueError):
+        words.one_in(share)
+
+
+def test_refusal_still_offers_one_in_to_its_notebook():
+    from scr_lib import refusal
+
+    assert refusal.one_in is words.one_in

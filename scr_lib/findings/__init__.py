@@ -1,0 +1,64 @@
+"""The findings: the list of them, and what is derived from it (the params schema, lookups).
+
+Each finding is declared once, as a :class:`~scr_lib.findings.finding.Finding`
+in its own module here (``findings/refusal.py``...), beside its arithmetic
+(``scr_lib/refusal.py``...). To add one, declare it and add it to
+:data:`FINDINGS` (see ``docs/adding-a-finding.md``). The order of
+:data:`FINDINGS` is the order of the knobs in the schema.
+
+The declarations are light to import (no pandas): the run reads the params
+schema here on its no-op path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import params
+from . import ooh, refusal, spend
+from .finding import Finding, Source  # noqa: F401  (Source: for declarations)
+
+FINDINGS: tuple[Finding, ...] = (refusal.FINDING, spend.FINDING, ooh.FINDING)
+
+
+def _check(findings: tuple[Finding, ...]) -> None:
+    for attribute in ("id", "notebook"):
+        seen = [getattr(f, attribute) for f in findings]
+        twice = sorted({v for v in seen if seen.count(v) > 1})
+        if twice:
+            raise ValueError(f"two findings share the {attribute} {twice}")
+    knobs = [k for f in findings for k in f.knobs]
+    clash = sorted({k for k in knobs if knobs.count(k) > 1 or k in params.COMMON_KNOBS})
+    if clash:
+        raise ValueError(f"a params key is declared twice: {clash}")
+
+
+_check(FINDINGS)
+
+IDS: tuple[str, ...] = tuple(f.id for f in FINDINGS)
+
+KNOBS: dict[str, params.Knob] = {**params.COMMON_KNOBS, **{k: v for f in FINDINGS for k, v in f.knobs.items()}}
+"""Every key a params file may hold: the common knobs, then each finding's, in :data:`FINDINGS` order."""
+
+
+def load_params(path: str | Path) -> params.Params:
+    """Read and check a params file against :data:`KNOBS` (see :func:`scr_lib.params.load_params`)."""
+    return params.load_params(path, KNOBS)
+
+
+def by_id(finding_id: str) -> Finding:
+    """The finding with this id; ``KeyError`` naming the known ids when there is none."""
+    for finding in FINDINGS:
+        if finding.id == finding_id:
+            return finding
+    raise KeyError(f"no finding {finding_id!r}; known: {', '.join(IDS)}")
+
+
+def by_notebook(stem: str) -> Finding | None:
+    """The finding whose notebook is ``stem`` (file name without .ipynb), or None."""
+    return next((f for f in FINDINGS if f.notebook == stem), None)
+
+
+def owner(key: str) -> Finding | None:
+    """The finding a result ``key`` belongs to, by its prefix, or None."""
+    return next((f for f in FINDINGS if f.owns(key)), None)

@@ -1,0 +1,70 @@
+"""What a finding is: one record, declared once in the finding's own module.
+
+A finding is a question the story answers from data, with a notebook that
+answers it. Its :class:`Finding` record says everything the rest of the
+suite needs to know about it, so nothing else types its name:
+
+- ``id``: the results-key prefix (``refusal.share``) and the ``finding``
+  column of ``data/pulse_2010/claims.csv``;
+- ``notebook``: the notebook's file name without ``.ipynb``, also the name of
+  its results file (``<notebook>.results.json``);
+- ``title``: a short name, the page's title when its notebook has no heading;
+- ``knobs``: the params-file keys it adds, with defaults and validation;
+- ``sources``: the data files it reads besides the FOI returns and claims;
+- ``key_figures``: the result keys its headline needs; without any of them
+  the index shows no headline for it;
+- ``headline``: the index sentence, from this run's results (a mapping of
+  result key to number) and the run's params values;
+- ``charts``: the names of the tables behind its charts (published as CSV).
+
+The list of findings is :data:`scr_lib.findings.FINDINGS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+from ..params import Knob
+
+Headline = Callable[[Mapping[str, float], Mapping[str, object]], "str | None"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A data file a finding reads: its path and what it holds."""
+
+    path: Path
+    what: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: see the module docstring for each field."""
+
+    id: str
+    notebook: str
+    title: str
+    headline: Headline
+    key_figures: tuple[str, ...] = ()
+    knobs: Mapping[str, Knob] = field(default_factory=dict)
+    sources: tuple[Source, ...] = ()
+    charts: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if not self.id.isidentifier() or not self.id.islower():
+            raise ValueError(f"a finding id is a lower-case word (it prefixes result keys), got {self.id!r}")
+        wrong = [k for k in self.key_figures if not k.startswith(self.id + ".")]
+        if wrong:
+            raise ValueError(f"finding {self.id!r}: key figures must start with {self.id + '.'!r}: {wrong}")
+
+    def owns(self, key: str) -> bool:
+        """True when the result ``key`` belongs to this finding (starts with ``<id>.``)."""
+        return key.startswith(self.id + ".")
+
+    def headline_for(self, figures: Mapping[str, float], params: Mapping[str, object]) -> str | None:
+        """The headline from ``figures`` (result key -> number); None when a key figure is missing."""
+        if any(figures.get(key) is None for key in self.key_figures):
+            return None
+        return self.headline(figures, params)

@@ -1,0 +1,47 @@
+"""Finding 3, declared: how often out-of-hours care views a record (arithmetic: :mod:`scr_lib.ooh`).
+
+Light to import (no pandas): the run reads the params schema from here on its no-op path.
+"""
+
+from __future__ import annotations
+
+from .. import paths, words
+from ..params import Knob
+from .finding import Finding, Source
+
+KNOBS = {
+    "ooh_records_created": Knob((int,), None, "Summary Care Records created nationally; "
+                                "blank (null): the April 2012 article's figure", positive=True),
+    "ooh_views_per_week": Knob((int, float), None, "record views a week; blank (null): the article's figure",
+                               positive=True),
+    "ooh_calls_per_1000_per_week": Knob((int, float), None, "out-of-hours calls per 1,000 people a week; "
+                                        "blank (null): the rate implied by the article's own table", positive=True),
+}
+
+
+def headline(figures, params) -> str:
+    """The index sentence: records, views, the call rate (whose) and the access rate, then the range of
+    access rates at the GP out-of-hours call rates measured before the article."""
+    from .. import ooh
+
+    whose = ("this run's call rate" if params.get("ooh_calls_per_1000_per_week") is not None
+             else "the call rate Pulse's table implies")
+    text = (f"With {words.count(figures['ooh.records_created'])} records created and "
+            f"{words.count(figures['ooh.views_per_week'])} views a week, at {whose} "
+            f"({words.round_half_up(figures['ooh.calls_per_1000_per_week'], 1):,.1f} calls per 1,000 people a week) "
+            f"records are viewed in {words.percent(figures['ooh.access_rate'], 2)} of out-of-hours calls.")
+    rates = ooh.load_rates()
+    before = rates[rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(ooh.article()["date"])]
+    shares = sorted(v for slug in before["slug"] if (v := figures.get(ooh.result_key(slug))) is not None)
+    if shares:
+        text += (f" At the GP out-of-hours call rates published before the article the share would be "
+                 f"{ooh.percent_range(shares[0], shares[-1])}.")
+    return text
+
+
+FINDING = Finding(
+    id="ooh", notebook="03-out-of-hours", title="How often out-of-hours care views a record",
+    headline=headline, knobs=KNOBS, charts=("ooh_sensitivity",),
+    sources=(Source(paths.OOH_RATES, "published out-of-hours call rates"),),
+    key_figures=("ooh.records_created", "ooh.views_per_week", "ooh.access_rate", "ooh.calls_per_1000_per_week"),
+)

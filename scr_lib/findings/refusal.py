@@ -1,0 +1,22 @@
+"""Finding 1, declared: the share of invited practices that declined (arithmetic: :mod:`scr_lib.refusal`)."""
+
+from __future__ import annotations
+
+from ..words import count, number_words, percent
+from .finding import Finding
+
+
+def headline(figures, params) -> str:
+    """The index sentence: practices that declined in the complete areas, as a count, share and "one in N"."""
+    return (f"In the {count(figures['refusal.areas_complete'])} areas that had begun the rollout and gave "
+            f"complete figures, {count(figures['refusal.practices_declined'])} of "
+            f"{count(figures['refusal.practices_invited'])} invited practices declined: "
+            f"{percent(figures['refusal.share'])}, about one in {number_words(figures['refusal.one_in'])}.")
+
+
+FINDING = Finding(
+    id="refusal", notebook="01-refusal-share", title="The share of practices that declined",
+    headline=headline, charts=("refusal_by_pct",),
+    key_figures=("refusal.practices_declined", "refusal.practices_invited", "refusal.share", "refusal.one_in",
+                 "refusal.areas_complete"),
+)

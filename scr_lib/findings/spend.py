@@ -1,0 +1,25 @@
+"""Finding 2, declared: what the rollout cost locally (arithmetic: :mod:`scr_lib.spend`)."""
+
+from __future__ import annotations
+
+from ..words import count, pounds
+from .finding import Finding
+
+
+def headline(figures, params) -> str:
+    """The index sentence: what NHS Dorset had spent and expected to spend, records uploaded and used."""
+    viewed = figures["spend.dorset_records_viewed"]
+    used = "none had been used" if viewed == 0 else f"{count(viewed)} had been viewed"
+    # No count of PCTs here: on the bundled data those counts are illustrative, and a headline
+    # states only what the article published or a journalist's own file reports (see the page).
+    return (f"NHS Dorset, an early adopter, had spent {pounds(figures['spend.dorset_to_date_gbp'])} and expected "
+            f"to spend {pounds(figures['spend.dorset_expected_gbp'])} more; it had uploaded "
+            f"{count(figures['spend.dorset_records_uploaded'])} records and {used}.")
+
+
+FINDING = Finding(
+    id="spend", notebook="02-spend", title="What the rollout cost locally",
+    headline=headline, charts=("spend_by_pct",),
+    key_figures=("spend.dorset_to_date_gbp", "spend.dorset_expected_gbp", "spend.dorset_records_uploaded",
+                 "spend.dorset_records_viewed"),
+)

@@ -1,0 +1,57 @@
+"""The Finding record and the registry derived from the list of findings."""
+
+import pytest
+
+from scr_lib import findings, params
+from scr_lib.findings.finding import Finding
+
+
+def _headline(figures, params):
+    return "x"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"id": "Toy"}, "lower-case word"),
+    ({"id": "toy-1"}, "lower-case word"),
+    ({"key_figures": ("other.value",)}, "must start with 'toy.'"),
+])
+def test_a_bad_declaration_is_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Finding(**{"id": "toy", "notebook": "09-toy", "title": "Toy", "headline": _headline, **kwargs})
+
+
+def test_the_headline_needs_every_key_figure():
+    toy = Finding(id="toy", notebook="09-toy", title="Toy", headline=_headline, key_figures=("toy.a", "toy.b"))
+    assert toy.headline_for({"toy.a": 1}, {}) is None
+    assert toy.headline_for({"toy.a": 1, "toy.b": 0}, {}) == "x"
+
+
+def test_the_params_schema_is_the_common_knobs_then_each_findings():
+    expected = list(params.COMMON_KNOBS) + [k for f in findings.FINDINGS for k in f.knobs]
+    assert list(findings.KNOBS) == expected
+
+
+def test_findings_are_found_by_id_notebook_and_result_key():
+    for finding in findings.FINDINGS:
+        assert findings.by_id(finding.id) is finding
+        assert findings.by_notebook(finding.notebook) is finding
+        assert findings.owner(f"{finding.id}.anything") is finding
+    with pytest.raises(KeyError, match="no finding 'nope'"):
+        findings.by_id("nope")
+    assert findings.by_notebook("99-nope") is None and findings.owner("nope.x") is None
+
+
+@pytest.mark.parametrize("finding", findings.FINDINGS, ids=findings.IDS)
+def test_each_finding_has_its_notebook(finding):
+    from scr_lib import paths
+
+    assert (paths.NOTEBOOKS / f"{finding.notebook}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("twice", ["id", "notebook"])
+def test_two_findings_may_not_share_an_id_or_notebook(twice):
+    first = Finding(id="toy", notebook="09-toy", title="Toy", headline=_headline)
+    second = Finding(id="toy" if twice == "id" else "other", notebook="09-toy" if twice == "notebook" else "10-x",
+                     title="Other", headline=_headline)
+    with pytest.raises(ValueError, match=f"share the {twice}"):
+        findings._check((first, second))
