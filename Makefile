@@ -68,8 +68,8 @@ notebooks: $(INSTALLED)
 ## data: regenerate data/foi_2010/foi_returns_2010.csv (seeded), the follow-up example and tests/corpus/
 .PHONY: data
 data: $(INSTALLED)
-	$(BIN)/python -m scr_lib.synth
-	$(BIN)/python -m scr_lib.examples
+	$(BIN)/python -m tools.synth
+	$(BIN)/python -m tools.examples
 	$(BIN)/python tests/corpus/make_corpus.py
 
 ## example: run the worked example (params/followup_2011.yaml) into build/followup_2011/

@@ -50,7 +50,7 @@ print(json.dumps({"seconds": seconds, "mb": peak_kb / 1024, "code": done.returnc
 
 
 def header_and_rows(n: int) -> tuple[list[str], list[list]]:
-    from scr_lib import reference
+    from scr_lib.inputs import reference
 
     names = list(reference.load_pcts()["name"])
     header = ["PCT name", "Roll-out begun?", "No. of practices invited", "Practices declined", "Practices signed up",

@@ -1,6 +1,6 @@
 """The house chart style, and charts that mark illustrative values.
 
-:func:`use_house_style` (called by :func:`scr_lib.report.setup`, in each
+:func:`use_house_style` (called by :func:`scr_lib.story.report.setup`, in each
 notebook's setup cell) registers and enables the ``scr`` Altair theme and the
 ``scr`` renderer; importing this module changes nothing. The renderer emits only the Vega-Lite JSON mimetype (which
 JupyterLab draws offline, and the story pages draw with the local Vega

@@ -1,4 +1,4 @@
-"""The ``scr`` command line: a thin layer over :mod:`scr_lib.run` and friends."""
+"""The ``scr`` command line: a thin layer over :mod:`scr_lib.runner.run` and friends."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
 
         scr run params/pulse_2010.yaml --out build/my_story
     """
-    from . import run as runner
+    from .runner import run as runner
 
     try:
         with _terminate_as_interrupt() as terminated:
@@ -109,7 +109,7 @@ def check(file: Path, sheet: str | None):
 
         scr check data/examples/followup_2011/foi_followup_2011.xlsx
     """
-    from . import foi
+    from .inputs import foi
     from .findings import load_params
 
     if file.suffix.lower() in (".yaml", ".yml"):
@@ -131,7 +131,7 @@ def check(file: Path, sheet: str | None):
 
 def claims_text(checked, source: str) -> str:
     """The claims table as plain text: each claim's quote, as published, this run, and the verdict."""
-    from . import report
+    from .story import report
     from .verdict import Verdict
 
     table = report.claims_table(checked)
@@ -166,7 +166,7 @@ def claims_command(run_dir: Path):
     """
     import json
 
-    from . import claims, results
+    from .story import claims, results
     from .problems import display_path
 
     path = run_dir / "results.json"
@@ -208,7 +208,7 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
     """
     import json
 
-    from . import draft
+    from .story import draft
 
     try:
         values = draft.load_run(run_dir)

@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 PROJ_ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = Path(__file__).resolve().parent  # scr_lib/ itself
+SITE_TEMPLATES = LIBRARY / "site" / "templates"
+SITE_ASSETS = LIBRARY / "site" / "assets"
 
 DATA = PROJ_ROOT / "data"
 REFERENCE_DIR = DATA / "reference"

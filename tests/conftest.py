@@ -145,9 +145,10 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
     from scr_lib import charts
-    from scr_lib import foi, run
+    from scr_lib.inputs import foi
+    from scr_lib.runner import run
     from scr_lib.findings import load_params
-    from scr_lib.results import Results, merge
+    from scr_lib.story.results import Results, merge
 
     run_dir = folder / "run"
     (run_dir / "notebooks").mkdir(parents=True)

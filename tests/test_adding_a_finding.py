@@ -27,7 +27,7 @@ TOY_MODULE = '''"""Finding 4 (a toy), declared: counts the things in data/toy/th
 from __future__ import annotations
 
 from .. import paths
-from ..params import Knob
+from ..inputs.params import Knob
 from ..words import count
 from .finding import Finding, Source
 
@@ -47,8 +47,9 @@ FINDING = Finding(
 
 TOY_SETUP = '''import pandas as pd
 
-from scr_lib import claims, paths, report
-from scr_lib.results import Results
+from scr_lib import paths
+from scr_lib.story import claims, report
+from scr_lib.story.results import Results
 
 results = Results.for_finding("toy")'''
 

@@ -18,7 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import XSS
-from scr_lib import run
+from scr_lib.runner import run
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scr_lib import cache
+from scr_lib.runner import cache
 
 
 def code(source, tags=None, outputs=None, count=None):

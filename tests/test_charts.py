@@ -3,7 +3,8 @@ import json
 import altair as alt
 import pandas as pd
 
-from scr_lib import charts, refusal
+from scr_lib import charts
+from scr_lib.findings.arithmetic import refusal
 
 
 def test_the_house_style_registers_and_enables_the_theme_and_renderer():

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from conftest import CRAFTED_FOI_ROWS, write_foi
-from scr_lib import checked, foi
+from scr_lib.inputs import checked, foi
 
 
 def test_saved_returns_come_back_as_read(tmp_path):

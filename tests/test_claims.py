@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from scr_lib import claims, findings, paths
+from scr_lib import findings, paths
+from scr_lib.story import claims
 
 
 def test_every_claim_is_well_formed():
@@ -115,7 +116,7 @@ def test_check_all_leaves_context_rows_out_unless_asked():
     assert "context" not in set(without.check)
     assert set(with_context.claim_id) - set(without.claim_id) == set(
         claims.load_claims("ooh").query("check == 'context'").claim_id)
-    from scr_lib import report
+    from scr_lib.story import report
     shown = report.claims_table(with_context)
     assert set(shown.loc[with_context.check.eq("context").to_numpy(), "verdict"]) == {"context"}
 
@@ -123,7 +124,7 @@ def test_check_all_leaves_context_rows_out_unless_asked():
 @pytest.mark.parametrize("illustrative", [True, False])
 def test_claims_table_marks_a_value_computed_from_illustrative_values(illustrative):
     """"Some areas, half or more": on generated per-area figures, the run's value says it is illustrative."""
-    from scr_lib import report
+    from scr_lib.story import report
 
     claim = claims.load_claims().query("result_key == 'refusal.areas_half_or_more_declined'").iloc[0]
     results = {claim.result_key: {"value": 2, "illustrative": True} if illustrative else {"value": 2}}

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scr_lib import claims, paths
+from scr_lib import paths
+from scr_lib.story import claims
 from scr_lib.cli import cli
-from scr_lib.run import notebooks
+from scr_lib.runner.run import notebooks
 
 CORPUS = Path(__file__).parent / "corpus"
 MANIFEST = {m["file"]: m for m in csv.DictReader(open(CORPUS / "manifest.csv", encoding="utf-8", newline=""))}
@@ -155,7 +156,7 @@ def test_run_refuses_a_named_sheet_that_a_notebook_cannot_be_told(tmp_path, monk
     """A notebook that takes foi_returns but not foi_sheet would read the first sheet: refused up front."""
     import nbformat
 
-    from scr_lib import run as runner
+    from scr_lib.runner import run as runner
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell('foi_returns = ""\noutput_dir = ""')
@@ -293,7 +294,7 @@ def outside_params(tmp_path):
 @pytest.fixture
 def nothing_written(monkeypatch):
     """Fail loudly, before anything is written, should a refused folder get past the checks."""
-    from scr_lib import run as runner
+    from scr_lib.runner import run as runner
 
     def reached(*args, **kwargs):
         raise AssertionError("the run went on to take the folder")
@@ -376,7 +377,7 @@ def test_run_refuses_a_folder_it_cannot_write_into(tmp_path, outside_params, mon
 
 
 def test_ctrl_c_is_a_message_and_exit_130(monkeypatch):
-    from scr_lib import run as runner
+    from scr_lib.runner import run as runner
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

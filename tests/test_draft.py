@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from scr_lib import claims, draft, numbers, ooh, paths
+from scr_lib import paths
+from scr_lib.findings.arithmetic import ooh
+from scr_lib.story import claims, draft, numbers
 from scr_lib.cli import cli
-from scr_lib.draft import Verdict
+from scr_lib.story.draft import Verdict
 
 CHECKABLE = ("equal", "one_in", "less_than", "at_least", "more_than", "at_most")
 EXAMPLES = paths.PROJ_ROOT / "docs" / "examples"

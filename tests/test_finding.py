@@ -2,7 +2,8 @@
 
 import pytest
 
-from scr_lib import findings, params
+from scr_lib import findings
+from scr_lib.inputs import params
 from scr_lib.findings.finding import Finding
 
 

@@ -11,7 +11,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from scr_lib import examples, foi, paths
+from scr_lib import paths
+from scr_lib.inputs import foi
+from tools import examples
 from scr_lib.problems import InputError
 
 from conftest import FOI_HEADER, write_foi
@@ -221,7 +223,7 @@ def test_a_missing_file_is_a_problem_not_a_crash(tmp_path):
 
 def test_the_bundled_returns_still_load():
     returns = foi.load_returns(paths.FOI_2010)
-    from scr_lib import claims
+    from scr_lib.story import claims
 
     assert len(returns.frame) == claims.published("refusal.areas_answered") and returns.source == "CSV, UTF-8"
 

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from scr_lib import paths
-from scr_lib.run import notebooks
+from scr_lib.runner.run import notebooks
 
 TOKEN = "scr-test-token"
 

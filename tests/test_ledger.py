@@ -2,7 +2,8 @@
 
 import pytest
 
-from scr_lib import claims, ledger
+from scr_lib.inputs import ledger
+from scr_lib.story import claims
 
 
 def test_the_ledger_is_read_as_text_where_text_and_handed_out_as_copies():

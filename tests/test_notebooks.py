@@ -8,9 +8,11 @@ import nbformat
 import papermill
 import pytest
 
-from scr_lib import foi, paths, refusal
+from scr_lib import paths
+from scr_lib.findings.arithmetic import refusal
+from scr_lib.inputs import foi
 from scr_lib.findings import KNOBS, load_params
-from scr_lib.run import KERNEL, notebooks
+from scr_lib.runner.run import KERNEL, notebooks
 
 NOTEBOOKS = notebooks()
 

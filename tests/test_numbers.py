@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from scr_lib import numbers
+from scr_lib.story import numbers
 
 # (sentence, the one number expected in it: printed text, kind, value, decimals, bound)
 FORMS = [

@@ -1,4 +1,4 @@
-"""Tests for scr_lib.ooh: unit conversions, the implied call rate, rounding checks, published rates, the notebook."""
+"""Tests for scr_lib.findings.arithmetic.ooh: unit conversions, the implied call rate, rounding checks, published rates, the notebook."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from scr_lib import charts, claims, ooh, paths
+from scr_lib import charts, paths
+from scr_lib.findings.arithmetic import ooh
+from scr_lib.story import claims
 from scr_lib import findings
 from scr_lib.findings import KNOBS
 from scr_lib.problems import InputError
@@ -317,7 +319,7 @@ def test_notebook_follows_the_params_file(tmp_path):
     """A later national figure and an explicit call rate go through papermill into results.json."""
     import papermill
 
-    from scr_lib.run import KERNEL
+    from scr_lib.runner.run import KERNEL
 
     later = {"ooh_records_created": 23_000_000, "ooh_views_per_week": 2_000, "ooh_calls_per_1000_per_week": 3.2}
     papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name=KERNEL,

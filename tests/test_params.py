@@ -168,7 +168,7 @@ def test_a_params_path_that_is_not_a_readable_text_file_is_a_problem(tmp_path, m
 
 
 def test_the_docs_state_the_params_limits_the_code_applies():
-    from scr_lib import params
+    from scr_lib.inputs import params
 
     text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
     assert f"longer than {params.MAX_NAME} characters" in text

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from scr_lib import precision
-from scr_lib.run import notebooks
+from scr_lib.runner.run import notebooks
 
 LIMIT = precision.SIGNIFICANT_DIGITS
 # a decimal number as a notebook prints it: 1,304.464286, 0.165127, 1.5e-05 (a digit before the point)
@@ -149,7 +149,7 @@ def test_significant_digits(value, digits):
 
 
 def test_results_round_at_the_source(tmp_path):
-    from scr_lib.results import Results
+    from scr_lib.story.results import Results
 
     results = Results("00-test")
     assert results.add("t.share", 286 / 1732, "fraction", "share") == 0.165127020785

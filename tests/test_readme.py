@@ -11,7 +11,10 @@ import re
 import pandas as pd
 import pytest
 
-from scr_lib import claims, ooh, paths, precision, reference, results, values, words
+from scr_lib import paths, precision, words
+from scr_lib.findings.arithmetic import ooh
+from scr_lib.inputs import reference, values
+from scr_lib.story import claims, results
 
 README = paths.PROJ_ROOT / "README.md"
 # a figure as prose prints it: £7.5 million, 1,732, 0.53%, 25.0

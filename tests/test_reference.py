@@ -2,7 +2,7 @@
 
 import pytest
 
-from scr_lib import reference
+from scr_lib.inputs import reference
 
 
 @pytest.mark.parametrize("text, code", [
@@ -186,3 +186,12 @@ def test_hertfordshire_in_any_form_lists_both_pcts(text):
     with pytest.raises(reference.UnknownPCT) as err:
         reference.resolve(text)
     assert err.value.candidates == ["East and North Hertfordshire (5P3)", "West Hertfordshire (5P4)"]
+
+
+def test_load_pcts_hands_out_a_copy_so_no_caller_can_change_the_cached_table():
+    first = reference.load_pcts()
+    name = first.loc[0, "name"]
+    first.loc[0, "name"] = "changed by a caller"
+    del first["note"]
+    again = reference.load_pcts()
+    assert again.loc[0, "name"] == name and "note" in again.columns

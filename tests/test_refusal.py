@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from scr_lib import foi, refusal
+from scr_lib.findings.arithmetic import refusal
+from scr_lib.inputs import foi
 
 
 def frame(*rows):

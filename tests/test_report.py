@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import FOI_HEADER, PHISH, XSS, write_foi
-from scr_lib import foi, report, site
+from scr_lib import site
+from scr_lib.inputs import foi
+from scr_lib.story import report
 
 HOSTILE_HEADERS = [
     PHISH,
@@ -57,7 +59,7 @@ def test_importing_the_library_sets_nothing_and_setup_sets_the_display(tmp_path)
               "for m in pkgutil.walk_packages(scr_lib.__path__, 'scr_lib.'):\n"
               "    importlib.import_module(m.name)\n"
               "before = (pd.get_option('display.max_colwidth'), alt.theme.active, alt.renderers.active)\n"
-              "from scr_lib import report\n"
+              "from scr_lib.story import report\n"
               "report.setup()\n"
               "print(before, (pd.get_option('display.max_colwidth'), alt.theme.active, alt.renderers.active))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scr_lib.results import Results, merge, value
+from scr_lib.story.results import Results, merge, value
 
 
 def test_add_returns_the_value_and_stores_plain_numbers(tmp_path):
@@ -61,7 +61,7 @@ def test_merge_refuses_a_key_from_two_notebooks(tmp_path):
 
 
 def test_sentences_from_illustrative_values_say_so():
-    from scr_lib import report
+    from scr_lib.story import report
 
     assert report.say_computed(0, "Spent £5.").data == "Spent £5."
     assert report.say_computed(3, "Spent £5.").data == "Spent £5." + report.ILLUSTRATIVE_QUALIFIER
@@ -76,7 +76,7 @@ def test_value_with_a_default_for_missing_keys():
 
 @pytest.mark.parametrize("illustrative", [True, False])
 def test_a_result_resting_on_illustrative_values_is_marked_so(tmp_path, illustrative):
-    from scr_lib.results import is_illustrative, load
+    from scr_lib.story.results import is_illustrative, load
 
     results = Results("00-test")
     results.add("t.largest", 0.5, "fraction", "largest", illustrative=illustrative)

@@ -26,8 +26,9 @@ from click.testing import CliRunner
 from conftest import write_foi
 
 import scr_lib
-from scr_lib import cache, cli
-from scr_lib import run as runner
+from scr_lib import cli
+from scr_lib.runner import cache
+from scr_lib.runner import run as runner
 from scr_lib.problems import InputError
 
 FOI_ROWS = [
@@ -351,7 +352,7 @@ def test_jobs_are_bounded_by_the_cores(asked, expected):
 
 @pytest.mark.slow
 def test_the_no_op_path_imports_no_heavy_library(toy):
-    script = (f"import sys\nfrom scr_lib import run\n"
+    script = (f"import sys\nfrom scr_lib.runner import run\n"
               f"done = run.run({str(toy.params)!r}, {str(toy.out)!r}, echo=lambda m: None, project=run.Project("
               f"{str(toy.project.notebooks)!r}, {str(toy.project.data)!r}, {str(toy.project.library)!r}))\n"
               "assert done.up_to_date\n"
@@ -513,7 +514,7 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it(t
 
 HOLD_LOCK = """import sys, time
 from pathlib import Path
-from scr_lib import run
+from scr_lib.runner import run
 with run._lock(Path(sys.argv[1])):
     print("holding", flush=True)
     time.sleep(60)
@@ -534,7 +535,7 @@ def test_folders_stranded_by_killed_runs_are_removed_by_the_next_run(toy):
 # run or the new one, never a mix, and the next run recovers and leaves nothing behind.
 KILL_AT = """import os, shutil, signal, sys
 from pathlib import Path
-from scr_lib import run
+from scr_lib.runner import run
 work, out, step, exchange = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "exchange"
 steps = [0]
 def after(real):
@@ -607,7 +608,7 @@ def test_ctrl_c_during_a_run_publishes_nothing_and_leaves_nothing(toy, monkeypat
 
 COUNT_PARSES = """import os
 if os.environ.get("SCR_COUNT_PARSES"):
-    from scr_lib import foi
+    from scr_lib.inputs import foi
 
     _read_cells = foi.read_cells
 

@@ -19,8 +19,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import CRAFTED_FOI_ROWS, PHISH, XSS, crafted_run_dir, scr_run, write_foi
-from scr_lib import claims, findings, foi, paths, report, run, site
-from scr_lib.results import value
+from scr_lib import findings, paths, site
+from scr_lib.inputs import foi
+from scr_lib.runner import run
+from scr_lib.story import claims, report
+from scr_lib.story.results import value
 
 ALLOWED_SCRIPT_TAGS = {'<script defer src="assets/vega.js">', '<script defer src="assets/site.js">',
                        '<script type="application/json" class="chart-spec">'}
@@ -202,7 +205,7 @@ def test_index_headlines_are_the_computed_ones(story_run):
 
 
 def test_ooh_headline_names_whose_rate_and_uses_gp_rates_measured_before_the_article():
-    from scr_lib import ooh
+    from scr_lib.findings.arithmetic import ooh
 
     rates = ooh.load_rates()
     keys = {ooh.result_key(slug): 0.01 * (i + 1) for i, slug in enumerate(rates["slug"])}

@@ -4,10 +4,13 @@ import pandas as pd
 import papermill
 import pytest
 
-from scr_lib import charts, claims, foi, paths, spend
+from scr_lib import charts, paths
+from scr_lib.findings.arithmetic import spend
+from scr_lib.inputs import foi
+from scr_lib.story import claims
 from scr_lib.precision import round_number
 from scr_lib.problems import InputError
-from scr_lib.run import KERNEL
+from scr_lib.runner.run import KERNEL
 
 COLUMNS = ["ods_code", "pct_name", "rollout_begun", "spend_to_date_gbp", "spend_expected_gbp",
            "records_uploaded", "records_viewed", "illustrative"]

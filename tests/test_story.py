@@ -5,7 +5,10 @@ import json
 import pytest
 import yaml
 
-from scr_lib import claims, foi, paths, refusal
+from scr_lib import paths
+from scr_lib.findings.arithmetic import refusal
+from scr_lib.inputs import foi
+from scr_lib.story import claims
 from scr_lib.precision import round_number
 
 

@@ -1,7 +1,11 @@
 """The illustrative FOI returns: reproducible from the seed, and true to every published figure."""
 
-from scr_lib import claims, foi, paths, refusal, synth
-from scr_lib.reference import NAMED_AREAS
+from scr_lib import paths
+from scr_lib.findings.arithmetic import refusal
+from scr_lib.inputs import foi
+from scr_lib.story import claims
+from tools import synth
+from scr_lib.inputs.reference import NAMED_AREAS
 
 import numpy as np
 import pytest

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scr_lib import values
+from scr_lib.inputs import values
 
 
 @pytest.mark.parametrize("text, pounds", [

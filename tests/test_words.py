@@ -47,6 +47,6 @@ def test_one_in_rejects_shares_outside_zero_to_one(share):
 
 
 def test_refusal_still_offers_one_in_to_its_notebook():
-    from scr_lib import refusal
+    from scr_lib.findings.arithmetic import refusal
 
     assert refusal.one_in is words.one_in

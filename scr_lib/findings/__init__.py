@@ -2,7 +2,7 @@
 
 Each finding is declared once, as a :class:`~scr_lib.findings.finding.Finding`
 in its own module here (``findings/refusal.py``...), beside its arithmetic
-(``scr_lib/refusal.py``...). To add one, declare it and add it to
+(``scr_lib/findings/arithmetic/refusal.py``...). To add one, declare it and add it to
 :data:`FINDINGS` (see ``docs/adding-a-finding.md``). The order of
 :data:`FINDINGS` is the order of the knobs in the schema.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import params
+from ..inputs import params
 from . import ooh, refusal, spend
 from .finding import Finding, Source  # noqa: F401  (Source: for declarations)
 
@@ -42,7 +42,7 @@ KNOBS: dict[str, params.Knob] = {**params.COMMON_KNOBS, **{k: v for f in FINDING
 
 
 def load_params(path: str | Path) -> params.Params:
-    """Read and check a params file against :data:`KNOBS` (see :func:`scr_lib.params.load_params`)."""
+    """Read and check a params file against :data:`KNOBS` (see :func:`scr_lib.inputs.params.load_params`)."""
     return params.load_params(path, KNOBS)
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..params import Knob
+from ..inputs.params import Knob
 
 Headline = Callable[[Mapping[str, float], Mapping[str, object]], "str | None"]
 

@@ -1,4 +1,4 @@
-"""Finding 3, declared: how often out-of-hours care views a record (arithmetic: :mod:`scr_lib.ooh`).
+"""Finding 3, declared: how often out-of-hours care views a record (arithmetic: :mod:`scr_lib.findings.arithmetic.ooh`).
 
 Light to import (no pandas): the run reads the params schema from here on its no-op path.
 """
@@ -6,7 +6,7 @@ Light to import (no pandas): the run reads the params schema from here on its no
 from __future__ import annotations
 
 from .. import paths, words
-from ..params import Knob
+from ..inputs.params import Knob
 from .finding import Finding, Source
 
 KNOBS = {
@@ -22,7 +22,7 @@ KNOBS = {
 def headline(figures, params) -> str:
     """The index sentence: records, views, the call rate (whose) and the access rate, then the range of
     access rates at the GP out-of-hours call rates measured before the article."""
-    from .. import ooh
+    from .arithmetic import ooh
 
     whose = ("this run's call rate" if params.get("ooh_calls_per_1000_per_week") is not None
              else "the call rate Pulse's table implies")

@@ -1,4 +1,4 @@
-"""Finding 1, declared: the share of invited practices that declined (arithmetic: :mod:`scr_lib.refusal`)."""
+"""Finding 1, declared: the share of invited practices that declined (arithmetic: :mod:`scr_lib.findings.arithmetic.refusal`)."""
 
 from __future__ import annotations
 

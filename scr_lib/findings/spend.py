@@ -1,4 +1,4 @@
-"""Finding 2, declared: what the rollout cost locally (arithmetic: :mod:`scr_lib.spend`)."""
+"""Finding 2, declared: what the rollout cost locally (arithmetic: :mod:`scr_lib.findings.arithmetic.spend`)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ import openpyxl
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
-from scr_lib.examples import deterministic_bytes  # noqa: E402
+from tools.examples import deterministic_bytes  # noqa: E402
 
 CANONICAL = ["pct", "rollout_begun", "practices_invited", "practices_declined", "practices_signed_up",
              "spend_to_date_gbp", "spend_expected_gbp", "records_uploaded", "records_viewed", "foi_ref", "notes",

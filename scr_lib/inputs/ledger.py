@@ -2,10 +2,10 @@
 
 Columns: claim_id, finding, result_key, article_id, quote, printed, value
 (in the claim's unit), unit, scale, decimals, check, wording, reason (see
-:mod:`scr_lib.claims` for what they mean and how a run is checked against
+:mod:`scr_lib.story.claims` for what they mean and how a run is checked against
 them). ``printed``, ``quote`` and ``reason`` are text; a blank ``reason`` or
 ``result_key`` is missing (NaN). This module only reads: whether each
-``finding`` is a declared one is checked by :func:`scr_lib.claims.load_claims`.
+``finding`` is a declared one is checked by :func:`scr_lib.story.claims.load_claims`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from .. import paths
 
 CHECKS = ("equal", "one_in", "less_than", "at_least", "more_than", "at_most", "input", "context")
 

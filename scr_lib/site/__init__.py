@@ -19,7 +19,7 @@ Safety: nothing from a notebook's outputs reaches a page as markup unchecked.
 Markdown outputs are rendered with raw HTML escaped and with links shown as
 text, never as links (outputs carry text from FOI files: a column header
 written as ``[phish](https://evil.example/login)`` must not become one;
-:mod:`scr_lib.report` also escapes such text where it is made); HTML
+:mod:`scr_lib.story.report` also escapes such text where it is made); HTML
 outputs (pandas tables) are cleaned by nh3 (the Ammonia sanitiser) to an
 allow-list of table and text markup, with no links, and all text escaped;
 chart specs are embedded as JSON with ``<``, ``>`` and ``&`` escaped; page
@@ -52,15 +52,14 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from . import paths, words
-from .findings import FINDINGS, KNOBS, Finding
-from .verdict import Verdict
+from .. import paths, words
+from ..findings import FINDINGS, KNOBS, Finding
+from ..verdict import Verdict
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
-HERE = Path(__file__).resolve().parent
-TEMPLATES = HERE / "templates"
-ASSETS = HERE / "assets"
+TEMPLATES = paths.SITE_TEMPLATES
+ASSETS = paths.SITE_ASSETS
 STORY_TITLE = "The Summary Care Record, re-examined from the data"
 REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics data © Crown copyright and "
                     "database right (Open Government Licence).")

@@ -39,7 +39,7 @@ day ("9am", "09:30", listed as dates) and dates ("1 March 2010",
 with ``kind`` 'year' or 'date', so that a caller can list them apart.
 
 Precision (``decimals``: places after the point; negative for tens, hundreds,
-thousands), by the same rules as :mod:`scr_lib.claims`: a figure with a decimal
+thousands), by the same rules as :mod:`scr_lib.story.claims`: a figure with a decimal
 point is as precise as its digits ("0.53%": two places); a whole number below
 1,000 is exact; a whole number of 1,000 or more ending in zeros is rounded to
 its last non-zero digit ("337,000": the nearest thousand, "1,800": the nearest

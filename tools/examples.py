@@ -13,7 +13,7 @@ row's ``illustrative`` cell is '*'. The seven areas Pulse named are included
 so that every notebook has something to say about them; their figures here
 are not Pulse's.
 
-Run ``python -m scr_lib.examples`` to rewrite the file. The bytes are the
+Run ``python -m tools.examples`` to rewrite the file. The bytes are the
 same every time (fixed document and zip timestamps), so a change shows up in
 ``git diff`` only when the rows change.
 """
@@ -26,7 +26,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from . import paths, reference
+from scr_lib import paths
+from scr_lib.inputs import reference
 
 NAME = "followup_2011"
 FOLDER = paths.DATA / "examples" / NAME
@@ -36,7 +37,7 @@ FIXED_TIME = dt.datetime(2011, 4, 1, 9, 0, 0)
 
 TITLE = ("Freedom of Information request: Summary Care Record rollout, follow-up "
          "(position at 31 March 2011)")
-NOTE = ("ILLUSTRATIVE DATA: written by hand for scr_lib/examples.py to show how the suite re-runs on new "
+NOTE = ("ILLUSTRATIVE DATA: written by hand for tools/examples.py to show how the suite re-runs on new "
         "FOI answers. These are not FOI answers and no figure here is a fact about any PCT.")
 HEADER = ["PCT name", "ODS code", "Roll-out begun?", "No. of practices invited", "Practices declined",
           "Practices signed up", "Spend to date (£)", "Further spend expected (£)", "No. of SCRs uploaded",
@@ -109,7 +110,7 @@ def build():
     notes = wb.create_sheet("Notes")
     for line in NOTES_SHEET:
         notes.append(line)
-    wb.properties.creator = "scr_lib.examples"
+    wb.properties.creator = "tools.examples"
     return wb
 
 

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import findings, paths
+from .. import findings, paths
 
 # pandas and precision (which needs pandas) are imported where used: `scr run` merges results files
 # and renders pages without them, and pandas takes a noticeable part of a second to import.
@@ -69,7 +69,7 @@ class Results:
         number = value.item() if hasattr(value, "item") else value
         if number is None or (isinstance(number, float) and math.isnan(number)):
             raise ValueError(f"result {key!r} has no value")
-        from . import precision
+        from .. import precision
 
         number = precision.round_number(number)
         self.values[key] = {"value": number, "unit": unit, "label": label, "notebook": self.notebook}
@@ -84,7 +84,7 @@ class Results:
         significant digits (missing values stay missing); returns that rounded
         copy, and ``frame`` itself is not changed.
         """
-        from . import precision
+        from .. import precision
 
         rounded = precision.round_significant(frame)
         self.tables[name] = rounded

@@ -27,7 +27,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import findings, ledger, paths, words
+from .. import findings, paths, words
+from ..inputs import ledger
 
 CHECKS = ledger.CHECKS
 BOUNDS = ("less_than", "at_least", "more_than", "at_most")
@@ -58,7 +59,7 @@ def load_claims(finding: str | None = None) -> pd.DataFrame:
 
 
 def published(result_key: str, claim_id: str | None = None) -> float:
-    """The published value behind ``result_key``, in the result's own unit: see :func:`scr_lib.ledger.published`."""
+    """The published value behind ``result_key``, in the result's own unit: see :func:`scr_lib.inputs.ledger.published`."""
     return ledger.published(result_key, claim_id, load_claims())
 
 

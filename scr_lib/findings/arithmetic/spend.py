@@ -5,7 +5,7 @@ nothing, NHS Dorset had spent £190,000 and expected to spend £70,000 more,
 and £7.5 million of central funding came on top. This module states how the
 FOI returns' spend columns are read into that story.
 
-Units: money in pounds sterling (float, as :func:`scr_lib.values.read_money`
+Units: money in pounds sterling (float, as :func:`scr_lib.inputs.values.read_money`
 reads it); records are counts; "cost per record" is pounds per uploaded record.
 
 Missing values: a PCT that gave no spend figure (blank, "n/a", "not known")
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .foi import illustrative_mask
-from .reference import NAMED_AREAS
+from ...inputs.foi import illustrative_mask
+from ...inputs.reference import NAMED_AREAS
 
 SPEND_COLUMNS = ["spend_to_date_gbp", "spend_expected_gbp", "records_uploaded", "records_viewed"]
 
@@ -222,7 +222,7 @@ def cost_summary(costs: pd.DataFrame) -> dict:
 def area(marked: pd.DataFrame, slug: str) -> dict | None:
     """One named area's spend figures, or ``None`` when that PCT is not in the returns.
 
-    ``slug`` is its name in :data:`scr_lib.reference.NAMED_AREAS` ('dorset').
+    ``slug`` is its name in :data:`scr_lib.inputs.reference.NAMED_AREAS` ('dorset').
     Returns ``ods_code``, ``pct_name``, ``to_date_gbp``, ``expected_gbp`` (£),
     ``records_uploaded``, ``records_viewed``, ``cost_per_record_gbp`` (spend
     to date per uploaded record) and ``cost_per_record_with_expected_gbp``
@@ -264,7 +264,7 @@ def area_lines(figures: dict | None, name: str) -> str:
     says why; a figure drawn from an illustrative value says "illustrative".
     With ``figures`` ``None`` (the area is not in the returns) says so instead.
     """
-    from . import words
+    from ... import words
 
     if figures is None:
         return f"{name} is not in these returns, so its figures cannot be reproduced."
@@ -369,7 +369,7 @@ def chart_by_pct(table: pd.DataFrame, named_published: bool | None = None):
     """
     import altair as alt
 
-    from . import charts
+    from ... import charts
 
     shown = table[table["spend_status"] == SPENT]
     data = pd.DataFrame({

@@ -18,7 +18,7 @@ run first recovers what a killed run left: it puts a stranded previous
 output back and removes stranded temporary folders.
 
 A notebook is executed again only when something its code can see has
-changed (see :mod:`scr_lib.cache`: its code cells, the params it declares and
+changed (see :mod:`scr_lib.runner.cache`: its code cells, the params it declares and
 the files they point at, ``data/``, ``scr_lib/``, the environment). When only
 its prose changed, the previous outputs are reused with the new cells. When
 nothing at all changed, the run returns at once without writing anything.
@@ -45,9 +45,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, paths
-from .params import Params
-from .findings import KNOBS, load_params
+from .. import paths
+from . import cache
+from ..inputs.params import Params
+from ..findings import KNOBS, load_params
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
 CHECKED = "foi_checked"  # the notebook parameter that receives the FOI file as validated up front
@@ -85,7 +86,7 @@ class Project:
 
     notebooks: Path = paths.NOTEBOOKS
     data: Path = paths.DATA
-    library: Path = Path(__file__).resolve().parent
+    library: Path = paths.LIBRARY
 
 
 @dataclass
@@ -153,7 +154,7 @@ def check_out_dir(out: Path, params: Params, project: Project | None = None) -> 
     if target == paths.PROJ_ROOT or target in paths.PROJ_ROOT.parents:
         refuse("it holds the project")
     inside = {Path(paths.NOTEBOOKS).resolve(), Path(project.notebooks).resolve(), Path(project.library).resolve(),
-              Path(__file__).resolve().parent, Path(paths.PARAMS).resolve(), paths.PROJ_ROOT / ".git"}
+              paths.LIBRARY, Path(paths.PARAMS).resolve(), paths.PROJ_ROOT / ".git"}
     for folder in sorted(inside):
         if target == folder or folder in target.parents:
             refuse(f"it is the project's {folder.name}/ folder, or inside it")
@@ -421,7 +422,7 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
         _announce(plans, jobs, echo)
         readers = [p for p in plans if p.action == "execute" and CHECKED in p.declared]
         if readers:  # the notebooks take the FOI file as validated above, not the raw file again
-            from . import checked
+            from ..inputs import checked
             saved = checked.save(returns if returns is not None else _check_foi(params, plans),
                                  cache.cache_dir(work) / "foi-checked.pickle")
             for plan in readers:
@@ -432,7 +433,8 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
             _refuse_moved_inputs(project, params, plans)
             _assemble(work, plans)
             _write_inputs(work, plans, foi_summary)
-            from . import results, site
+            from .. import site
+            from ..story import results
             merged = results.merge(work)
             (work / "results.json").write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
             echo("rendering story pages")
@@ -461,8 +463,8 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
 
 def _check_foi(params: Params, plans: list[_Plan]):
     """Read and validate the FOI file (raises :class:`InputError`), and refuse a sheet a notebook could not
-    be told. Returns the :class:`~scr_lib.foi.FOIReturns`: the one parse of the raw file in a run."""
-    from . import foi
+    be told. Returns the :class:`~scr_lib.inputs.foi.FOIReturns`: the one parse of the raw file in a run."""
+    from ..inputs import foi
     returns = foi.load_returns(params.values["foi_returns"], params.values.get("foi_sheet") or None)
     if returns.sheet_position:  # a notebook that cannot be told the sheet would read the first one
         for plan in plans:
@@ -475,7 +477,8 @@ def _check_foi(params: Params, plans: list[_Plan]):
 def foi_summary_of(returns, params: Params) -> dict:
     """What the story pages say of a validated FOI file: its path as shown, rows, and how many of its
     values (of ``values``, and whole rows) are illustrative."""
-    from . import foi, report
+    from ..inputs import foi
+    from ..story import report
     frame = returns.frame
     return {"path": paths.display(params.values["foi_returns"], paths.PROJ_ROOT), "rows": len(frame),
             "illustrative_values": report.illustrative_count(frame), "values": len(frame) * len(foi.VALUE_COLUMNS),
@@ -670,7 +673,8 @@ def _prepare() -> None:
 def _import_site() -> None:
     """Import the site renderer and the results module ahead of need (errors surface when used)."""
     try:
-        from . import results, site  # noqa: F401
+        from .. import site  # noqa: F401
+        from ..story import results  # noqa: F401
     except Exception:  # noqa: BLE001 - the import after the notebooks reports it
         pass
 

@@ -23,7 +23,7 @@ from typing import Mapping
 
 import yaml
 
-from .problems import InputError, Problem, display_path
+from ..problems import InputError, Problem, display_path
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The data dictionary lives in :data:`COLUMNS` (with the header names each
 column is also known by in :data:`VARIANTS`); ``docs/rerunning.md`` repeats it
-for readers. Values are read by :mod:`scr_lib.values`: "not given" stays
+for readers. Values are read by :mod:`scr_lib.inputs.values`: "not given" stays
 missing (never 0). Loading never drops a row and never coerces a value it
 does not recognise: any problem raises :class:`~scr_lib.problems.InputError`
 listing them all.
@@ -33,7 +33,7 @@ from typing import Callable
 import pandas as pd
 
 from . import reference, values
-from .problems import InputError, Problem, display_path
+from ..problems import InputError, Problem, display_path
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .words import one_in  # noqa: F401  (moved to words; the notebooks call refusal.one_in)
+from ...words import one_in  # noqa: F401  (moved to words; the notebooks call refusal.one_in)
 
 REASONS = {
     "rollout_begun_no": "had not begun the rollout",
@@ -76,7 +76,7 @@ def overall(counts: dict) -> dict:
     when the share is ``None`` or zero (no "one in N" describes nobody). The
     ``sentence`` (Markdown) says each of those cases in words, never fails.
     """
-    from . import precision, words
+    from ... import precision, words
 
     areas, invited, declined = counts["areas_complete"], counts["practices_invited"], counts["practices_declined"]
     share = precision.round_number(refusal_share(declined, invited)) if areas and invited > 0 else None
@@ -102,7 +102,7 @@ def named_areas(returns: pd.DataFrame) -> list[tuple[str, int, str, str]]:
     and "not agreed" (invited minus signed up) where both are given. Missing
     values give no entry.
     """
-    from .reference import NAMED_AREAS
+    from ...inputs.reference import NAMED_AREAS
 
     out = []
     for row in returns[returns["ods_code"].isin(NAMED_AREAS)].to_dict("records"):
@@ -122,7 +122,7 @@ def by_pct(marked: pd.DataFrame) -> pd.DataFrame:
 
     Sorted by share, highest first, then by name.
     """
-    from .foi import illustrative_mask
+    from ...inputs.foi import illustrative_mask
 
     complete = marked[marked["complete"]]
     illustrative = (illustrative_mask(complete, "practices_invited") | illustrative_mask(complete, "practices_declined"))
@@ -145,7 +145,7 @@ def chart_by_pct(table: pd.DataFrame, overall_share: float):
     """
     import altair as alt
 
-    from . import charts
+    from ... import charts
 
     data = table.assign(source=charts.source_label(table["illustrative"]),
                         percent_declined=(table["share_declined"] * 100).round(1))
@@ -187,7 +187,7 @@ def named_rollout(returns: pd.DataFrame) -> list[tuple[str, int, str, str]]:
 
     Areas not in ``returns``, or that did not say, give no entry.
     """
-    from .reference import NAMED_AREAS
+    from ...inputs.reference import NAMED_AREAS
 
     out = []
     for row in returns[returns["ods_code"].isin(NAMED_AREAS)].to_dict("records"):

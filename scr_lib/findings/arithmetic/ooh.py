@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths, precision, words
-from .problems import InputError, Problem
+from ... import paths, precision, words
+from ...problems import InputError, Problem
 
 WEEKS_PER_YEAR = 365.25 / 7
 """Weeks in an average year (52.18): a rate a year divided by this is a rate a week."""
@@ -237,7 +237,7 @@ def printed_calls() -> pd.DataFrame:
 
     Columns: claim_id, printed (the text), value, decimals (the precision it was printed to).
     """
-    from . import ledger
+    from ...inputs import ledger
 
     table = ledger.load_claims("ooh")
     table = table[table["result_key"] == "ooh.projected_calls_per_week"]
@@ -255,7 +255,7 @@ def resolve_inputs(records_created=None, views_per_week=None, calls_per_1000_per
     non-number, records of zero or below or not whole, negative views, or a
     call rate of zero or below.
     """
-    from . import ledger
+    from ...inputs import ledger
 
     origin = {}
     if records_created is None:
@@ -315,8 +315,8 @@ def load_rates(path: str | Path = paths.OOH_RATES) -> pd.DataFrame:
     raised together as :class:`~scr_lib.problems.InputError` naming file, row
     and column.
     """
-    from . import values
-    from .foi import read_csv_cells
+    from ...inputs import values
+    from ...inputs.foi import read_csv_cells
 
     table = read_csv_cells(Path(path))
     missing = [c for c in RATE_COLUMNS if c not in table.header]
@@ -546,7 +546,7 @@ def chart_access_rate(table: pd.DataFrame, inputs: Inputs):
     """
     import altair as alt
 
-    from . import charts
+    from ... import charts
 
     low = table["rate_per_1000_per_year"].min() * 0.8
     high = table["rate_per_1000_per_year"].max() * 1.25

@@ -16,7 +16,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from . import paths
+from .. import paths
 
 # Words that name the kind of body rather than the place; dropped before matching.
 _NOISE = re.compile(
@@ -52,14 +52,20 @@ MATCH_MARGIN = 6
 
 
 @lru_cache(maxsize=1)
+def _read_pcts() -> pd.DataFrame:
+    """The reference file, read once; never handed out (see :func:`load_pcts`)."""
+    return pd.read_csv(paths.PCT_REFERENCE, dtype=str, keep_default_na=False)
+
+
 def load_pcts() -> pd.DataFrame:
     """The reference table: one row per 2010 PCT or care trust, indexed by nothing.
 
     Columns: ods_code, ons_code, name, org_type, sha_ods_code, sha_ons_code,
     sha_name, aliases (';'-separated), note. No value is missing except
-    aliases and note, which are '' when empty.
+    aliases and note, which are '' when empty. The file is read once; each
+    call returns a new copy, so a caller that changes it changes nothing else.
     """
-    return pd.read_csv(paths.PCT_REFERENCE, dtype=str, keep_default_na=False)
+    return _read_pcts().copy()
 
 
 def normalise(name: str) -> str:

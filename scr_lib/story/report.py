@@ -17,15 +17,15 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from . import paths
-from .foi import FOIReturns, VALUE_COLUMNS, illustrative_mask
-from .verdict import Verdict
+from .. import paths
+from ..inputs.foi import FOIReturns, VALUE_COLUMNS, illustrative_mask
+from ..verdict import Verdict
 
 
 def setup() -> None:
     """Set up a notebook's display, once, in its setup cell: tables show text whole (a PCT name or an
     exclusion reason cut to "decl..." misleads a reader) and charts take the house style and renderer."""
-    from . import charts
+    from .. import charts
 
     pd.set_option("display.max_colwidth", None)
     charts.use_house_style()

@@ -7,7 +7,7 @@ declares a ``foi_checked`` parameter, so no notebook parses the raw file
 again. A notebook run on its own (JupyterLab, papermill, nbval) leaves
 ``foi_checked`` empty and reads the raw file.
 
-The saved file is a pickle of :class:`scr_lib.foi.FOIReturns`, written and
+The saved file is a pickle of :class:`scr_lib.inputs.foi.FOIReturns`, written and
 read by the same run (never a file from elsewhere).
 """
 
@@ -31,7 +31,7 @@ def save(returns: foi.FOIReturns, path: Path) -> Path:
 def foi_returns(path: str | Path, sheet: str | None = None, checked: str | Path = "") -> foi.FOIReturns:
     """The FOI returns: those `scr run` validated (``checked``, a file :func:`save` wrote) when given, else
     the file at ``path`` (worksheet ``sheet``; '' or None: the first), read and validated by
-    :func:`scr_lib.foi.load_returns`."""
+    :func:`scr_lib.inputs.foi.load_returns`."""
     if checked:
         with open(checked, "rb") as handle:
             return pickle.load(handle)

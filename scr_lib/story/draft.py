@@ -1,11 +1,11 @@
 """Check every number in a draft story against a run's results.
 
 :func:`read_text` reads a draft (plain text, Markdown or .docx);
-:func:`check_draft` finds every number in it (:mod:`scr_lib.numbers`) and gives
+:func:`check_draft` finds every number in it (:mod:`scr_lib.story.numbers`) and gives
 each a :class:`Verdict`:
 
 - **supported**: a result the sentence points to matches the number at its
-  printed precision (the rules of :func:`scr_lib.claims.check`: whole numbers
+  printed precision (the rules of :func:`scr_lib.story.claims.check`: whole numbers
   exactly, "0.53%" to two places, "337,000" to the nearest thousand, "one in
   six" as the nearest one in N, bounds as bounds);
 - **contradicted**: the sentence points to a result, and it does not match
@@ -26,7 +26,7 @@ guessing, in this order:
    failing that, anywhere in its sentence, except for money), and
    the result key(s). ``{area}`` in a key is the area Pulse named in the same
    sentence, or else earlier in the paragraph (from
-   :data:`scr_lib.reference.NAMED_AREAS`). The first rule that applies wins;
+   :data:`scr_lib.inputs.reference.NAMED_AREAS`). The first rule that applies wins;
    when it names several keys, any one that matches supports the number.
 3. Otherwise the number is unchecked.
 
@@ -45,7 +45,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from . import claims, numbers, words
+from .. import words
+from . import claims, numbers
 from .results import is_illustrative
 from .results import value as result_value
 
@@ -214,7 +215,7 @@ def load_run(run_dir: str | Path) -> dict:
     """
     import json
 
-    from .problems import display_path
+    from ..problems import display_path
 
     path = Path(run_dir) / "results.json"
     shown = display_path(path)
@@ -500,7 +501,7 @@ def _ledger_matches(sentence_template: str, count: int, ledger: list[_LedgerEntr
 def _areas_in(text: str) -> tuple[tuple[int, str], ...]:
     """The areas Pulse named that ``text`` mentions, as (position, slug), in order (cached: a sentence
     with many numbers asks once)."""
-    from .reference import NAMED_AREAS
+    from ..inputs.reference import NAMED_AREAS
 
     low = text.lower()
     found = [(m.start(), slug) for slug in NAMED_AREAS.values()
@@ -567,7 +568,7 @@ def _rule_keys(number: numbers.Number, unit: str | None, clause: tuple[str, int,
 
 
 def as_claim(number: numbers.Number) -> SimpleNamespace:
-    """A parsed number as a row of the claims table (its columns as attributes), for :func:`scr_lib.claims.check`.
+    """A parsed number as a row of the claims table (its columns as attributes), for :func:`scr_lib.story.claims.check`.
 
     Percentages are checked in percent (scale 100), "one in N" and simple
     fractions ("a third") as the nearest one in N, other fractions ("two

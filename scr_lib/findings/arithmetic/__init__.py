@@ -1,0 +1,1 @@
+"""The arithmetic of each finding, one module per finding; the declarations are in the package above."""

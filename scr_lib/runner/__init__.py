@@ -1,0 +1,1 @@
+"""Runner: ``scr run``'s plans, kernels, cache and publishing."""

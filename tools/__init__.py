@@ -1,0 +1,1 @@
+"""Tools that make the bundled data (``make data``); nothing in ``scr_lib`` imports them."""
