@@ -31,23 +31,10 @@ def get(url, method="GET", body=None):
 
 @pytest.fixture
 def lab(tmp_path):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={paths.NOTEBOOKS}",
-         "--ServerApp.open_browser=False", "--allow-root", "--LabApp.news_url=", "--LabServerApp.workspaces_dir=" + str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get(f"{base}/api/status")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"JupyterLab did not start: {process.stderr.read()[-2000:]}")
-            time.sleep(0.3)
+    """JupyterLab serving the project's notebooks (see :func:`_lab_process`)."""
+    workspaces = tmp_path / "workspaces"
+    workspaces.mkdir()
+    process, base = _lab_process(paths.NOTEBOOKS, workspaces)
     yield base
     process.terminate()
     try:

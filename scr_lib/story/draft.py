@@ -46,6 +46,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .. import words
+from ..precision import round_number
 from . import claims, numbers
 from .results import is_illustrative
 from .results import value as result_value
@@ -635,7 +636,7 @@ def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
         tried.append((key, checked))
     key, checked = min(tried, key=lambda kc: abs(float(kc[1]["computed"]) - float(claim.value)))
     computed = checked["computed"]
-    difference = float(f"{computed - claim.value:.12g}")
+    difference = round_number(float(computed - claim.value))
     return Verdict.CONTRADICTED, key, computed, _show(number, computed), difference, ""
 
 

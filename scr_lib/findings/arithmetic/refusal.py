@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...precision import round_number
 from ...words import one_in  # noqa: F401  (moved to words; the notebooks call refusal.one_in)
 
 REASONS = {
@@ -179,7 +180,7 @@ def areas_at_or_above(by_area: pd.DataFrame, share: float) -> int:
 def largest_share(by_area: pd.DataFrame) -> float | None:
     """The highest ``share_declined`` of any complete area (0-1), to 12 significant digits; None if there is none."""
     top = by_area["share_declined"].max()
-    return None if pd.isna(top) else float(f"{top:.12g}")
+    return None if pd.isna(top) else round_number(float(top))
 
 
 def named_rollout(returns: pd.DataFrame) -> list[tuple[str, int, str, str]]:
