@@ -34,30 +34,28 @@ project).
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import json
 import re
 import shutil
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-import mistune
-import nh3
 import vl_convert
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from .. import paths, words
+from .. import paths
 from ..findings import FINDINGS, KNOBS, Finding
 from ..verdict import Verdict
+from .downloads import Download, copy_downloads
+from .draw import VEGALITE, VL_VERSION, Chart, ChartCache, chart_title, compile_chart, vega_bundle
+from .markup import json_for_script, markdown_html, sanitise_html, slug, write_text
 
-VEGALITE = "application/vnd.vegalite.v5+json"
-VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
+__all__ = ["render", "build_page", "markdown_html", "sanitise_html", "json_for_script", "slug", "vega_bundle"]
 TEMPLATES = paths.SITE_TEMPLATES
 ASSETS = paths.SITE_ASSETS
 STORY_TITLE = "The Summary Care Record, re-examined from the data"
@@ -65,113 +63,8 @@ REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics dat
                     "database right (Open Government Licence).")
 
 # ----------------------------------------------------------------------------------------------
-# Text from notebooks: markdown with raw HTML escaped, HTML through an allow-list.
-
-
-def slug(text: str) -> str:
-    """An id for a heading: lower case, runs of anything but letters and digits become '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", html.unescape(re.sub(r"<[^>]+>", "", text)).lower()).strip("-") or "section"
-
-
-class _Renderer(mistune.HTMLRenderer):
-    """Mistune's HTML renderer with raw HTML escaped, heading ids, no images from elsewhere, and
-    (``links=False``) links shown as the text they were written as."""
-
-    def __init__(self, ids: set[str], attachments: dict | None = None, links: bool = True):
-        super().__init__(escape=True)
-        self.ids = ids
-        self.attachments = attachments or {}
-        self.links = links
-
-    def link(self, text: str, url: str, title: str | None = None) -> str:
-        if self.links:
-            return super().link(text, url, title)
-        shown = html.escape(url)
-        return shown if text in (url, shown) else f"[{text}]({shown})"
-
-    def heading(self, text: str, level: int, **attrs) -> str:
-        base = slug(text)
-        anchor, n = base, 2
-        while anchor in self.ids:
-            anchor, n = f"{base}-{n}", n + 1
-        self.ids.add(anchor)
-        return f'<h{level} id="{anchor}">{text}</h{level}>\n'
-
-    def image(self, text: str, url: str, title: str | None = None) -> str:
-        # Only images carried inside the notebook are shown; a URL would be a request outside the site.
-        if url.startswith("attachment:"):
-            bundle = self.attachments.get(url[len("attachment:"):], {})
-            for mime in ("image/png", "image/jpeg", "image/gif"):
-                if mime in bundle:
-                    data = "".join(bundle[mime]) if isinstance(bundle[mime], list) else bundle[mime]
-                    return f'<img src="data:{mime};base64,{html.escape(data)}" alt="{html.escape(text)}">'
-        return f'<span class="image-omitted">[image not included: {html.escape(text or url)}]</span>'
-
-
-def markdown_html(text: str, ids: set[str] | None = None, attachments: dict | None = None,
-                  links: bool = True) -> str:
-    """Render Markdown ``text`` to HTML; any raw HTML in it is shown as text, never as markup.
-
-    ``ids`` collects heading ids already used on the page (a heading gets ``-2``,
-    ``-3``... when its id is taken). Images are kept only when attached to the cell.
-    With ``links=False`` (notebook outputs, which carry text from files) a link is
-    shown as the text it was written as, ``[text](url)``, and is not a link.
-    """
-    renderer = _Renderer(set() if ids is None else ids, attachments, links)
-    return mistune.create_markdown(renderer=renderer, plugins=["table", "strikethrough"])(text)
-
-
-ALLOWED_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
-                "div", "span", "p", "br", "hr", "b", "i", "strong", "em", "code", "pre", "small",
-                "sub", "sup", "ul", "ol", "li", "abbr", "blockquote", "h2", "h3", "h4", "h5", "h6"}
-ALLOWED_ATTRS = {"class", "colspan", "rowspan", "title"}
-DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript", "svg",
-                        "math", "textarea", "select", "title", "head", "audio", "video", "canvas"}
-NUMBER_CELL = re.compile(r"<td>(\s*[-+−]?[£$€]?[\d,]*\.?\d+%?\s*)</td>")
-
-
-def sanitise_html(text: str) -> str:
-    """Keep only table and text markup from an HTML output (nh3, the Ammonia sanitiser); every text is escaped.
-
-    Scripts, styles, event handlers, inline styles, images and links are
-    removed (a link's text is kept, as text; script and style contents are
-    dropped). Comments are dropped. Table cells holding just a number get
-    ``class="num"`` (right-aligned).
-    """
-    cleaned = nh3.clean(text, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
-                        attributes={"*": ALLOWED_ATTRS}, strip_comments=True, link_rel=None)
-    return NUMBER_CELL.sub(r'<td class="num">\1</td>', cleaned)
-
-
-def json_for_script(value) -> str:
-    """``value`` as JSON that is safe inside a ``<script type="application/json">`` element."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e") \
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-# ----------------------------------------------------------------------------------------------
 # Pages
 
-
-@dataclass
-class Chart:
-    """One chart on a page: its element id, Vega spec (compiled from the notebook's Vega-Lite), static SVG."""
-
-    anchor: str
-    spec: dict
-    svg_name: str
-    svg: str
-    width: int
-    height: int
-
-
-@dataclass
-class Download:
-    name: str
-    href: str
-    rows: int
-    size: str
 
 
 @dataclass
@@ -268,64 +161,6 @@ def _shown_value(name: str, value):
     return value
 
 
-class ChartCache:
-    """Compiled charts (Vega spec and SVG, by a hash of the Vega-Lite spec) kept in a run's ``.cache/site``.
-
-    Compiling a chart is most of a render's time; a re-render after a prose-only
-    edit finds every chart in ``previous`` (the last run's cache folder) and
-    compiles none. Only what this render uses is written to ``folder``, so
-    the cache never grows beyond one run's charts. The runtime bundle is kept
-    the same way, by the versions that make it.
-    """
-
-    def __init__(self, folder: Path, previous: Path | None = None):
-        self.folder, self.previous = Path(folder), Path(previous) if previous else None
-        self.used: set[str] = set()
-
-    def _find(self, name: str) -> Path | None:
-        for folder in (self.folder, self.previous):
-            if folder is not None and (folder / name).is_file():
-                return folder / name
-        return None
-
-    def text(self, name: str, make) -> str:
-        """The text cached under ``name``, or ``make()``'s; kept in this render's folder either way."""
-        found = self._find(name)
-        text = found.read_text(encoding="utf-8") if found else make()
-        if found != self.folder / name:
-            _write(self.folder / name, text)
-        self.used.add(name)
-        return text
-
-    def prune(self) -> None:
-        """Remove what this render did not use."""
-        for path in self.folder.glob("*") if self.folder.is_dir() else []:
-            if path.name not in self.used:
-                path.unlink()
-
-
-def _compile(spec: dict) -> str:
-    """A Vega-Lite spec compiled to Vega and drawn as SVG, as JSON text {"spec", "svg"}."""
-    compiled = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
-    # The compiled spec names Vega 5's schema; the bundled runtime is Vega 6, which draws it the same
-    # but warns in the console about the version. The schema URL is only a label, so it is dropped.
-    compiled.pop("$schema", None)
-    return json.dumps({"spec": compiled, "svg": vl_convert.vega_to_svg(compiled)}, sort_keys=True)
-
-
-def _chart(spec: dict, stem: str, number: int, cache: ChartCache | None = None) -> Chart:
-    """Compile a Vega-Lite spec to Vega here, once, so the browser only runs it; draw its static SVG
-    (both from ``cache`` when it holds this very spec, compiled by this very vl-convert)."""
-    key = hashlib.sha256(json.dumps([vl_convert.__version__, VL_VERSION, spec], sort_keys=True)
-                         .encode("utf-8")).hexdigest()
-    text = cache.text(f"chart-{key}.json", lambda: _compile(spec)) if cache else _compile(spec)
-    made = json.loads(text)
-    svg = made["svg"]
-    size = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
-    width, height = (round(float(size.group(1))), round(float(size.group(2)))) if size else (600, 400)
-    return Chart(f"chart-{number}", made["spec"], f"{stem}-{number}.svg", svg, width, height)
-
-
 def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: ChartCache | None = None) -> str:
     kind = output.get("output_type")
     if kind == "stream":
@@ -339,7 +174,7 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: C
     if isinstance(value, list):
         value = "".join(value)
     if mime == VEGALITE:
-        chart = _chart(value, stem, len(charts) + 1, cache)
+        chart = compile_chart(value, stem, len(charts) + 1, cache)
         while chart.anchor in ids:  # a heading took the id first
             chart.anchor += "-chart"
         ids.add(chart.anchor)
@@ -347,7 +182,7 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: C
         return (f'<figure class="chart" id="{chart.anchor}" data-state="static">'
                 f'<div class="chart-live"></div>'
                 f'<img class="chart-static" src="charts/{chart.svg_name}" width="{chart.width}" '
-                f'height="{chart.height}" alt="{html.escape(_chart_title(value))} (static image)">'
+                f'height="{chart.height}" alt="{html.escape(chart_title(value))} (static image)">'
                 f'<script type="application/json" class="chart-spec">{json_for_script(chart.spec)}</script>'
                 f'<figcaption><a href="charts/{chart.svg_name}" download>Download this chart (SVG)</a>'
                 f'</figcaption></figure>')
@@ -365,13 +200,6 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: C
     return ""
 
 
-def _chart_title(spec: dict) -> str:
-    title = spec.get("title", "")
-    text = title.get("text", "") if isinstance(title, dict) else title
-    return " ".join(text) if isinstance(text, list) else str(text or "Chart")
-
-
-# Element ids the templates use; a notebook heading with the same slug gets a suffix instead.
 RESERVED_IDS = {"story", "show-code", "findings-heading", "about-heading", "about-sources", "about-methodology",
                 "about-claims", "about-downloads", "about-parameters"}
 
@@ -414,23 +242,6 @@ def _handover(run_dir: Path, stem: str) -> tuple[list[Finding], list[str], dict]
     page = body.get("page", {})
     ids = page.get("findings", [])
     return [f for f in FINDINGS if f.id in ids], list(body.get("tables", [])), page
-
-
-def _size(n_bytes: int) -> str:
-    return f"{words.round_half_up(n_bytes / 1024, 1):,.1f} KB"
-
-
-def _downloads(run_dir: Path, site: Path, tables: list[str], rows: dict) -> list[Download]:
-    out = []
-    for name in tables:
-        source = run_dir / "tables" / f"{name}.csv"
-        if not source.is_file():
-            continue
-        target = site / "tables" / source.name
-        target.parent.mkdir(exist_ok=True)
-        shutil.copyfile(source, target)
-        out.append(Download(name, f"tables/{source.name}", rows.get(name, 0), _size(source.stat().st_size)))
-    return out
 
 
 def _unique(rows: list[dict], key) -> list[dict]:
@@ -485,23 +296,11 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=1)
-def vega_bundle() -> str:
-    """The Vega + Vega-Lite + Vega-Embed runtime as one classic script (sets window.vegaEmbed)."""
-    return vl_convert.javascript_bundle(vl_version=VL_VERSION)
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-
-
 def _write_assets(site: Path, cache: ChartCache | None = None) -> None:
     bundle = cache.text(f"vega-{vl_convert.__version__}-{VL_VERSION}.js", vega_bundle) if cache else vega_bundle()
-    _write(site / "assets" / "vega.js", bundle)
-    _write(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
-    _write(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
+    write_text(site / "assets" / "vega.js", bundle)
+    write_text(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
+    write_text(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
            + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
 
 
@@ -525,7 +324,7 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     title = _first_heading(nb) or (findings[0].title if findings else stem)
     page = Page(stem=stem, href=f"{stem}.html", title=title, findings=findings,
                 body=body, charts=charts)
-    page.downloads = _downloads(run_dir, site, tables, handed.get("table_rows", {}))
+    page.downloads = copy_downloads(run_dir, site, tables, handed.get("table_rows", {}))
     page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in handed.get("claims", [])]
     page.illustrative = _illustrative(inputs.get("foi_returns") if uses_foi else None)
     page.articles = list(handed.get("articles", []))
@@ -566,8 +365,8 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name}
     for page in pages:
         for chart in page.charts:
-            _write(site / "charts" / chart.svg_name, chart.svg)
-        _write(site / page.href, env.get_template("notebook.html.j2").render(page=page, **common))
+            write_text(site / "charts" / chart.svg_name, chart.svg)
+        write_text(site / page.href, env.get_template("notebook.html.j2").render(page=page, **common))
 
     findings = [f for page in pages for f in page.findings]
     index = Page(stem="index", href="index.html", title=STORY_TITLE, findings=findings)
@@ -578,7 +377,7 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     index.data_sources = _data_sources(any(p.uses_foi for p in pages), inputs.get("foi_returns"),
                                        [s for page in pages for s in page.sources], bool(findings))
     index.parameters = _parameters(list(KNOBS), params)
-    _write(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
+    write_text(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
     _write_assets(site, cache)
     cache.prune()  # only what this render used is kept
     return site
