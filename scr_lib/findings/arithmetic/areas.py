@@ -80,12 +80,31 @@ def compare(returns: pd.DataFrame, pcts: pd.DataFrame) -> pd.DataFrame:
 def national(returns: pd.DataFrame) -> dict:
     """The national figures an area is set against: the refusal share over the complete areas (with its
     counts and "one in N"), and the median spend to date and median cost per uploaded record (£) over the
-    PCTs that gave them, floats to 12 significant digits. A figure no PCT allows is ``None``."""
+    PCTs that gave them, floats to 12 significant digits. A figure no PCT allows is ``None``.
+
+    ``illustrative`` lists what rests on illustrative values: ``refusal_rank`` (any complete area's counts
+    are illustrative: every rank then is), ``median_to_date_gbp``, ``median_cost_per_record_gbp``. The
+    share itself is a total, which the bundled file's generated values are constrained to match.
+    """
     marked = spend.mark_reported(refusal.mark_complete(returns))
     counts = refusal.totals(marked)
     share = refusal.overall(counts)
     spread = spend.spread(marked)
-    cost = spend.cost_summary(spend.cost_per_record(marked))
+    costs = spend.cost_per_record(marked)
+    cost = spend.cost_summary(costs)
+    spent = marked["spend_to_date_gbp"].notna()
+    flags = {
+        "refusal_rank": bool(refusal.by_pct(marked)["illustrative"].any()),
+        "median_to_date_gbp": bool(illustrative_mask(marked[spent], "spend_to_date_gbp").any()),
+        "median_cost_per_record_gbp": bool(costs["illustrative"].any()),
+    }
     return {**counts, "share": share["share"], "one_in": share["one_in"],
             "median_to_date_gbp": round_number(spread["median_to_date_gbp"]),
-            "median_cost_per_record_gbp": round_number(cost["median_cost_per_record_gbp"])}
+            "median_cost_per_record_gbp": round_number(cost["median_cost_per_record_gbp"]),
+            "illustrative": [name for name, flag in flags.items() if flag]}
+
+def rows(table: pd.DataFrame) -> list[dict]:
+    """:func:`compare`'s table as one plain dict per PCT: numbers as Python ints and floats, missing values
+    ``None`` (what :func:`scr_lib.story.area_words.describe` and JSON take)."""
+    plain = table.astype(object).where(table.notna(), None)
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in plain.to_dict("records")]

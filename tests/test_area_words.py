@@ -1,0 +1,81 @@
+"""How one area compares, in words (scr_lib.story.area_words): every figure is the row's, printed by words,
+and an illustrative one is marked beside it, in Markdown and in HTML."""
+
+import pandas as pd
+
+from scr_lib import words
+from scr_lib.findings.arithmetic import areas
+from scr_lib.story import area_words
+
+from test_areas import REFERENCE, frame
+
+PLAIN = frame(
+    ("AAA", True, 40, 10, 20, 1000.0, 500.0, 2000, 1, ""),
+    ("BBB", True, 20, 10, None, None, None, 0, 0, ""),
+    ("CCC", False, None, None, None, 0.0, None, None, None, ""),
+    ("DDD", True, 10, 1, 5, 3000.0, None, 1000, 0, ""),
+)
+MARKED = PLAIN.assign(illustrative=["", "practices_declined", "*", "spend_to_date_gbp"])
+
+
+def described(returns, code, render=area_words.as_markdown):
+    by_code = {row["ods_code"]: row for row in areas.rows(areas.compare(returns, REFERENCE))}
+    return render(area_words.describe(by_code[code], areas.national(returns)))
+
+
+def test_a_complete_area_gives_its_counts_share_and_rank_against_the_national_share():
+    text = described(PLAIN, "AAA")
+    national = areas.national(PLAIN)
+    row = PLAIN.set_index("ods_code").loc["AAA"]
+    share = row["practices_declined"] / row["practices_invited"]
+    for shown in (words.count(row["practices_invited"]), words.count(row["practices_declined"]),
+                  words.percent(share), words.percent(national["share"]), words.pounds(row["spend_to_date_gbp"]),
+                  words.pounds(national["median_to_date_gbp"])):
+        assert f"**{shown}**" in text, shown
+    assert "NHS Alpha invited" in text and "highest share of the 3" in text
+
+
+def test_no_illustrative_mark_on_a_file_without_illustrative_values():
+    for code in REFERENCE["ods_code"]:
+        assert "illustrative" not in described(PLAIN, code)
+        assert "illustrative" not in described(PLAIN, code, area_words.as_html)
+
+
+def test_an_illustrative_value_is_marked_beside_it_and_so_is_what_rests_on_it():
+    rows = MARKED.set_index("ods_code")
+    declined = words.count(rows.loc["BBB", "practices_declined"])
+    beta = described(MARKED, "BBB")
+    assert f"**{declined}** (illustrative) declined" in beta  # its own generated count
+    assert "**1st** (illustrative)" in beta  # a rank among generated counts
+    alpha = described(MARKED, "AAA")
+    assert f"**{words.count(rows.loc['AAA', 'practices_invited'])}** practices" in alpha  # received, not marked
+    median = words.pounds(areas.national(MARKED)["median_to_date_gbp"])  # Gamma's and Delta's spend are generated
+    assert f"median of **{median}** (illustrative)" in alpha
+    html = described(MARKED, "BBB", area_words.as_html)
+    assert f'<strong class="figure">{declined}</strong> <span class="illustrative-mark">illustrative</span>' in html
+
+
+def test_a_missing_figure_is_said_to_be_missing_never_zero():
+    beta = described(PLAIN, "BBB")
+    assert "NHS Beta gave no figure for its spend on the rollout." in beta
+    assert "£0" not in beta
+    assert "It did not give: practices signed up, spend so far and further spend expected." in beta
+
+
+def test_an_area_left_out_says_why():
+    gamma = described(PLAIN, "CCC")
+    assert "NHS Gamma is left out of the share that declined: it had not begun the rollout." in gamma
+    assert "spent **nothing**" in gamma
+
+
+def test_an_area_with_no_row_says_so_with_the_national_share():
+    zeta = described(PLAIN, "ZZZ")
+    assert zeta.startswith("NHS Zeta has no row in these FOI returns")
+    assert f"**{words.percent(areas.national(PLAIN)['share'])}**" in zeta
+
+
+def test_text_from_files_is_escaped_in_html():
+    hostile = pd.DataFrame({"ods_code": ["AAA"], "name": ["<script>alert(1)</script>"]})
+    row = areas.rows(areas.compare(PLAIN, hostile))[0]
+    html = area_words.as_html(area_words.describe(row, areas.national(PLAIN)))
+    assert "<script>" not in html and "&lt;script&gt;" in html
