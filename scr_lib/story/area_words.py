@@ -59,7 +59,7 @@ def describe(row, national) -> list[list]:
     ``row`` is one of :func:`scr_lib.findings.arithmetic.areas.rows` (missing values are ``None``);
     ``national`` is :func:`~scr_lib.findings.arithmetic.areas.national`.
     """
-    name = f"NHS {row['name']}"
+    name = row["display_name"]
     marked = _names(row)
 
     def fig(text, *columns):

@@ -36,6 +36,26 @@ def _listed(frame: pd.DataFrame, columns: list[str], test) -> pd.Series:
         if len(frame) else pd.Series([], dtype=str)
 
 
+def names(pcts: pd.DataFrame) -> pd.DataFrame:
+    """Each PCT's code and reference name, the name a story prints (``display_name``: its first "NHS ..."
+    alias, as Pulse wrote them, else "NHS <name>", or the name of a care trust) and the names people look
+    it up by (``search_names``, ';'-joined: the display name, the reference name, "<name> PCT" or
+    "<name> Care Trust", every alias and the ODS code). Columns the table lacks (``aliases``,
+    ``org_type``) count as empty."""
+    table = pcts.reset_index(drop=True)
+    aliases = table.get("aliases", pd.Series("", index=table.index)).fillna("").astype(str)
+    kinds = table.get("org_type", pd.Series("PCT", index=table.index)).fillna("PCT").astype(str)
+    display, search = [], []
+    for code, name, alias_text, kind in zip(table["ods_code"], table["name"], aliases, kinds):
+        listed = [a.strip() for a in alias_text.split(";") if a.strip()]
+        nhs = next((a for a in listed if a.startswith("NHS ")), None)
+        shown = nhs or (f"{name} {kind}" if kind != "PCT" else f"NHS {name}")
+        display.append(shown)
+        search.append(";".join(dict.fromkeys([shown, name, f"{name} {kind}", *listed, code])))
+    return pd.DataFrame({"ods_code": table["ods_code"], "name": table["name"], "display_name": display,
+                         "search_names": search})
+
+
 def compare(returns: pd.DataFrame, pcts: pd.DataFrame) -> pd.DataFrame:
     """One row per PCT of ``pcts`` (the reference table), in its order, with that PCT's figures and standing.
 
@@ -61,7 +81,7 @@ def compare(returns: pd.DataFrame, pcts: pd.DataFrame) -> pd.DataFrame:
     costs = spend.cost_per_record(marked)[["ods_code", "cost_per_record_gbp"]]
     keep = ["ods_code", *FIGURES, "complete", "excluded_because", "spend_status", "cost_excluded_because",
             "not_given", "illustrative_figures"]
-    out = (pcts[["ods_code", "name"]].reset_index(drop=True)
+    out = (names(pcts)
            .merge(marked[keep], on="ods_code", how="left", indicator=True)
            .merge(shares, on="ods_code", how="left")
            .merge(costs, on="ods_code", how="left"))
@@ -72,7 +92,7 @@ def compare(returns: pd.DataFrame, pcts: pd.DataFrame) -> pd.DataFrame:
         out[column] = out[column].where(out["answered"], "").astype(str)
     out["complete_areas"] = int(marked["complete"].sum())
     out = round_significant(out.rename(columns={"illustrative_figures": "illustrative"}))
-    return out[["ods_code", "name", "answered", *FIGURES, "complete", "excluded_because", "share_declined",
+    return out[["ods_code", "name", "display_name", "search_names", "answered", *FIGURES, "complete", "excluded_because", "share_declined",
                 "refusal_rank", "complete_areas", "spend_status", "cost_per_record_gbp", "cost_excluded_because",
                 "not_given", "illustrative"]]
 
