@@ -16,7 +16,9 @@ and the national figures.
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import words
 
@@ -137,3 +139,50 @@ def as_html(paragraphs: list[list]) -> str:
             return f'<strong class="figure">{html.escape(p.text)}</strong>{mark}'
         return html.escape(p)
     return "\n".join("<p>" + "".join(part(p) for p in paragraph) + "</p>" for paragraph in paragraphs)
+
+
+AREAS_FILE = "areas.json"
+
+
+def _part_json(part):
+    return {"figure": part.text, "illustrative": part.illustrative} if isinstance(part, Figure) else part
+
+
+def _part_from_json(part):
+    return Figure(part["figure"], bool(part["illustrative"])) if isinstance(part, dict) else part
+
+
+def handover(rows: list[dict], national: dict, chosen: str | None = None) -> dict:
+    """What the area pages show, as JSON-ready data: the national figures and, per area (rows of
+    :func:`scr_lib.findings.arithmetic.areas.rows`), its code, names, whether it answered, its figures as
+    given (``None`` where missing) and the paragraphs of :func:`describe`. ``chosen``: the ODS code of the
+    area the notebook showed."""
+    # Imported here: the arithmetic needs pandas, and the site renders area pages from this module without it.
+    from ..findings.arithmetic.areas import FIGURES
+
+    return {
+        "national": national,
+        "chosen": chosen,
+        "areas": [{
+            "ods_code": row["ods_code"], "display_name": row["display_name"], "name": row["name"],
+            "search_names": row["search_names"].split(";"), "answered": row["answered"],
+            "complete": row["complete"], "figures": {c: row[c] for c in FIGURES},
+            "illustrative": [c for c in str(row["illustrative"] or "").split(";") if c],
+            "paragraphs": [[_part_json(p) for p in paragraph] for paragraph in describe(row, national)],
+        } for row in rows],
+    }
+
+
+def paragraphs(area: dict) -> list[list]:
+    """An area's paragraphs from :func:`handover`'s JSON, ready for :func:`as_html`."""
+    return [[_part_from_json(p) for p in paragraph] for paragraph in area["paragraphs"]]
+
+
+def save(output_dir, data: dict):
+    """Write :func:`handover`'s ``data`` to ``output_dir/areas.json``; with an empty ``output_dir`` (a
+    notebook opened in JupyterLab) write nothing. Returns the path written, or ``None``."""
+    if not output_dir:
+        return None
+    path = Path(output_dir) / AREAS_FILE
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    return path
