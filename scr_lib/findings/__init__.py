@@ -15,10 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..inputs import params
-from . import ooh, refusal, spend
+from . import areas, ooh, refusal, spend
 from .finding import Finding, Source  # noqa: F401  (Source: for declarations)
 
-FINDINGS: tuple[Finding, ...] = (refusal.FINDING, spend.FINDING, ooh.FINDING)
+FINDINGS: tuple[Finding, ...] = (refusal.FINDING, spend.FINDING, ooh.FINDING, areas.FINDING)
 
 
 def _check(findings: tuple[Finding, ...]) -> None:

@@ -15,7 +15,9 @@ suite needs to know about it, so nothing else types its name:
   the index shows no headline for it;
 - ``headline``: the index sentence, from this run's results (a mapping of
   result key to number) and the run's params values;
-- ``charts``: the names of the tables behind its charts (published as CSV).
+- ``charts``: the names of the tables behind its charts (published as CSV);
+- ``claimed``: whether the articles printed figures about it (then ``claims.csv`` holds them and its
+  notebook checks them); False for a finding of the suite's own, such as the area comparison.
 
 The list of findings is :data:`scr_lib.findings.FINDINGS`.
 """
@@ -51,6 +53,7 @@ class Finding:
     knobs: Mapping[str, Knob] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
     charts: tuple[str, ...] = ()
+    claimed: bool = True
 
     def __post_init__(self):
         if not self.id.isidentifier() or not self.id.islower():

@@ -1,0 +1,29 @@
+"""Finding 4, declared: how each area compares (arithmetic: :mod:`scr_lib.findings.arithmetic.areas`; words:
+:mod:`scr_lib.story.area_words`).
+
+Its notebook shows one area (the ``pct`` knob); the same pass gives every PCT of the reference table a page.
+Light to import (no pandas): the run reads the params schema from here on its no-op path.
+"""
+
+from __future__ import annotations
+
+from ..inputs.params import Knob
+from ..words import count
+from .finding import Finding
+
+KNOBS = {
+    "pct": Knob((str,), "5QM", "the area notebook 04 shows: an ODS code or a PCT name as people write it "
+                "(every area gets a page either way)"),
+}
+
+
+def headline(figures, params) -> str:
+    """The index sentence: how many PCTs have a page, and how many of them answered."""
+    return (f"Each of the {count(figures['areas.pcts'])} PCTs of 2010 has its own page, setting its figures beside "
+            f"the national ones; {count(figures['areas.answered'])} of them have a row in this run's FOI returns.")
+
+
+FINDING = Finding(
+    id="areas", notebook="04-your-area", title="How your area compares",
+    headline=headline, knobs=KNOBS, key_figures=("areas.pcts", "areas.answered"), claimed=False,
+)
