@@ -217,7 +217,7 @@ RESERVED_IDS = {"story", "findings-heading", "about-heading", "about-sources", "
 SECTION_TAGS = {"page-intro": "intro", "page-chart": "chart", "page-shows": "shows", "page-caveats": "caveats",
                 "page-claims": "claims"}
 NOTEBOOK_ONLY = {"notebook-only", "remove-cell"}  # text for developers: in the notebook, never on a page
-SECTION_TITLES = {"shows": "What the data shows", "caveats": "Caveats", "claims": "Do the published figures hold?",
+SECTION_TITLES = {"shows": "What the data shows", "caveats": "Caveats", "claims": "Do the article's figures hold?",
                   "method": "How we did it"}
 CODE_SUMMARY = {"chart": "the chart above", "shows": "“What the data shows”", "caveats": "“Caveats”",
                 "claims": "the claims check", "intro": "the introduction"}
