@@ -33,7 +33,7 @@ FINDING = Finding(
     headline=headline, charts=("spend_by_pct",),
     key_figures=("spend.pcts_answered",),
     figures=(KeyFigure("spend.dorset_to_date_gbp", "NHS Dorset had spent", pounds),
-             KeyFigure("spend.dorset_expected_gbp", "and expected to spend", pounds),
+             KeyFigure("spend.dorset_expected_gbp", "Further spend it expected", pounds),
              KeyFigure("spend.dorset_records_uploaded", "Records it had uploaded", count),
              KeyFigure("spend.dorset_records_viewed", "Records used", count)),
 )

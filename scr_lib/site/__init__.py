@@ -386,7 +386,7 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     page.downloads = copy_downloads(run_dir, site, tables, handed.get("table_rows", {}))
     page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in handed.get("claims", [])]
     page.illustrative = _illustrative(inputs.get("foi_returns") if uses_foi else None)
-    page.articles = list(handed.get("articles", []))
+    page.articles = _unique(list(handed.get("articles", [])), lambda a: a["article_id"])  # one per claim: once each
     page.sources = list(handed.get("sources", []))
     page.uses_foi = uses_foi
     page.data_sources = _data_sources(uses_foi, inputs.get("foi_returns"), page.sources, bool(findings))
