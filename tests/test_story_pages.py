@@ -200,6 +200,7 @@ def test_a_run_without_illustrative_values_says_its_values_are_as_reported(own_r
     for stem in FOI_STEMS:
         page = pages(own_run)[stem]
         assert _has(page, r"as reported in the FOI"), stem
+        assert _has(page.select_one("section.story-lead"), r"as reported in the FOI file returns\.csv"), stem
         assert _has(page, r"own\.yaml"), stem
 
 

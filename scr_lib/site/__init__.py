@@ -2,18 +2,29 @@
 
 ``render(run_dir, params)`` writes ``run_dir/site/``::
 
-    index.html              headline findings (computed from results.json), each linking to its page
-    NN-name.html            one page per executed notebook: narrative, charts, tables; code hidden
+    index.html              headline findings (computed from results.json) and their claims counted by
+                            verdict, each linking to its page
+    NN-name.html            one story page per executed notebook: the story first, then "How we did it"
     assets/vega.js          the Vega, Vega-Lite and Vega-Embed runtime (one local copy, from vl-convert);
                             charts are compiled from Vega-Lite to Vega at build time, so pages only run Vega
     assets/site.js          draws every chart with it; assets/site.css is the one stylesheet
     charts/NN-name-K.svg    each chart as a static SVG: the fallback image and a download
     tables/NAME.csv         the tables behind the charts, as the notebooks published them
 
-Every page carries its provenance (sources; an "illustrative data" banner
-wherever any illustrative value is used), a short methodology, the claims
-table, CSV downloads and the run's parameters. Pages make no request outside
-the site folder: no CDN, MathJax, require.js or web fonts.
+A story page leads with the story: the title, the computed headline and the
+finding's key figures (``Finding.figures``, from its results), then the
+chart, what the data shows, caveats and the claims check (once, as the
+notebook handed it over), then "How we did it": the notebook's other cells,
+each cell's code in a closed ``<details class="code">``. Cells go to a section
+by their tags (:data:`SECTION_TAGS`; ``notebook-only`` cells stay in the
+notebook; see docs/adding-a-finding.md). Every sentence that depends on the
+data is computed or conditional: the illustrative-data note, generated
+values and grey bars appear only where the file has illustrative values.
+
+Every page carries its provenance (sources; an "illustrative data" note
+wherever any illustrative value is used), a short methodology, CSV downloads
+and the run's parameters. Pages make no request outside the site folder: no
+CDN, MathJax, require.js or web fonts.
 
 Safety: nothing from a notebook's outputs reaches a page as markup unchecked.
 Markdown outputs are rendered with raw HTML escaped and with links shown as
@@ -96,6 +107,7 @@ class Page:
     key_figures: list[dict] = field(default_factory=list)  # Finding.figures_from: label, value, illustrative
     sources: list[dict] = field(default_factory=list)  # the data files its findings declare
     uses_foi: bool = False
+    foi_file: str | None = None  # the FOI file's name, on a page whose notebook read it
 
     @property
     def nav_title(self) -> str:
@@ -389,6 +401,8 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     page.articles = _unique(list(handed.get("articles", [])), lambda a: a["article_id"])  # one per claim: once each
     page.sources = list(handed.get("sources", []))
     page.uses_foi = uses_foi
+    if uses_foi and inputs.get("foi_returns"):
+        page.foi_file = Path(inputs["foi_returns"]["path"]).name
     page.data_sources = _data_sources(uses_foi, inputs.get("foi_returns"), page.sources, bool(findings))
     page.parameters = _parameters(declared, params)
     page.key_figures = [figure for finding in findings for figure in finding.figures_from(results)]
