@@ -159,13 +159,12 @@ def test_page_draws_its_charts_offline_with_no_errors(visit, story_site_url, ste
 @pytest.mark.parametrize("stem", [s for s in PAGES if s != "index"])
 def test_code_is_hidden_until_the_reader_asks(visit, story_site_url, stem):
     v = visit(f"{story_site_url}{stem}.html", allowed=story_site_url)
-    code = v.page.locator(".cell-input").first
+    details = v.page.locator("section.story-method details.code").first
+    code = details.locator(".highlight")
     assert code.is_hidden()
-    switch = v.page.locator("label.code-switch-label")
-    assert switch.inner_text() == "Show the code"
-    switch.click()
-    assert code.is_visible() and switch.inner_text() == "Hide the code"
-    switch.click()
+    details.locator("summary").click()
+    assert code.is_visible()
+    details.locator("summary").click()
     assert code.is_hidden()
 
 

@@ -197,11 +197,10 @@ def test_index_headlines_are_the_computed_ones(story_run):
     figures = {key: value(results, key, None) for key in results}
     shown = {f.id: h for f in findings.FINDINGS if (h := f.headline_for(figures, {}))}
     assert shown, "no headline could be computed from this run's results.json"
-    qualifier = " (Computed from a file with illustrative values: see the banner.)"
     for finding, headline in shown.items():
         # the bundled FOI file is partly illustrative: headlines computed from it say so; ooh uses no FOI data
-        ending = qualifier if finding in ("refusal", "spend") else ""
-        assert f'<p class="headline-text">{report_escape(headline + ending)}</p>' in index
+        ending = site.ILLUSTRATIVE_HEADLINE if finding in ("refusal", "spend") else ""
+        assert f'<p class="story-headline">{report_escape(headline + ending)}</p>' in index
 
 
 def test_ooh_headline_names_whose_rate_and_uses_gp_rates_measured_before_the_article():
@@ -265,25 +264,13 @@ def test_no_page_has_duplicate_ids_or_foreign_markup(story_run):
 
 
 @pytest.mark.slow
-def test_code_is_hidden_behind_a_switch(story_run):
-    site_dir = story_run / "site"
-    css = (site_dir / "assets" / "site.css").read_text(encoding="utf-8")
-    assert ".code-switch-label .when-shown, .cell-input { display: none; }" in css
-    assert ".code-switch:checked ~ main .cell-input { display: block; }" in css
-    for nb in executed_notebooks(story_run):
-        text = (site_dir / f"{nb.stem}.html").read_text(encoding="utf-8")
-        assert '<input type="checkbox" id="show-code" class="code-switch">' in text
-        assert text.count('<div class="cell-input"') == sum(
-            1 for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "code" and c.source.strip())
-
-
-@pytest.mark.slow
 def test_every_page_carries_provenance_methodology_claims_downloads_and_parameters(story_run):
     site_dir = story_run / "site"
     results = json.loads((story_run / "results.json").read_text())
     for nb in executed_notebooks(story_run):
         text = (site_dir / f"{nb.stem}.html").read_text(encoding="utf-8")
-        for section in ("about-sources", "about-methodology", "about-claims", "about-downloads", "about-parameters"):
+        for section in ("about-sources", "about-methodology", "story-claims-heading", "about-downloads",
+                        "about-parameters"):
             assert f'id="{section}"' in text, (nb.stem, section)
         body = json.loads((story_run / f"{nb.stem}.results.json").read_text())
         findings = sorted({key.split(".")[0] for key in body["results"]})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import paths, words
 from ..inputs.params import Knob
-from .finding import Finding, Source
+from .finding import Finding, KeyFigure, Source
 
 KNOBS = {
     "ooh_records_created": Knob((int,), None, "Summary Care Records created nationally; "
@@ -44,4 +44,10 @@ FINDING = Finding(
     headline=headline, knobs=KNOBS, charts=("ooh_sensitivity",),
     sources=(Source(paths.OOH_RATES, "published out-of-hours call rates"),),
     key_figures=("ooh.records_created", "ooh.views_per_week", "ooh.access_rate", "ooh.calls_per_1000_per_week"),
+    figures=(KeyFigure("ooh.access_rate", "Out-of-hours calls in which a record is viewed",
+                       lambda v: words.percent(v, 2)),
+             KeyFigure("ooh.views_per_week", "Record views a week", words.count),
+             KeyFigure("ooh.records_created", "Records created", words.count),
+             KeyFigure("ooh.calls_per_1000_per_week", "Calls per 1,000 people a week (assumed)",
+                       lambda v: f"{words.round_half_up(v, 1):,.1f}")),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..words import count, number_words, percent
-from .finding import Finding
+from .finding import Finding, KeyFigure
 
 
 def headline(figures, params) -> str:
@@ -19,4 +19,8 @@ FINDING = Finding(
     headline=headline, charts=("refusal_by_pct",),
     key_figures=("refusal.practices_declined", "refusal.practices_invited", "refusal.share", "refusal.one_in",
                  "refusal.areas_complete"),
+    figures=(KeyFigure("refusal.share", "Invited practices that declined", percent),
+             KeyFigure("refusal.one_in", "Roughly", lambda n: f"one in {number_words(n)}"),
+             KeyFigure("refusal.practices_declined", "Practices that declined", count),
+             KeyFigure("refusal.areas_half_or_more_declined", "Areas where half or more declined", count)),
 )

@@ -184,7 +184,7 @@ def explain_choice(choices: pd.DataFrame) -> str:
                      f"projects **{first.projected_calls_per_week:,.0f}** calls a week: {checks}.")
     chosen = choices[choices["reading"] == "rate at the precision the figures support"]
     if bool(chosen["holds"].all()):
-        parts.append(f"This notebook uses **{_rate_text(chosen.iloc[0].calls_per_1000_per_week)}**: the simplest rate "
+        parts.append(f"We use **{_rate_text(chosen.iloc[0].calls_per_1000_per_week)}**: the simplest rate "
                      "that reproduces every printed figure at the precision it was printed.")
     return "\n\n".join(parts)
 
