@@ -32,6 +32,7 @@ import html as _html
 import io
 import math
 
+from ..findings.columns import NOT_GIVEN as NOT_GIVEN_TEXT
 from ..findings.columns import Column, Table
 from ..words import round_half_up
 
@@ -50,6 +51,12 @@ CLAIMS = Table("claims", "Do the published figures hold?", (
     Column("verdict", "Verdict"),
 ))
 """The claims table (:func:`scr_lib.story.report.claims_table`), common to every finding."""
+
+RESULTS = Table("results", "The figures this notebook hands to the story pages", (
+    Column("label", "Figure", row_header=True),
+    Column("value", "Value", "figure"),
+), illustrative="illustrative")
+"""A notebook's recorded results (``Results.frame``): each figure's label and value, never its key."""
 
 COMMON = {"claims": CLAIMS}
 """Declarations every finding shares, by the name after the finding's id: ``refusal_claims`` is ``claims``."""
@@ -140,6 +147,28 @@ def _text(value, column: Column, decimals: int | None, page: bool) -> str:
     if unit == "yes/no":
         return "yes" if _yes(value) else "no"
     return str(_plain(value))
+
+
+def figure(value, unit: str) -> str:
+    """A recorded result (``Results.add``) as a reader reads it, from its value and its unit in
+    ``results.json``: "fraction" as a percentage, "GBP" in pounds ("GBP per record": "£2.42 per record"),
+    "one in N" as "one in 6", a "(1 yes, 0 no)" unit as yes or no, anything else as the number (whole,
+    or to one decimal place) followed by its unit ("1,732 practices")."""
+    if is_missing(value):
+        return NOT_GIVEN_TEXT
+    number = _number(value)
+    if unit == "fraction":
+        return cell(number, Column("v", "", "share"), decimals_for([number], Column("v", "", "share")))
+    if unit.startswith("GBP"):
+        per = unit[len("GBP"):]
+        places = 2 if per.strip() else decimals_for([number], Column("v", "", "pounds"))
+        return cell(number, Column("v", "", "pounds"), places) + per
+    if "1 yes, 0 no" in unit:
+        return "yes" if number else "no"
+    if unit == "one in N":
+        return f"one in {_fixed(number, 0, True)}"
+    shown = _fixed(number, 0 if float(number).is_integer() else 1, True)
+    return f"{shown} {unit}".strip()
 
 
 def neutralise(text: str) -> str:
