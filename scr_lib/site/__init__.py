@@ -8,7 +8,8 @@
                             charts are compiled from Vega-Lite to Vega at build time, so pages only run Vega
     assets/site.js          draws every chart with it; assets/site.css is the one stylesheet
     charts/NN-name-K.svg    each chart as a static SVG: the fallback image and a download
-    tables/NAME.csv         the tables behind the charts, as the notebooks published them
+    tables/NAME.csv         the tables the notebooks published, as a reader downloads them (site/downloads.py:
+                            UTF-8 with a BOM, human headers, each unit's precision, formulas neutralised)
 
 Every page carries its provenance (sources; an "illustrative data" banner
 wherever any illustrative value is used), a short methodology, the claims
@@ -324,7 +325,7 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     title = _first_heading(nb) or (findings[0].title if findings else stem)
     page = Page(stem=stem, href=f"{stem}.html", title=title, findings=findings,
                 body=body, charts=charts)
-    page.downloads = copy_downloads(run_dir, site, tables, handed.get("table_rows", {}))
+    page.downloads = copy_downloads(run_dir, site, tables, handed.get("table_rows", {}), handed.get("tables", {}))
     page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in handed.get("claims", [])]
     page.illustrative = _illustrative(inputs.get("foi_returns") if uses_foi else None)
     page.articles = list(handed.get("articles", []))

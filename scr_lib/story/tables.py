@@ -310,10 +310,23 @@ def infer(name: str, data) -> Table:
     names = list(getattr(data, "columns", [])) or list(rows[0]) if rows or hasattr(data, "columns") else []
     columns = []
     for column in names:
-        values = [_plain(row.get(column)) for row in rows if not is_missing(row.get(column))]
+        values = [_guess(row.get(column)) for row in rows if not is_missing(row.get(column))]
         columns.append(Column(str(column), str(column).replace("_", " ").strip().capitalize() or str(column),
                               _unit_of(values), 2 if _unit_of(values) == "number" else None))
     return Table(name, name.replace("_", " ").capitalize(), tuple(columns))
+
+
+def _guess(value):
+    """A value as what it holds: a text read from a CSV ("217000.0", "True") as a number or a bool."""
+    value = _plain(value)
+    if not isinstance(value, str):
+        return value
+    if value.strip() in ("True", "False"):
+        return value.strip() == "True"
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def _unit_of(values: list) -> str:
