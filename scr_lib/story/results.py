@@ -125,10 +125,11 @@ class Results:
             return tables.show(self.tables[name], self.declared[name])
         return tables.show(frame, self.declaration(name, frame))
 
-    def frame(self, keys=None):
-        """The recorded figures as a reader sees them (all, or those under ``keys``, in that order): each
-        figure's label and value with its unit, illustrative values marked; never a key. A publication
-        table (:class:`scr_lib.story.tables.Shown`); the figures themselves are in :attr:`values`."""
+    def frame(self, keys=None, caption: str | None = None):
+        """The recorded figures as a reader sees them (all, or those under ``keys``, in that order, under
+        ``caption``): each figure's label and value with its unit, illustrative values marked; never a key.
+        A publication table (:class:`scr_lib.story.tables.Shown`); the figures themselves are in
+        :attr:`values`. Raises ``KeyError`` for a key not recorded."""
         from . import tables
 
         chosen = list(self.values) if keys is None else list(keys)
@@ -138,7 +139,8 @@ class Results:
         rows = [{"label": self.values[k]["label"], "value": tables.figure(self.values[k]["value"],
                                                                             self.values[k]["unit"]),
                  "illustrative": bool(self.values[k].get("illustrative", False))} for k in chosen]
-        return tables.show(rows, tables.RESULTS)
+        declared = tables.RESULTS if caption is None else replace(tables.RESULTS, caption=caption)
+        return tables.show(rows, declared)
 
     def save(self, output_dir: str | Path) -> Path | None:
         """Write ``<notebook>.results.json`` and the tables into ``output_dir``; nothing if it is ''."""
