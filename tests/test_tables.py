@@ -217,3 +217,19 @@ def test_a_table_with_no_declaration_is_still_published_cleanly():
     rows = download(frame, table)
     assert rows[0] == ["Pct name", "Spend to date gbp", "Share", "Begun"]
     assert rows[1] == ["'=cmd", "217000", "0.73", "yes"]
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (1732, "practices", "1,732 practices"),
+    (1, "practices", "1 practice"),
+    (1, "calls per 1,000 people a week", "1 call per 1,000 people a week"),
+    (1304.46428571, "calls per 1,000 people a year", "1,304.5 calls per 1,000 people a year"),
+    (0.16513, "fraction", "16.5%"),
+    (0.00533362095378, "fraction", "0.53%"),
+    (190000.0, "GBP", "£190,000"),
+    (1.19062539165, "GBP per record", "£1.19 per record"),
+    (6, "one in N", "one in 6"),
+    (0, "rollout begun (1 yes, 0 no)", "no"),
+])
+def test_a_recorded_result_is_shown_with_its_unit_in_words(value, unit, shown):
+    assert tables.figure(value, unit) == shown

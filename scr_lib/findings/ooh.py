@@ -24,7 +24,7 @@ TABLES = (
     Table("ooh_rate_readings", "Two readings of the call rate behind the article's table", (
         Column("reading", "Reading of the rate", row_header=True),
         Column("calls_per_1000_per_week", "Calls per 1,000 people a week", "rate", decimals=6),
-        Column("projected_calls_per_week", "Projected calls a week", "rate", decimals=1),
+        Column("projected_calls_per_week", "Projected calls a week", "count"),
         Column("printed", "Printed figure"),
         Column("precision", "Printed to"),
         Column("rounded", "Projection at that precision", "count"),
@@ -45,7 +45,7 @@ TABLES = (
         PER_WEEK,
         Column("projected_calls_per_week", "Projected calls a week", "count"),
         Column("access_rate", "Share of calls with a record viewed", "share", decimals=2),
-        Column("rate_multiple", "This run's rate ÷ this rate", "rate", decimals=1))),
+        Column("rate_multiple", "This run's rate ÷ this rate", "rate", decimals=2))),
 )
 
 

@@ -91,12 +91,14 @@ def sanitise_html(text: str) -> str:
     removed (a link's text is kept, as text; script and style contents are
     dropped). Comments are dropped. A publication table keeps its region
     (``role="region"``, ``tabindex="0"``, ``aria-label``) and header scopes, and
-    nothing else of the kind. Table cells holding just a number get
-    ``class="num"`` (right-aligned).
+    nothing else of the kind. In any other table, cells holding just a number
+    get ``class="num"`` (right-aligned).
     """
     cleaned = nh3.clean(text, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
                         attributes={"*": ALLOWED_ATTRS, **REGION_ATTRS}, attribute_filter=_allowed_value,
                         strip_comments=True, link_rel=None)
+    if 'class="publication"' in cleaned:  # a publication table aligns its own columns, by unit
+        return cleaned
     return NUMBER_CELL.sub(r'<td class="num">\1</td>', cleaned)
 
 

@@ -153,7 +153,7 @@ def figure(value, unit: str) -> str:
     """A recorded result (``Results.add``) as a reader reads it, from its value and its unit in
     ``results.json``: "fraction" as a percentage, "GBP" in pounds ("GBP per record": "£2.42 per record"),
     "one in N" as "one in 6", a "(1 yes, 0 no)" unit as yes or no, anything else as the number (whole,
-    or to one decimal place) followed by its unit ("1,732 practices")."""
+    or to one decimal place) followed by its unit ("1,732 practices"; "1 practice")."""
     if is_missing(value):
         return NOT_GIVEN_TEXT
     number = _number(value)
@@ -168,6 +168,9 @@ def figure(value, unit: str) -> str:
     if unit == "one in N":
         return f"one in {_fixed(number, 0, True)}"
     shown = _fixed(number, 0 if float(number).is_integer() else 1, True)
+    if shown == "1" and unit.split(" ")[0].endswith("s"):  # 1 practice, 1 call a week
+        first, _, rest = unit.partition(" ")
+        unit = f"{first[:-1]} {rest}"
     return f"{shown} {unit}".strip()
 
 
