@@ -597,10 +597,27 @@ def test_no_page_shows_a_key_a_boolean_a_float_count_or_an_index(story_run):
 
 
 @pytest.mark.slow
-def test_every_download_starts_with_a_bom_and_carries_no_float_noise(story_run):
-    for path in sorted((story_run / "site" / "tables").glob("*.csv")):
-        raw = path.read_bytes()
-        assert raw.startswith(b"\xef\xbb\xbf"), path.name
-        text = raw.decode("utf-8-sig")
-        assert not re.search(r"\d\.\d{5,}|(?<![\d.])\d+\.0(?![\d])|\bTrue\b|\bFalse\b", text), path.name
-        assert not re.search(r"^[a-z]+_[a-z_]+(,|$)", text.splitlines()[0]), path.name  # human headers
+def test_every_download_starts_with_a_bom_and_holds_each_unit_at_its_precision(story_run):
+    import csv
+    import io
+
+    from scr_lib.findings.columns import Table
+
+    shapes = {"count": r"-?\d+", "pounds": r"-?\d+(\.\d\d)?", "share": r"-?\d+\.\d\d?", "yes/no": r"yes|no"}
+    checked = 0
+    for handover in sorted(story_run.glob("*.results.json")):
+        declared = json.loads(handover.read_text())["page"]["tables"]
+        for name, declaration in declared.items():
+            raw = (story_run / "site" / "tables" / f"{name}.csv").read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf"), name
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+            table = Table.from_json(declaration)
+            assert rows[0][:len(table.columns)] == [c.header + {"pounds": " (£)", "share": " (%)"}.get(c.unit, "")
+                                                    for c in table.columns], name
+            for i, column in enumerate(table.columns):
+                for row in rows[1:]:
+                    if column.unit in shapes and row[i] != column.missing:
+                        assert re.fullmatch(shapes[column.unit], row[i]), (name, column.header, row[i])
+                        checked += 1
+            assert not re.search(r"\d\.\d{7,}|\bTrue\b|\bFalse\b", raw.decode("utf-8-sig")), name
+    assert checked > 100
