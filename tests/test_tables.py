@@ -233,3 +233,9 @@ def test_a_table_with_no_declaration_is_still_published_cleanly():
 ])
 def test_a_recorded_result_is_shown_with_its_unit_in_words(value, unit, shown):
     assert tables.figure(value, unit) == shown
+
+
+@pytest.mark.parametrize("frame, header", [(pd.DataFrame(), []), (pd.DataFrame({"a_b": pd.Series([], dtype=float)}), ["A b"])])
+def test_an_empty_undeclared_table_is_published_with_its_headers(frame, header):
+    assert [c.header for c in tables.infer("empty", frame).columns] == header
+    assert download(frame, tables.infer("empty", frame))[:1] in ([header], [])

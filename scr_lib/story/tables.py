@@ -310,7 +310,7 @@ def infer(name: str, data) -> Table:
     numbers to two places otherwise, text for the rest. Better declared: this only keeps an
     undeclared table readable."""
     rows = rows_of(data)
-    names = list(getattr(data, "columns", [])) or list(rows[0]) if rows or hasattr(data, "columns") else []
+    names = list(getattr(data, "columns", [])) or (list(rows[0]) if rows else [])
     columns = []
     for column in names:
         values = [_guess(row.get(column)) for row in rows if not is_missing(row.get(column))]
