@@ -99,6 +99,26 @@ def test_sanitise_html_keeps_a_pandas_table_and_escapes_its_text():
     assert '<td class="num">2</td>' in out
 
 
+def test_sanitise_html_keeps_a_publication_table_whole():
+    """The table a notebook shows (scr_lib.story.tables) reaches the page as the notebook made it: its
+    focusable region, caption, header scopes, numbers' class and illustrative marks."""
+    from scr_lib.findings.columns import Column, Table
+    from scr_lib.story import tables
+
+    table = Table("t", f"Caption {XSS}", (Column("name", "Name", row_header=True), Column("n", "N", "count")),
+                  illustrative="marked")
+    made = tables.html(pd.DataFrame({"name": [XSS, "Dorset"], "n": [1732, None], "marked": [True, False]}), table)
+    assert site.sanitise_html(made) == made
+
+
+@pytest.mark.parametrize("attribute, gone", [
+    ('role="alert"', "alert"), ('tabindex="5"', "tabindex"), ('aria-label="x" onfocus="alert(1)"', "onfocus"),
+    ('style="position:fixed"', "position"),
+])
+def test_sanitise_html_allows_only_the_region_attributes_a_table_needs(attribute, gone):
+    assert gone not in site.sanitise_html(f'<div class="table-wrap" {attribute}><table></table></div>')
+
+
 def test_json_for_script_cannot_close_its_script_element():
     spec = {"title": f"</script>{XSS}", "data": {"values": [{"a": "x & y <!--"}]}}
     text = site.json_for_script(spec)
@@ -280,8 +300,7 @@ def test_every_page_carries_provenance_methodology_claims_downloads_and_paramete
         assert [tuple(r) for r in rows] == [tuple(report_escape(v) for v in r) for r in expected.itertuples(index=False)]
         for table in body["tables"]:
             assert f'<a href="tables/{table}.csv" download>' in text
-            assert (site_dir / "tables" / f"{table}.csv").read_bytes() == \
-                (story_run / "tables" / f"{table}.csv").read_bytes()
+            assert (site_dir / "tables" / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
         declared = papermill.inspect_notebook(str(nb))
         assert "<code>params/pulse_2010.yaml</code>" in text
         if "foi_returns" in declared:
@@ -459,3 +478,133 @@ def test_a_re_render_takes_unchanged_charts_from_the_last_runs_cache(tmp_path, m
     assert tree(site.render(again, params, previous=run_dir / ".cache")) == before
     assert sorted(p.name for p in (again / ".cache" / "site").iterdir()) == \
         sorted(p.name for p in (run_dir / ".cache" / "site").iterdir())
+
+
+# --- Tables and downloads as a reader gets them (issue 14) -------------------------------------------
+
+class _Tables(HTMLParser):
+    """Every table's cells, row by row, as (tag, text) pairs; and the page's text outside code."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.row, self.cell, self.depth_pre = [], None, None, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.row = []
+            self.tables[-1].append(self.row)
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = [tag, ""]
+            self.row.append(self.cell)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[1] += data
+
+
+def page_tables(text: str) -> list[list[list[tuple[str, str]]]]:
+    parser = _Tables()
+    parser.feed(text)
+    return [[[(tag, " ".join(cell.split())) for tag, cell in row] for row in table] for table in parser.tables]
+
+
+def visible_text(text: str) -> str:
+    """The page without its code (highlighted cells, code spans), scripts and tags."""
+    text = re.sub(r"<(pre|code|script)\b.*?</\1>", " ", text, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def table_problems(text: str, keys) -> list[str]:
+    """What a reader must never see in a page: a results key, True/False in a table cell, a whole number
+    written as a float ("38.0"), or an index column (a first column counting 0, 1, 2... or headed by nothing)."""
+    problems = [f"results key {k}" for k in keys if k in visible_text(text)]
+    for table in page_tables(text):
+        cells = [c for row in table for tag, c in row]
+        problems += [f"cell {c!r}" for c in cells if c in ("True", "False") or re.fullmatch(r"-?[\d,]+\.0", c)]
+        first = [row[0][1] for row in table if row]
+        if first and first[0] == "":
+            problems.append(f"a column headed by nothing: {first[:3]}")
+        if len(first) > 2 and first[1:] == [str(i) for i in range(len(first) - 1)]:
+            problems.append(f"an index column: {first[:3]}")
+    return problems
+
+
+def test_table_problems_finds_a_pandas_dump():
+    frame = pd.DataFrame({"key": ["refusal.share"], "value": [38.0], "holds": [True]})
+    assert len(table_problems(frame.to_html(), ["refusal.share"])) == 4
+
+
+def test_downloads_are_publication_csvs_that_open_cleanly_in_excel(tmp_path):
+    from scr_lib.site import downloads
+    from scr_lib.story.results import Results
+
+    results = Results.for_finding("spend")
+    results.table("spend_cost_per_record", pd.DataFrame({
+        "ods_code": ["5QM", "X1"], "pct_name": ["Dorset", "=HYPERLINK(\"http://evil.example\")"],
+        "spend_to_date_gbp": [190000.0, 217000.0], "records_uploaded": [159580, 86240],
+        "cost_per_record_gbp": [1.19062539165, 2.5162337662337664], "illustrative": [False, True]}))
+    results.save(tmp_path / "run")
+    handed = json.loads((tmp_path / "run" / "02-spend.results.json").read_text())["page"]
+    got = downloads.copy_downloads(tmp_path / "run", tmp_path / "site", ["spend_cost_per_record"],
+                                   handed["table_rows"], handed["tables"])
+    raw = (tmp_path / "site" / "tables" / "spend_cost_per_record.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw[3:].decode("utf-8").splitlines()
+    assert lines == ["PCT,ODS code,Spend to date (£),Records uploaded,Spend to date per record uploaded (£),"
+                     "Illustrative values",
+                     "Dorset,5QM,190000,159580,1.19,no",
+                     "\"'=HYPERLINK(\"\"http://evil.example\"\")\",X1,217000,86240,2.52,yes"]
+    assert [(d.name, d.caption, d.rows) for d in got] == \
+        [("spend_cost_per_record", "Spend to date per record uploaded, by PCT", 2)]
+
+
+def test_a_download_with_no_declaration_is_still_clean(tmp_path):
+    from scr_lib.site import downloads
+
+    (tmp_path / "run" / "tables").mkdir(parents=True)
+    (tmp_path / "run" / "tables" / "old.csv").write_text("name,gbp,flag\n@cmd,217000.0,True\n", encoding="utf-8")
+    downloads.copy_downloads(tmp_path / "run", tmp_path / "site", ["old"], {}, {})
+    raw = (tmp_path / "site" / "tables" / "old.csv").read_bytes()
+    assert raw.decode("utf-8-sig").splitlines() == ["Name,Gbp,Flag", "'@cmd,217000,yes"]
+
+
+@pytest.mark.slow
+def test_no_page_shows_a_key_a_boolean_a_float_count_or_an_index(story_run):
+    keys = list(json.loads((story_run / "results.json").read_text()))
+    for name, text in html_pages(story_run / "site").items():
+        assert table_problems(text, keys) == [], name
+        for table in re.findall(r"<table\b.*?</table>", text, re.S):
+            assert "<caption>" in table or 'class="claims"' in table or 'class="parameters"' in table, name
+
+
+@pytest.mark.slow
+def test_every_download_starts_with_a_bom_and_holds_each_unit_at_its_precision(story_run):
+    import csv
+    import io
+
+    from scr_lib.findings.columns import Table
+
+    shapes = {"count": r"-?\d+", "pounds": r"-?\d+(\.\d\d)?", "share": r"-?\d+\.\d\d?", "yes/no": r"yes|no"}
+    checked = 0
+    for handover in sorted(story_run.glob("*.results.json")):
+        declared = json.loads(handover.read_text())["page"]["tables"]
+        for name, declaration in declared.items():
+            raw = (story_run / "site" / "tables" / f"{name}.csv").read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf"), name
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+            table = Table.from_json(declaration)
+            assert rows[0][:len(table.columns)] == [c.header + {"pounds": " (£)", "share": " (%)"}.get(c.unit, "")
+                                                    for c in table.columns], name
+            for i, column in enumerate(table.columns):
+                for row in rows[1:]:
+                    if column.unit in shapes and row[i] != column.missing:
+                        assert re.fullmatch(shapes[column.unit], row[i]), (name, column.header, row[i])
+                        checked += 1
+            assert not re.search(r"\d\.\d{7,}|\bTrue\b|\bFalse\b", raw.decode("utf-8-sig")), name
+    assert checked > 100

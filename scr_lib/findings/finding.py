@@ -17,7 +17,12 @@ suite needs to know about it, so nothing else types its name:
   beside the headline (a figure missing from the results is left out);
 - ``headline``: the index sentence, from this run's results (a mapping of
   result key to number) and the run's params values;
-- ``charts``: the names of the tables behind its charts (published as CSV).
+- ``charts``: the names of the tables behind its charts (published as CSV);
+- ``tables``: the tables it shows or publishes, each declared once with a caption
+  and each column's human header and unit (:class:`~scr_lib.findings.columns.Table`);
+  the notebook and the story page format them from here (``Results.table``,
+  ``Results.show``). The claims table, common to all, is declared in
+  :mod:`scr_lib.story.tables`.
 
 The list of findings is :data:`scr_lib.findings.FINDINGS`.
 """
@@ -29,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from ..inputs.params import Knob
+from .columns import Table
 
 Headline = Callable[[Mapping[str, float], Mapping[str, object]], "str | None"]
 
@@ -64,6 +70,7 @@ class Finding:
     sources: tuple[Source, ...] = ()
     charts: tuple[str, ...] = ()
     figures: tuple[KeyFigure, ...] = ()
+    tables: tuple[Table, ...] = ()
 
     def __post_init__(self):
         if not self.id.isidentifier() or not self.id.islower():
@@ -74,6 +81,13 @@ class Finding:
         wrong = [k for k in (*self.key_figures, *(f.key for f in self.figures)) if not k.startswith(self.id + ".")]
         if wrong:
             raise ValueError(f"finding {self.id!r}: key figures must start with {self.id + '.'!r}: {wrong}")
+        names = [t.name for t in self.tables]
+        if len(set(names)) < len(names):
+            raise ValueError(f"finding {self.id!r} declares a table twice: {sorted(names)}")
+
+    def table(self, name: str) -> Table | None:
+        """The declaration of the table ``name``, or None when this finding declares none by that name."""
+        return next((t for t in self.tables if t.name == name), None)
 
     def owns(self, key: str) -> bool:
         """True when the result ``key`` belongs to this finding (starts with ``<id>.``)."""

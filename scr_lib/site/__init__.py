@@ -9,7 +9,8 @@
                             charts are compiled from Vega-Lite to Vega at build time, so pages only run Vega
     assets/site.js          draws every chart with it; assets/site.css is the one stylesheet
     charts/NN-name-K.svg    each chart as a static SVG: the fallback image and a download
-    tables/NAME.csv         the tables behind the charts, as the notebooks published them
+    tables/NAME.csv         the tables the notebooks published, as a reader downloads them (site/downloads.py:
+                            UTF-8 with a BOM, human headers, each unit's precision, formulas neutralised)
 
 A story page leads with the story: the title, the computed headline and the
 finding's key figures (``Finding.figures``, from its results), then the
@@ -395,7 +396,7 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
         if (run_dir / f"{stem}.results.json").is_file() else {}
     page = Page(stem=stem, href=f"{stem}.html", title=title, findings=findings,
                 body=body, charts=charts)
-    page.downloads = copy_downloads(run_dir, site, tables, handed.get("table_rows", {}))
+    page.downloads = copy_downloads(run_dir, site, tables, handed.get("table_rows", {}), handed.get("tables", {}))
     page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in handed.get("claims", [])]
     page.illustrative = _illustrative(inputs.get("foi_returns") if uses_foi else None)
     page.articles = _unique(list(handed.get("articles", [])), lambda a: a["article_id"])  # one per claim: once each

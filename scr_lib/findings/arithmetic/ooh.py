@@ -406,29 +406,18 @@ def sensitivity(rates: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
 
 
 def show_rates(rates: pd.DataFrame) -> pd.DataFrame:
-    """The published rates as a reader sees them: name, source, period, what was counted, the rate as published."""
+    """The published rates for the reader's table (declared as ``ooh_rates`` in :mod:`scr_lib.findings.ooh`):
+    label, citation, setting, period, ``counted`` (the events and what they were, in words), the rate as
+    published (calls per 1,000 people a year) and its basis. A new frame; ``rates`` is not changed."""
     counted = [f"{e:,} {u}" if not pd.isna(e) else u for e, u in zip(rates["events"], rates["events_unit"])]
     return pd.DataFrame({
-        "rate": rates["label"],
-        "source": rates["citation"],
+        "label": rates["label"],
+        "citation": rates["citation"],
         "setting": rates["setting"],
         "period": rates["period"],
         "counted": counted,
-        "calls per 1,000 a year": rates["rate_per_1000_per_year"].map(lambda r: f"{r:,.0f}"),
-        "rate is": rates["rate_basis"],
-    })
-
-
-def show_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`sensitivity`'s table as a reader sees it, rounded for print (the CSV keeps every digit)."""
-    run_label = table.iloc[0]["label"]
-    return pd.DataFrame({
-        "call rate": table["label"],
-        "calls per 1,000 a year": table["rate_per_1000_per_year"].map(lambda r: f"{r:,.0f}"),
-        "calls per 1,000 a week": table["rate_per_1000_per_week"].map(lambda r: f"{r:,.2f}"),
-        "projected calls a week": table["projected_calls_per_week"].map(lambda c: f"{c:,.0f}"),
-        "share of calls with a record viewed": table["access_rate"].map(lambda a: words.percent(a, 2)),
-        f"{run_label}, times this rate": table["rate_multiple"].map(lambda m: f"{m:,.1f}"),
+        "rate_per_1000_per_year": rates["rate_per_1000_per_year"],
+        "rate_basis": rates["rate_basis"],
     })
 
 
