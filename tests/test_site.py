@@ -27,7 +27,7 @@ from scr_lib.site import draw
 from scr_lib.story import claims, report
 from scr_lib.story.results import value
 
-ALLOWED_SCRIPT_TAGS = {'<script defer src="assets/site.js">'}
+ALLOWED_SCRIPT_TAGS = {'<script src="assets/site.js">'}
 ESCAPED_XSS = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 

@@ -7,7 +7,9 @@
  *   step through the marks (Home and End go to the first and last), Escape hides it.
  * A tap or click elsewhere hides it. Without JavaScript the drawings still show, and each mark's <title>
  * gives the browser's own hover text.
- * When the first chart is interactive: performance.mark("scr-first-chart") and <html data-charts="done">.
+ * The script is loaded in <head> (not deferred): its handlers are on the document, and each chart is made
+ * reachable by keyboard as soon as the parser has finished it. When the first chart is interactive:
+ * performance.mark("scr-first-chart") and <html data-charts="done">.
  */
 (function () {
   "use strict";
@@ -96,73 +98,96 @@
     return true;
   }
 
-  function init() {
-    var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart"));
-    var interactive = 0;
-    figures.forEach(function (figure) {
-      if (!figure.querySelector("[data-tip]")) {
-        return;
-      }
-      figure.tabIndex = 0;
-      figure.setAttribute("aria-keyshortcuts", "ArrowLeft ArrowRight Home End Escape");
-      interactive += 1;
-    });
-
-    document.addEventListener("pointerover", function (event) {
-      var mark = markOf(event.target);
-      if (mark && event.pointerType === "mouse") {
-        show(mark);
-      }
-    });
-    document.addEventListener("pointerout", function (event) {
-      var mark = markOf(event.target);
-      if (mark && mark === active && event.pointerType === "mouse" && !markOf(event.relatedTarget)) {
-        hide();
-      }
-    });
-    function tapped(event) {
-      var mark = markOf(event.target);
-      if (mark) {
-        show(mark);
-      } else if (active && !(tooltip && tooltip.contains(event.target))) {
-        hide();
-      }
+  // A chart is ready once the parser has reached its end (the download link is its last part).
+  var ready = 0;
+  function prepare(figure) {
+    if (figure.getAttribute("data-ready") || !figure.querySelector(".chart-download")) {
+      return;
     }
-    document.addEventListener("pointerdown", tapped);
-    document.addEventListener("click", tapped);
-    document.addEventListener("keydown", function (event) {
-      var figure = chartOf(event.target);
-      if (!figure || event.target !== figure) {
-        return;
-      }
-      if (event.key === "Escape") {
-        hide();
-      } else if (step(figure, event.key)) {
-        event.preventDefault();
-      }
-    });
-    document.addEventListener("focusin", function (event) {
-      var figure = event.target;
-      if (figure.matches && figure.matches("figure.chart[tabindex]") && !(active && chartOf(active) === figure)) {
-        step(figure, "Home");
-      }
-    });
-    document.addEventListener("focusout", function (event) {
-      if (active && event.target === chartOf(active)) {
-        hide();
-      }
-    });
-    window.addEventListener("resize", hide);
-
-    if (interactive) {
+    figure.setAttribute("data-ready", "");
+    if (!figure.querySelector("[data-tip]")) {
+      return;
+    }
+    figure.tabIndex = 0;
+    figure.setAttribute("aria-keyshortcuts", "ArrowLeft ArrowRight Home End Escape");
+    ready += 1;
+    if (ready === 1) {
       performance.mark("scr-first-chart");
       document.documentElement.setAttribute("data-charts", "done");
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+  function prepareAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("figure.chart"), prepare);
+  }
+
+  // The handlers are on the document, so they work for each chart as soon as it is parsed.
+  document.addEventListener("pointerover", function (event) {
+    var mark = markOf(event.target);
+    if (mark && event.pointerType === "mouse") {
+      show(mark);
+    }
+  });
+  document.addEventListener("pointerout", function (event) {
+    var mark = markOf(event.target);
+    if (mark && mark === active && event.pointerType === "mouse" && !markOf(event.relatedTarget)) {
+      hide();
+    }
+  });
+  function tapped(event) {
+    var mark = markOf(event.target);
+    if (mark) {
+      show(mark);
+    } else if (active && !(tooltip && tooltip.contains(event.target))) {
+      hide();
+    }
+  }
+  document.addEventListener("pointerdown", tapped);
+  document.addEventListener("click", tapped);
+  document.addEventListener("keydown", function (event) {
+    var figure = chartOf(event.target);
+    if (!figure || event.target !== figure) {
+      return;
+    }
+    if (event.key === "Escape") {
+      hide();
+    } else if (step(figure, event.key)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    var figure = event.target;
+    if (figure.matches && figure.matches("figure.chart[tabindex]") && !(active && chartOf(active) === figure)) {
+      step(figure, "Home");
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    if (active && event.target === chartOf(active)) {
+      hide();
+    }
+  });
+  window.addEventListener("resize", hide);
+
+  if (document.readyState === "loading" && window.MutationObserver) {
+    // Loaded in <head>: prepare each chart as the parser finishes it, not when the whole page is parsed.
+    var watching = new MutationObserver(function (records) {
+      var seen = [];
+      records.forEach(function (record) {
+        var figure = chartOf(record.target);
+        if (figure && seen.indexOf(figure) < 0) {
+          seen.push(figure);
+          prepare(figure);
+        }
+      });
+    });
+    watching.observe(document.documentElement, {childList: true, subtree: true});
+    document.addEventListener("DOMContentLoaded", function () {
+      watching.disconnect();
+      prepareAll();
+    });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", prepareAll);
   } else {
-    init();
+    prepareAll();
   }
 })();
