@@ -1,10 +1,16 @@
 """The house chart style, and charts that mark illustrative values.
 
+A reader's words in every chart: the legend of where values come from is titled
+:data:`SOURCE_TITLE` (never "Value"), tooltip values are words made by
+:func:`shown` (a missing one is :data:`NOT_GIVEN`, never "null"), illustrative
+values are grey and labelled :data:`ILLUSTRATIVE`, and :func:`title` adds the
+note about grey bars only when some value is illustrative.
+
 :func:`use_house_style` (called by :func:`scr_lib.story.report.setup`, in each
 notebook's setup cell) registers and enables the ``scr`` Altair theme and the
 ``scr`` renderer; importing this module changes nothing. The renderer emits only the Vega-Lite JSON mimetype (which
-JupyterLab draws offline, and the story pages draw with the local Vega
-runtime) and a plain-text summary. Altair's default HTML output embeds random
+JupyterLab draws offline, and the story pages draw as SVG at build time, see
+:mod:`scr_lib.site.draw`) and a plain-text summary. Altair's default HTML output embeds random
 element ids and CDN script tags; this one is byte-for-byte deterministic, so
 committed notebook outputs can be verified by nbval without sanitisers.
 """
