@@ -531,3 +531,26 @@ def test_the_two_drawings_of_a_chart_have_ids_of_their_own():
     page = "".join(draw.figure_html(draw.compile_chart(spec, "nb", n)) for n, spec in enumerate(notebook_charts(), 1))
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def _side_by_side():
+    import altair as alt
+
+    frame = pd.DataFrame({"pct": ["Hammersmith and Fulham", "NHS Dorset"], "declined": [12, 3]})
+    bars = alt.Chart(frame).mark_bar().encode(x="declined:Q", y="pct:N", tooltip=["pct", "declined"])
+    return alt.hconcat(bars, bars).to_dict()
+
+
+def _faceted():
+    import altair as alt
+
+    frame = pd.DataFrame({"pct": ["Hammersmith and Fulham", "NHS Dorset"], "declined": [12, 3], "year": [1, 2]})
+    return alt.Chart(frame).mark_bar().encode(x="declined:Q", y="pct:N", tooltip=["pct", "declined"]).facet(
+        facet="year:N", columns=2).to_dict()
+
+
+@pytest.mark.parametrize("make", [_side_by_side, _faceted])
+def test_composed_charts_are_stacked_to_fit_a_phone_and_keep_their_tooltips(make):
+    chart = draw.compile_chart(make(), "c", 1)
+    assert svg_size(chart.narrow)[0] <= draw.NARROW
+    assert "Hammersmith and Fulham · declined: 12" in re.findall(r'data-tip="([^"]*)"', chart.narrow)

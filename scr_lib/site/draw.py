@@ -100,12 +100,31 @@ class ChartCache:
 # ----------------------------------------------------------------------------------------------
 # Spec changes before drawing
 
+COMPOSED = ("layer", "hconcat", "vconcat", "concat")
+
+
 def _views(spec: dict):
-    """The spec and every layer in it, at any depth (each may encode fields)."""
+    """The spec and every view in it (layers, concatenated and faceted views), at any depth."""
     yield spec
-    for layer in spec.get("layer", []):
-        if isinstance(layer, dict):
-            yield from _views(layer)
+    for key in COMPOSED:
+        for view in spec.get(key, []):
+            if isinstance(view, dict):
+                yield from _views(view)
+    if isinstance(spec.get("spec"), dict):
+        yield from _views(spec["spec"])
+
+
+def _plots(spec: dict):
+    """The views that take a width: single or layered views, inside any concatenation or facet."""
+    if "mark" in spec or "layer" in spec:
+        yield spec
+        return
+    for key in ("hconcat", "vconcat", "concat"):
+        for view in spec.get(key, []):
+            if isinstance(view, dict):
+                yield from _plots(view)
+    if isinstance(spec.get("spec"), dict):
+        yield from _plots(spec["spec"])
 
 
 def _listed(value) -> list:
@@ -184,7 +203,12 @@ def _narrow_spec(spec: dict, plot_width: int) -> dict:
     """``spec`` (with tips, no title) for a phone: ``plot_width`` px of plot, labels and titles wrapped,
     the legend in one column, axis labels that would overlap left out."""
     spec = copy.deepcopy(spec)
-    spec["width"] = plot_width
+    if "hconcat" in spec:  # side by side does not fit a phone: one above the other
+        spec["vconcat"] = spec.pop("hconcat")
+    if "concat" in spec or "facet" in spec:
+        spec["columns"] = 1
+    for view in _plots(spec):
+        view["width"] = plot_width
     spec["autosize"] = {"type": "pad"}
     config = spec.setdefault("config", {})
     config["legend"] = {**config.get("legend", {}), "direction": "vertical", "columns": 1, "labelLimit": 280,
