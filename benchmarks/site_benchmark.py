@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import os
 import statistics
 import subprocess
 import sys
@@ -135,7 +136,9 @@ def measure(site: Path, runs: int) -> None:
     finally:
         server.shutdown()
 
+    load_average = os.getloadavg()[0]
     print(f"site: {site}")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_average:.1f} at the end (times grow with load)")
     print(f"whole site on disk: {kb(sum(p.stat().st_size for p in site.rglob('*') if p.is_file()))}")
     print(f"cold loads per page: {runs} (median shown); times in ms from navigation start\n")
     header = ["page", "html", "files", "page weight", "gzipped", "charts", "FCP", "DOMContentLoaded",
