@@ -122,3 +122,8 @@ def test_illustrative_bars_are_grey_and_say_so_only_when_there_are_some(make, il
     rows = spec["datasets"][view["data"]["name"]] if "data" in view else next(iter(spec["datasets"].values()))
     said = [r for r in rows if any("illustrative" in str(v).lower() for v in r.values())]
     assert len(said) == (1 if illustrative else 0)
+
+
+def test_a_refusal_tooltip_says_how_many_of_how_many_declined():
+    rows = next(iter(_refusal(True).to_dict()["datasets"].values()))
+    assert [r["declined_text"] for r in rows] == ["12 of 38 (31.6%)", "2 of 20 (10.0%)", "0 of 0"]

@@ -148,18 +148,18 @@ def chart_by_pct(table: pd.DataFrame, overall_share: float):
 
     from ... import charts, words
 
+    declined = [charts.NOT_GIVEN if pd.isna(d) or pd.isna(i) else
+                f"{words.count(d)} of {words.count(i)}" + ("" if pd.isna(s) else f" ({words.percent(s)})")
+                for d, i, s in zip(table["practices_declined"], table["practices_invited"], table["share_declined"])]
     data = table.assign(source=charts.source_label(table["illustrative"]),
-                        invited_text=charts.shown(table["practices_invited"], words.count),
-                        declined_text=charts.shown(table["practices_declined"], words.count),
-                        percent_text=charts.shown(table["share_declined"], words.percent))
+                        declined_text=pd.Series(declined, index=table.index, dtype=object))
     any_illustrative = bool(table["illustrative"].any())
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("share_declined:Q", title="Share of invited practices that declined", axis=alt.Axis(format="%")),
         y=alt.Y("pct_name:N", sort=None, title=None),
         color=charts.source_colour(data["source"]),
-        tooltip=[alt.Tooltip("pct_name:N", title="PCT"), alt.Tooltip("invited_text:N", title="Practices invited"),
-                 alt.Tooltip("declined_text:N", title="Practices that declined"),
-                 alt.Tooltip("percent_text:N", title="Share declined"),
+        tooltip=[alt.Tooltip("pct_name:N", title="PCT"),
+                 alt.Tooltip("declined_text:N", title="Invited practices that declined"),
                  alt.Tooltip("source:N", title=charts.SOURCE_TITLE)],
     )
     rule = alt.Chart(pd.DataFrame({"overall": [overall_share]})).mark_rule(color="#c0392b", strokeDash=[4, 3]).encode(
