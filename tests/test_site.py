@@ -6,6 +6,7 @@ Fast tests render hand-made run folders (``conftest.crafted_run_dir``); tests ma
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -22,11 +23,11 @@ from conftest import CRAFTED_FOI_ROWS, PHISH, XSS, crafted_run_dir, scr_run, wri
 from scr_lib import findings, paths, site
 from scr_lib.inputs import foi
 from scr_lib.runner import run
+from scr_lib.site import draw
 from scr_lib.story import claims, report
 from scr_lib.story.results import value
 
-ALLOWED_SCRIPT_TAGS = {'<script defer src="assets/vega.js">', '<script defer src="assets/site.js">',
-                       '<script type="application/json" class="chart-spec">'}
+ALLOWED_SCRIPT_TAGS = {'<script src="assets/site.js">'}
 ESCAPED_XSS = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
@@ -137,8 +138,9 @@ def test_rendered_crafted_run_shows_hostile_text_as_text(crafted_site):
     assert "<b onmouseover" not in page and "&lt;b onmouseover=alert(4)&gt;" in page
     for svg in (crafted_site / "charts").glob("*.svg"):
         assert "<script" not in svg.read_text(encoding="utf-8")
-    spec_json = re.search(r'class="chart-spec">(.*?)</script>', page, re.DOTALL).group(1)
-    assert XSS in json.dumps(json.loads(spec_json))  # the chart still shows the name, as text
+    figure = re.search(r'<figure class="chart" id="chart-1">.*?</figure>', page, re.DOTALL).group(0)
+    assert f"<figcaption><p class=\"chart-title\">{ESCAPED_XSS}</p>" in figure  # the title, as text
+    assert any(ESCAPED_XSS in tip for tip in re.findall(r'data-tip="([^"]*)"', figure))  # and each name
 
 
 def test_render_twice_gives_the_same_bytes(tmp_path):
@@ -272,7 +274,7 @@ def test_pages_use_only_files_inside_the_site(story_run):
             assert banned not in lowered, (name, banned)
     css = (site_dir / "assets" / "site.css").read_text(encoding="utf-8")
     assert "@font-face" not in css and "@import" not in css and "url(" not in css
-    assert {p.name for p in (site_dir / "assets").iterdir()} == {"vega.js", "site.js", "site.css"}
+    assert {p.name for p in (site_dir / "assets").iterdir()} == {"site.js", "site.css"}  # no chart runtime
 
 
 @pytest.mark.slow
@@ -323,8 +325,6 @@ def test_banner_wherever_the_bundled_illustrative_data_is_used(story_run):
 @pytest.mark.slow
 def test_nothing_written_depends_on_where_the_run_was_built(story_run):
     for relative, data in tree(story_run / "site").items():
-        if relative == "assets/vega.js":
-            continue
         text = data.decode("utf-8")
         assert str(paths.PROJ_ROOT) not in text, relative
         assert str(story_run) not in text and ".tmp-" not in text, relative
@@ -473,8 +473,8 @@ def test_a_re_render_takes_unchanged_charts_from_the_last_runs_cache(tmp_path, m
     def refuse(*args, **kwargs):
         raise AssertionError("a chart was compiled again")
 
-    monkeypatch.setattr(site.vl_convert, "vegalite_to_vega", refuse)
-    monkeypatch.setattr(site.vl_convert, "vega_to_svg", refuse)
+    for name in ("vegalite_to_vega", "vega_to_svg", "vegalite_to_svg", "vegalite_to_scenegraph"):
+        monkeypatch.setattr(draw.vl_convert, name, refuse)
     assert tree(site.render(again, params, previous=run_dir / ".cache")) == before
     assert sorted(p.name for p in (again / ".cache" / "site").iterdir()) == \
         sorted(p.name for p in (run_dir / ".cache" / "site").iterdir())
@@ -608,3 +608,85 @@ def test_every_download_starts_with_a_bom_and_holds_each_unit_at_its_precision(s
                         checked += 1
             assert not re.search(r"\d\.\d{7,}|\bTrue\b|\bFalse\b", raw.decode("utf-8-sig")), name
     assert checked > 100
+
+
+# --- Charts: drawn at build time as inline SVG, with their tooltips --------------------------------
+
+def notebook_charts() -> list[dict]:
+    """The Vega-Lite spec of every chart in the committed notebooks (read, never written)."""
+    specs = []
+    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if draw.VEGALITE in output.get("data", {}):
+                    specs.append(output["data"][draw.VEGALITE])
+    return specs
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    match = re.search(r'<svg\b[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
+    return float(match.group(1)), float(match.group(2))
+
+
+@pytest.mark.parametrize("spec", notebook_charts(), ids=lambda s: s.get("title", {}).get("text", "chart")[:30])
+def test_every_notebook_chart_is_drawn_for_a_phone_and_a_desktop_with_its_title_as_text(spec):
+    chart = draw.compile_chart(spec, "nb", 1)
+    assert svg_size(chart.narrow)[0] <= draw.NARROW
+    assert svg_size(chart.wide)[0] > draw.NARROW
+    figure = draw.figure_html(chart)
+    title = spec["title"]["text"]
+    assert f'<p class="chart-title">{html.escape(title)}</p>' in figure
+    for line in spec["title"]["subtitle"]:
+        assert f'<p class="chart-subtitle">{html.escape(line)}</p>' in figure
+        assert line not in chart.narrow and line not in chart.wide  # wraps as page text, not in the drawing
+    assert title not in chart.narrow and title not in chart.wide
+    assert title in chart.svg  # the download keeps it
+    tips = re.findall(r'data-tip="([^"]*)"', figure)
+    assert tips, "no mark has a tooltip"
+    for tip in tips:
+        assert "null" not in tip and "Value" not in tip and "NaN" not in tip and "undefined" not in tip
+    assert figure.count("<svg") == 2 and "<script" not in figure and "<img" not in figure
+
+
+def test_a_tooltip_names_each_field_and_says_not_given_for_a_missing_value():
+    import altair as alt
+
+    frame = pd.DataFrame({"pct": ["NHS Dorset", "Barnsley"], "declined": [12, None], "share": [0.316, 0.1]})
+    spec = alt.Chart(frame).mark_bar().encode(
+        x="share:Q", y="pct:N",
+        tooltip=[alt.Tooltip("pct:N", title="PCT"), alt.Tooltip("declined:Q", title="Declined"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%")]).to_dict()
+    chart = draw.compile_chart(spec, "t", 1)
+    for svg in (chart.narrow, chart.wide):
+        assert re.findall(r'data-tip="([^"]*)"', svg) == ["NHS Dorset · Declined: 12 · Share: 31.6%",
+                                                          "Barnsley · Declined: not given · Share: 10.0%"]
+        assert "<title>Barnsley · Declined: not given · Share: 10.0%</title>" in svg  # hover text without script
+
+
+def test_the_two_drawings_of_a_chart_have_ids_of_their_own():
+    page = "".join(draw.figure_html(draw.compile_chart(spec, "nb", n)) for n, spec in enumerate(notebook_charts(), 1))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+
+
+def _side_by_side():
+    import altair as alt
+
+    frame = pd.DataFrame({"pct": ["Hammersmith and Fulham", "NHS Dorset"], "declined": [12, 3]})
+    bars = alt.Chart(frame).mark_bar().encode(x="declined:Q", y="pct:N", tooltip=["pct", "declined"])
+    return alt.hconcat(bars, bars).to_dict()
+
+
+def _faceted():
+    import altair as alt
+
+    frame = pd.DataFrame({"pct": ["Hammersmith and Fulham", "NHS Dorset"], "declined": [12, 3], "year": [1, 2]})
+    return alt.Chart(frame).mark_bar().encode(x="declined:Q", y="pct:N", tooltip=["pct", "declined"]).facet(
+        facet="year:N", columns=2).to_dict()
+
+
+@pytest.mark.parametrize("make", [_side_by_side, _faceted])
+def test_composed_charts_are_stacked_to_fit_a_phone_and_keep_their_tooltips(make):
+    chart = draw.compile_chart(make(), "c", 1)
+    assert svg_size(chart.narrow)[0] <= draw.NARROW
+    assert "Hammersmith and Fulham · declined: 12" in re.findall(r'data-tip="([^"]*)"', chart.narrow)

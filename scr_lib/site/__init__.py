@@ -5,10 +5,9 @@
     index.html              headline findings (computed from results.json) and their claims counted by
                             verdict, each linking to its page
     NN-name.html            one story page per executed notebook: the story first, then "How we did it"
-    assets/vega.js          the Vega, Vega-Lite and Vega-Embed runtime (one local copy, from vl-convert);
-                            charts are compiled from Vega-Lite to Vega at build time, so pages only run Vega
-    assets/site.js          draws every chart with it; assets/site.css is the one stylesheet
-    charts/NN-name-K.svg    each chart as a static SVG: the fallback image and a download
+    assets/site.js          the charts' tooltips (hover, tap, keyboard); assets/site.css is the one stylesheet
+    charts/NN-name-K.svg    each chart as an SVG download (on the page each chart is inline SVG drawn
+                            at build time, see :mod:`scr_lib.site.draw`: no chart runtime)
     tables/NAME.csv         the tables the notebooks published, as a reader downloads them (site/downloads.py:
                             UTF-8 with a BOM, human headers, each unit's precision, formulas neutralised)
 
@@ -34,8 +33,9 @@ written as ``[phish](https://evil.example/login)`` must not become one;
 :mod:`scr_lib.story.report` also escapes such text where it is made); HTML
 outputs (pandas tables) are cleaned by nh3 (the Ammonia sanitiser) to an
 allow-list of table and text markup, with no links, and all text escaped;
-chart specs are embedded as JSON with ``<``, ``>`` and ``&`` escaped; page
-text goes through Jinja with autoescaping.
+charts are SVG drawn by vl-convert, whose text is escaped, with tooltip text
+escaped again where it is copied into ``data-tip``; page text goes through
+Jinja with autoescaping.
 
 Determinism: the same run gives byte-identical files. Nothing written
 depends on the clock, the temporary run folder or random ids (papermill's
@@ -54,7 +54,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import vl_convert
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -64,10 +63,10 @@ from .. import paths
 from ..findings import FINDINGS, KNOBS, Finding
 from ..verdict import Verdict
 from .downloads import Download, copy_downloads
-from .draw import VEGALITE, VL_VERSION, Chart, ChartCache, chart_title, compile_chart, vega_bundle
+from .draw import VEGALITE, Chart, ChartCache, compile_chart, figure_html
 from .markup import json_for_script, markdown_html, sanitise_html, slug, write_text
 
-__all__ = ["render", "build_page", "markdown_html", "sanitise_html", "json_for_script", "slug", "vega_bundle"]
+__all__ = ["render", "build_page", "markdown_html", "sanitise_html", "json_for_script", "slug"]
 TEMPLATES = paths.SITE_TEMPLATES
 ASSETS = paths.SITE_ASSETS
 STORY_TITLE = "The Summary Care Record, re-examined from the data"
@@ -200,13 +199,7 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: C
             chart.anchor += "-chart"
         ids.add(chart.anchor)
         charts.append(chart)
-        return (f'<figure class="chart" id="{chart.anchor}" data-state="static">'
-                f'<div class="chart-live"></div>'
-                f'<img class="chart-static" src="charts/{chart.svg_name}" width="{chart.width}" '
-                f'height="{chart.height}" alt="{html.escape(chart_title(value))} (static image)">'
-                f'<script type="application/json" class="chart-spec">{json_for_script(chart.spec)}</script>'
-                f'<figcaption><a href="charts/{chart.svg_name}" download>Download this chart (SVG)</a>'
-                f'</figcaption></figure>')
+        return figure_html(chart)
     if mime == "text/markdown":
         return f'<div class="output-markdown">{markdown_html(value, ids, links=False)}</div>'
     if mime == "text/html":
@@ -367,8 +360,6 @@ def _environment() -> jinja2.Environment:
 
 
 def _write_assets(site: Path, cache: ChartCache | None = None) -> None:
-    bundle = cache.text(f"vega-{vl_convert.__version__}-{VL_VERSION}.js", vega_bundle) if cache else vega_bundle()
-    write_text(site / "assets" / "vega.js", bundle)
     write_text(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
     write_text(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
            + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")

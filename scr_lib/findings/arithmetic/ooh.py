@@ -566,10 +566,10 @@ def chart_access_rate(table: pd.DataFrame, inputs: Inputs):
                         scale=alt.Scale(domain=used, range=[KIND_COLOURS[k] for k in used])),
         tooltip=[alt.Tooltip("label:N", title="Rate"), alt.Tooltip("citation:N", title="Source"),
                  alt.Tooltip("period:N", title="Period"),
-                 alt.Tooltip("rate_per_year:Q", title="Calls per 1,000 a year", format=",.0f"),
-                 alt.Tooltip("rate_per_week:Q", title="Calls per 1,000 a week", format=",.2f"),
+                 alt.Tooltip("rate_per_year:Q", title="Calls per 1,000 people a year", format=",.0f"),
+                 alt.Tooltip("rate_per_week:Q", title="Calls per 1,000 people a week", format=",.2f"),
                  alt.Tooltip("calls:Q", title="Projected calls a week", format=",.0f"),
-                 alt.Tooltip("access_percent:Q", title="% of calls with a view", format=".2f")])
+                 alt.Tooltip("access_percent:Q", title="Share of calls with a record viewed (%)", format=".2f")])
     labels = [alt.Chart(data[data["label_place"] == place]).mark_text(align=align, dx=dx, dy=dy, fontSize=11)
               .encode(x=x, y=y, text="label_text:N")
               for place, (align, dx, dy) in LABEL_PLACES.items() if place in set(data["label_place"])]
