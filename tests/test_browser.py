@@ -65,6 +65,7 @@ class Visit:
         self.name = f"{url.rsplit('/', 1)[-1]} at {SCREENS[screen]['viewport']['width']} px"
         self.requests, self.outside, self.errors, self.dialogs = [], [], [], []
         self.context = new_context(browser, screen, **options)
+        self.context.set_default_timeout(10_000)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("request", self._log)
@@ -139,11 +140,11 @@ def describe(element: dict) -> str:
 
 # -- The headline is the first thing a reader sees ------------------------------------------------
 
-HEADLINE = """() => {
+HEADLINE = """(height) => {
     const el = document.querySelector('.story-headline');
     if (!el) return null;
     const r = el.getBoundingClientRect();
-    return {top: r.top, bottom: r.bottom, height: r.height, viewport: window.innerHeight,
+    return {top: r.top, bottom: r.bottom, height: r.height, viewport: Math.min(window.innerHeight, height),
             visible: el.checkVisibility({visibilityProperty: true}) && r.height > 0,
             text: el.innerText.trim().slice(0, 80)};
 }"""
@@ -153,7 +154,7 @@ HEADLINE = """() => {
 @pytest.mark.parametrize("stem", PAGES)
 def test_headline_is_in_the_first_viewport(loaded, stem, screen):
     v = loaded(stem, screen)
-    box = v.page.evaluate(HEADLINE)
+    box = v.page.evaluate(HEADLINE, SCREENS[screen]["viewport"]["height"])
     assert box is not None, f"{v.name}: no .story-headline on the page"
     assert box["visible"] and box["text"], f"{v.name}: .story-headline is empty or hidden ({box})"
     assert box["top"] >= 0 and box["bottom"] <= box["viewport"], (
@@ -267,9 +268,9 @@ def test_no_request_leaves_the_site_folder_and_no_console_error(loaded, stem, sc
     v = loaded(stem, screen)
     v.page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")  # anything loaded lazily
     v.page.evaluate("window.scrollTo(0, 0)")
-    assert v.outside == [], f"{v.name} asked for {len(v.outside)} address(es) outside the site folder: {v.outside}"
-    assert v.errors == [], f"{v.name} logged console errors: {v.errors}"
-    assert v.dialogs == [], f"{v.name} opened dialogs: {v.dialogs}"
+    assert not v.outside, f"{v.name} asked for {len(v.outside)} address(es) outside the site folder: {v.outside}"
+    assert not v.errors, f"{v.name} logged console errors: {v.errors}"
+    assert not v.dialogs, f"{v.name} opened dialogs: {v.dialogs}"
 
 
 # -- Tooltips on tap, hover and keyboard focus ----------------------------------------------------
@@ -302,7 +303,7 @@ def shown_tooltip(v: Visit, chart: dict, how: str) -> None:
     whose text is the mark's data-tip, with no "null", no field called "Value", inside the screen."""
     where = f"{v.name}, #{chart['id']}: {how} on its first [data-tip]"
     try:
-        v.page.wait_for_function(TOOLTIP + "().length > 0", timeout=2_000)
+        v.page.wait_for_function(f"({TOOLTIP})().length > 0", timeout=2_000)
     except Exception:  # playwright's TimeoutError
         pass
     shown = v.page.evaluate(TOOLTIP)
@@ -325,9 +326,19 @@ def test_tooltip_appears_on_tap(visit, story_site_url, stem):
     for chart in first_marks(v):
         mark = v.page.locator(f"#{chart['id']} [data-tip]").first
         mark.scroll_into_view_if_needed()
-        mark.tap()
+        try:
+            mark.tap(timeout=5_000)
+            problem = None
+        except Exception as error:  # playwright's TimeoutError: something covers the mark
+            covers = [line.strip(" -") for line in str(error).splitlines() if "intercepts" in line]
+            problem = f"{str(error).splitlines()[0]} ({covers[-1] if covers else 'nothing covers it'})"
+        if problem:
+            wide = v.page.evaluate("document.documentElement.scrollWidth")
+            hint = f"; the page is {wide} px wide, so the phone zoomed out" if wide > 390 else ""
+            pytest.fail(f"{v.name}, #{chart['id']}: its first [data-tip] cannot be tapped: {problem}{hint}")
         shown_tooltip(v, chart, "tap")
-    assert v.outside == [] and v.errors == [], f"{v.name} after tapping: outside {v.outside}, errors {v.errors}"
+    assert not v.outside, f"{v.name}: tapping asked for addresses outside the site folder: {v.outside}"
+    assert not v.errors, f"{v.name}: tapping logged console errors: {v.errors}"
 
 
 @pytest.mark.parametrize("stem", PAGES)
@@ -342,7 +353,8 @@ def test_tooltip_appears_on_hover_and_on_keyboard_focus(visit, story_site_url, s
         shown_tooltip(v, chart, "keyboard focus")
         focused = v.page.evaluate("document.activeElement && document.activeElement.hasAttribute('data-tip')")
         assert focused, f"{v.name}, #{chart['id']}: its first [data-tip] cannot take keyboard focus (tabindex)"
-    assert v.outside == [] and v.errors == [], f"{v.name} after hovering: outside {v.outside}, errors {v.errors}"
+    assert not v.outside, f"{v.name}: hovering asked for addresses outside the site folder: {v.outside}"
+    assert not v.errors, f"{v.name}: hovering or focusing logged console errors: {v.errors}"
 
 
 # -- Offline, from file://, with and without JavaScript -------------------------------------------
@@ -351,8 +363,8 @@ def test_tooltip_appears_on_hover_and_on_keyboard_focus(visit, story_site_url, s
 def test_pages_work_from_file_urls(visit, story_run, stem):
     prefix = (story_run / "site").resolve().as_uri() + "/"
     v = visit(f"{prefix}{stem}.html", prefix, "phone")
-    assert v.outside == [], f"{v.name} from file://: requests outside the folder: {v.outside}"
-    assert v.errors == [], f"{v.name} from file://: console errors: {v.errors}"
+    assert not v.outside, f"{v.name} from file://: requests outside the folder: {v.outside}"
+    assert not v.errors, f"{v.name} from file://: console errors: {v.errors}"
     if v.page.locator("figure.chart").count():
         assert v.charts_done == "done", f"{v.name} from file://: site.js never set data-charts=done " \
                                         f"(it is {v.charts_done!r})"
@@ -388,20 +400,25 @@ def test_page_reads_offline_with_javascript_off(visit, story_run, stem):
     prefix = (story_run / "site").resolve().as_uri() + "/"
     v = visit(f"{prefix}{stem}.html", prefix, "phone", java_script_enabled=False)
     seen = v.page.evaluate(NO_SCRIPT)
-    where = f"{v.name}, offline with JavaScript off"
-    assert v.outside == [], f"{where}: requests outside the folder: {v.outside}"
-    assert seen["headline"], f"{where}: no visible .story-headline"
-    assert seen["hidden"] == [], f"{where}: text not shown: {seen['hidden'][:8]}"
-    if stem == "index":
-        return
-    missing = [name for name in STORY_SECTIONS if not seen["sections"].get(name)]
-    assert not missing, f"{where}: sections missing, hidden or empty: {missing}"
-    assert seen["charts"], f"{where}: no figure.chart"
+    problems = [f"requests outside the folder: {v.outside}"] if v.outside else []
+    if not seen["headline"]:
+        problems.append("no visible .story-headline")
+    if seen["hidden"]:
+        problems.append(f"text not shown: {seen['hidden'][:8]}")
+    if stem != "index":
+        missing = [name for name in STORY_SECTIONS if not seen["sections"].get(name)]
+        if missing:
+            problems.append(f"sections missing, hidden or empty: {missing}")
+        if not seen["charts"]:
+            problems.append("no figure.chart")
     for chart in seen["charts"]:
-        assert chart["svg"] and chart["shown"] and chart["width"] > 0 and chart["height"] > 0, \
-            f"{where}: #{chart['id']} shows no inline SVG ({chart})"
-        assert chart["marks"] > 0, f"{where}: #{chart['id']}'s SVG has no marks"
-        assert chart["caption"], f"{where}: #{chart['id']} has no figcaption text"
+        if not (chart["svg"] and chart["shown"] and chart["width"] > 0 and chart["height"] > 0):
+            problems.append(f"#{chart['id']} shows no inline SVG ({chart})")
+        elif not chart["marks"]:
+            problems.append(f"#{chart['id']}'s SVG has no marks")
+        if not chart["caption"]:
+            problems.append(f"#{chart['id']} has no figcaption text")
+    assert not problems, f"{v.name}, offline with JavaScript off:\n  " + "\n  ".join(problems)
 
 
 # -- "How we did it": code hidden until asked -----------------------------------------------------
@@ -416,10 +433,11 @@ def test_code_is_hidden_until_the_reader_asks(visit, story_site_url, stem):
     first = cells.first
     code = first.locator(":scope > :not(summary)").first
     assert code.is_hidden(), f"{v.name}: the first code cell shows before it is asked for"
-    first.locator("summary").tap()
-    assert code.is_visible(), f"{v.name}: tapping the first code cell's summary does not show its code"
-    first.locator("summary").tap()
-    assert code.is_hidden(), f"{v.name}: tapping the summary again does not hide the code"
+    first.locator("summary").focus()
+    v.page.keyboard.press("Enter")
+    assert code.is_visible(), f"{v.name}: Enter on the first code cell's summary does not show its code"
+    v.page.keyboard.press("Enter")
+    assert code.is_hidden(), f"{v.name}: Enter on the summary again does not hide the code"
 
 
 # -- Hostile text stays text ------------------------------------------------------------------------
