@@ -117,6 +117,9 @@ def axe_violations(page, impacts=AXE_IMPACTS) -> list[dict]:
                      "needs Node.js and npm: apt-get install nodejs npm)")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    loaded, locked = page.evaluate("axe.version"), axe_version()
+    if loaded != locked:
+        pytest.fail(f"axe-core {loaded} is installed, package-lock.json pins {locked}: run `make install`")
     found = page.evaluate("""async () => {
         const results = await axe.run(document, {resultTypes: ["violations"]});
         return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -124,6 +127,14 @@ def axe_violations(page, impacts=AXE_IMPACTS) -> list[dict]:
             summaries: v.nodes.map(n => n.failureSummary || "")}));
     }""")
     return [v for v in found if v["impact"] in impacts]
+
+
+def axe_version() -> str:
+    """The axe-core version tests/browser/package-lock.json pins."""
+    import json
+
+    lock = json.loads((AXE_JS.parents[2] / "package-lock.json").read_text(encoding="utf-8"))
+    return lock["packages"]["node_modules/axe-core"]["version"]
 
 
 def describe_violations(violations: list[dict], most: int = 5) -> str:
