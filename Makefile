@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# axe-core for the browser tests, from the npm registry at the version and hash in tests/browser/package-lock.json
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 PARAMS ?= params/pulse_2010.yaml
 
 .DEFAULT_GOAL := help
@@ -16,9 +18,16 @@ $(INSTALLED): pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name scr --display-name "Python 3 (SCR investigation)"
 	touch $@
 
-## install: create .venv from the pinned dependencies (the other targets do this when needed)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "npm not found: the browser tests' accessibility checks will skip (apt-get install nodejs npm)"; \
+	fi
+
+## install: create .venv from the pinned dependencies and install axe-core with npm ci (the other targets do this when needed)
 .PHONY: install
-install: $(INSTALLED)
+install: $(INSTALLED) $(AXE)
 
 ## story: run every notebook on the bundled data; writes build/pulse_2010/ (results.json, site/index.html)
 .PHONY: story
@@ -27,7 +36,7 @@ story: $(INSTALLED)
 
 ## test: the whole suite: unit tests, papermill runs, nbval on the committed notebooks, JupyterLab, browser
 .PHONY: test
-test: $(INSTALLED)
+test: $(INSTALLED) $(AXE)
 	$(BIN)/pytest --nbval --nbval-kernel-name python3 tests notebooks
 
 ## test-fast: the tests that start no kernel or browser (unit tests, corpus, guards), in seconds

@@ -1,10 +1,16 @@
 """The house chart style, and charts that mark illustrative values.
 
+A reader's words in every chart: the legend of where values come from is titled
+:data:`SOURCE_TITLE` (never "Value"), tooltip values are words made by
+:func:`shown` (a missing one is :data:`NOT_GIVEN`, never "null"), illustrative
+values are grey and labelled :data:`ILLUSTRATIVE`, and :func:`title` adds the
+note about grey bars only when some value is illustrative.
+
 :func:`use_house_style` (called by :func:`scr_lib.story.report.setup`, in each
 notebook's setup cell) registers and enables the ``scr`` Altair theme and the
 ``scr`` renderer; importing this module changes nothing. The renderer emits only the Vega-Lite JSON mimetype (which
-JupyterLab draws offline, and the story pages draw with the local Vega
-runtime) and a plain-text summary. Altair's default HTML output embeds random
+JupyterLab draws offline, and the story pages draw as SVG at build time, see
+:mod:`scr_lib.site.draw`) and a plain-text summary. Altair's default HTML output embeds random
 element ids and CDN script tags; this one is byte-for-byte deterministic, so
 committed notebook outputs can be verified by nbval without sanitisers.
 """
@@ -20,6 +26,8 @@ ILLUSTRATIVE = "Illustrative (generated, not an FOI answer)"
 REPORTED = "As reported in the FOI file"
 SOURCE_COLOURS = {PUBLISHED: "#1b6ca8", REPORTED: "#1b6ca8", ILLUSTRATIVE: "#b9c4cc"}
 ILLUSTRATIVE_NOTE = "Grey bars are illustrative: no per-PCT breakdown of the FOI answers is public."
+SOURCE_TITLE = "Where the value comes from"  # the legend and tooltip title of source_label's values
+NOT_GIVEN = "not given"  # what a tooltip shows for a missing value
 
 
 def scr_theme() -> alt.theme.ThemeConfig:
@@ -72,8 +80,14 @@ def source_label(illustrative: pd.Series, named_published: bool | None = None) -
 def source_colour(labels: pd.Series) -> alt.Color:
     """Colour encoding for a ``source`` field holding :func:`source_label` values; legend shows only those used."""
     used = [label for label in SOURCE_COLOURS if label in set(labels)]
-    return alt.Color("source:N", title="Value", sort=used,
+    return alt.Color("source:N", title=SOURCE_TITLE, sort=used,
                      scale=alt.Scale(domain=used, range=[SOURCE_COLOURS[u] for u in used]))
+
+
+def shown(values: pd.Series, say) -> pd.Series:
+    """Each value as a tooltip shows it: ``say(value)`` (e.g. :func:`scr_lib.words.count`), and
+    :data:`NOT_GIVEN` for a missing one (None or NaN), so a tooltip never reads "null"."""
+    return pd.Series([NOT_GIVEN if pd.isna(v) else say(v) for v in values], index=values.index, dtype=object)
 
 
 def title(text: str, subtitle: list[str] | str = (), any_illustrative: bool = False) -> alt.TitleParams:

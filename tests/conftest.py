@@ -70,6 +70,86 @@ def browser():
         chromium.close()
 
 
+# Viewports of the acceptance tests (issue 14): a phone held upright, with a touch screen, and a desktop.
+SCREENS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+
+
+def new_context(browser, screen: str = "desktop", **options):
+    """A new browser context sized as ``screen`` ("phone": 390x844 with touch, "desktop": 1280x800).
+    Service workers are blocked; ``options`` go to Playwright's ``browser.new_context`` (e.g.
+    ``java_script_enabled=False``). The caller closes it."""
+    return browser.new_context(**{**SCREENS[screen], "service_workers": "block", **options})
+
+
+@pytest.fixture
+def browser_context(browser):
+    """A factory: ``browser_context("phone")`` or ``browser_context("desktop", **options)`` opens a context
+    (see :func:`new_context`); every context it opened is closed after the test."""
+    opened = []
+
+    def make(screen: str = "desktop", **options):
+        opened.append(new_context(browser, screen, **options))
+        return opened[-1]
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+# axe-core, installed by `make install` (npm ci in tests/browser/, versions pinned in its package-lock.json)
+AXE_JS = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_IMPACTS = ("minor", "moderate", "serious", "critical")
+
+
+def axe_violations(page, impacts=AXE_IMPACTS) -> list[dict]:
+    """Run axe-core on the page as it is now and return its violations of the given impacts, each a dict:
+    ``id``, ``impact``, ``help``, ``targets`` (a CSS selector per failing element) and ``summaries`` (what
+    axe says is wrong with each). Skips without axe-core (fails under CI=true).
+
+    axe is read from disk, nothing is fetched. It is evaluated through the DevTools protocol rather than
+    added as a ``<script>`` tag: the pages' Content Security Policy (script-src 'self') refuses inline
+    scripts, and bypassing it would also hide the CSP errors the other tests look for."""
+    if not AXE_JS.exists():
+        _unavailable(f"axe-core not found at {AXE_JS}: run `make install` (it runs npm ci in tests/browser; "
+                     "needs Node.js and npm: apt-get install nodejs npm)")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    loaded, locked = page.evaluate("axe.version"), axe_version()
+    if loaded != locked:
+        pytest.fail(f"axe-core {loaded} is installed, package-lock.json pins {locked}: run `make install`")
+    found = page.evaluate("""async () => {
+        const results = await axe.run(document, {resultTypes: ["violations"]});
+        return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.map(n => n.target.join(" ")),
+            summaries: v.nodes.map(n => n.failureSummary || "")}));
+    }""")
+    return [v for v in found if v["impact"] in impacts]
+
+
+def axe_version() -> str:
+    """The axe-core version tests/browser/package-lock.json pins."""
+    import json
+
+    lock = json.loads((AXE_JS.parents[2] / "package-lock.json").read_text(encoding="utf-8"))
+    return lock["packages"]["node_modules/axe-core"]["version"]
+
+
+def describe_violations(violations: list[dict], most: int = 5) -> str:
+    """The violations as lines a reader can act on: id (impact): help, then up to ``most`` targets each."""
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for target, summary in list(zip(v["targets"], v["summaries"]))[:most]:
+            first = summary.splitlines()[1].strip() if len(summary.splitlines()) > 1 else summary
+            lines.append(f"    {target}: {first}")
+        if len(v["targets"]) > most:
+            lines.append(f"    ... and {len(v['targets']) - most} more")
+    return "\n".join(lines)
+
+
 @pytest.fixture
 def foi_file(tmp_path):
     """A factory: ``foi_file(rows, name='foi.csv')`` writes a small FOI CSV in tmp_path."""

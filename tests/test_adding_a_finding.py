@@ -123,7 +123,7 @@ def test_a_toy_finding_added_as_the_doc_says_reaches_the_index(tmp_path):
     index = (out / "site" / "index.html").read_text(encoding="utf-8")
     assert (out / "site" / "04-toy.html").is_file()
     assert '<a href="04-toy.html">Finding four: a toy</a>' in index
-    assert '<p class="headline-text">The toy counted 12 things.</p>' in index
+    assert '<p class="story-headline">The toy counted 12 things.</p>' in index
     assert "a toy count of 12 things" in index  # its claim, in the claims table
     page = (out / "site" / "04-toy.html").read_text(encoding="utf-8")
     assert "data/toy/things.csv" in page and "toy_factor" in page

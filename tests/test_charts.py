@@ -2,6 +2,7 @@ import json
 
 import altair as alt
 import pandas as pd
+import pytest
 
 from scr_lib import charts
 from scr_lib.findings.arithmetic import refusal
@@ -45,3 +46,84 @@ def test_refusal_chart_marks_illustrative_bars():
     rows = next(iter(spec["datasets"].values()))
     assert {r["source"] for r in rows} == {charts.ILLUSTRATIVE, charts.PUBLISHED}
     assert charts.ILLUSTRATIVE_NOTE in spec["title"]["subtitle"]
+
+
+# --- What a reader sees in every chart the findings draw: legend and tooltip words -----------------
+
+def _views(spec: dict):
+    """Every view of a spec that encodes something (the spec itself, or each of its layers)."""
+    if "encoding" in spec:
+        yield spec
+    for layer in spec.get("layer", []):
+        yield from _views(layer)
+
+
+def _refusal(illustrative: bool):
+    table = pd.DataFrame({"ods_code": ["A", "B", "C"], "pct_name": ["NHS Dorset", "Barnsley", "Luton"],
+                          "practices_invited": [38, 20, 0], "practices_declined": [12, 2, 0],
+                          "illustrative": [illustrative, False, False], "share_declined": [12 / 38, 0.1, None]})
+    return refusal.chart_by_pct(table, 14 / 58)
+
+
+def _spend(illustrative: bool):
+    from scr_lib.findings.arithmetic import spend
+
+    table = pd.DataFrame({"pct_name": ["NHS Dorset", "Barnsley"], "spend_status": [spend.SPENT, spend.SPENT],
+                          "spend_to_date_gbp": [217000.0, 5000.0], "spend_expected_gbp": [None, 100.0],
+                          "records_uploaded": [None, 3.0], "illustrative": [illustrative, False]})
+    return spend.chart_by_pct(table)
+
+
+def _ooh(_illustrative: bool):
+    from scr_lib.findings.arithmetic import ooh
+
+    inputs = ooh.resolve_inputs()
+    return ooh.chart_access_rate(ooh.sensitivity(ooh.load_rates(), inputs), inputs)
+
+
+CHARTS = [(_refusal, True), (_refusal, False), (_spend, True), (_spend, False), (_ooh, False)]
+
+
+@pytest.mark.parametrize("make, illustrative", CHARTS)
+def test_no_legend_or_tooltip_is_titled_value(make, illustrative):
+    spec = make(illustrative).to_dict()
+    for view in _views(spec):
+        encoding = view["encoding"]
+        color = encoding.get("color", {})
+        assert color.get("title", color.get("field")) not in ("Value", "value", "source")
+        tooltips = encoding.get("tooltip", [])
+        for tip in tooltips if isinstance(tooltips, list) else [tooltips]:
+            assert tip.get("title") not in (None, "Value", "value"), tip
+            assert "_" not in tip["title"], tip  # words, not a column name
+
+
+@pytest.mark.parametrize("make, illustrative", CHARTS)
+def test_no_tooltip_field_holds_a_missing_value(make, illustrative):
+    spec = make(illustrative).to_dict()
+    for view in _views(spec):
+        tooltips = view["encoding"].get("tooltip", [])
+        fields = [t["field"] for t in (tooltips if isinstance(tooltips, list) else [tooltips])]
+        rows = spec["datasets"][view.get("data", spec.get("data", {}))["name"]]
+        for row in rows:
+            for name in fields:
+                assert row.get(name) is not None and row[name] == row[name], (name, row)
+
+
+@pytest.mark.parametrize("make", [_refusal, _spend])
+@pytest.mark.parametrize("illustrative", [True, False])
+def test_illustrative_bars_are_grey_and_say_so_only_when_there_are_some(make, illustrative):
+    spec = make(illustrative).to_dict()
+    assert (charts.ILLUSTRATIVE_NOTE in spec["title"]["subtitle"]) is illustrative
+    view = next(v for v in _views(spec) if "color" in v["encoding"])
+    scale = view["encoding"]["color"]["scale"]
+    assert (charts.ILLUSTRATIVE in scale["domain"]) is illustrative
+    if illustrative:
+        assert scale["range"][scale["domain"].index(charts.ILLUSTRATIVE)] == charts.SOURCE_COLOURS[charts.ILLUSTRATIVE]
+    rows = spec["datasets"][view["data"]["name"]] if "data" in view else next(iter(spec["datasets"].values()))
+    said = [r for r in rows if any("illustrative" in str(v).lower() for v in r.values())]
+    assert len(said) == (1 if illustrative else 0)
+
+
+def test_a_refusal_tooltip_says_how_many_of_how_many_declined():
+    rows = next(iter(_refusal(True).to_dict()["datasets"].values()))
+    assert [r["declined_text"] for r in rows] == ["12 of 38 (31.6%)", "2 of 20 (10.0%)", "0 of 0"]

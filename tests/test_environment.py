@@ -34,3 +34,19 @@ def test_lock_file_agrees_with_pyproject():
     norm = {k.lower().replace("_", "-"): v for k, v in lock.items()}
     for name, version in pyproject_pins().items():
         assert norm.get(name.lower().replace("_", "-")) == version, name
+
+
+def test_browser_test_packages_are_pinned_exactly_with_their_hashes():
+    """tests/browser/package.json pins each npm package exactly; its lock holds that version with a sha512."""
+    import json
+
+    folder = paths.PROJ_ROOT / "tests" / "browser"
+    wanted = json.loads((folder / "package.json").read_text())["devDependencies"]
+    locked = json.loads((folder / "package-lock.json").read_text())["packages"]
+    assert wanted, "tests/browser/package.json lists no package"
+    for name, version in wanted.items():
+        assert re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version), f"{name} {version} is not an exact version"
+        entry = locked.get(f"node_modules/{name}", {})
+        assert entry.get("version") == version, f"package-lock.json has {name} {entry.get('version')}, not {version}"
+        assert entry.get("integrity", "").startswith("sha512-"), f"package-lock.json has no sha512 for {name}"
+    assert locked[""]["devDependencies"] == wanted, "package-lock.json is out of step with package.json"

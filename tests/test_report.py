@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from conftest import FOI_HEADER, PHISH, XSS, write_foi
@@ -65,3 +66,27 @@ def test_importing_the_library_sets_nothing_and_setup_sets_the_display(tmp_path)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "(50, 'default', 'default') (None, 'scr', 'scr')"
+
+
+# --- Sentences true for the data (issue 14) ---------------------------------------------------------
+
+@pytest.mark.parametrize("flags, present, absent", [
+    ([True, False, False], ["Grey bars", "1 of the 3", "Published"], ["As reported"]),
+    ([False, False], ["As reported in the FOI file"], ["Grey", "grey", "generated"]),
+])
+def test_bar_colours_names_grey_bars_only_when_one_is_drawn(flags, present, absent):
+    text = report.bar_colours(pd.Series(flags)).data
+    assert all(p in text for p in present) and not any(a in text for a in absent), text
+
+
+def test_bar_colours_says_nothing_for_a_chart_without_bars():
+    assert report.bar_colours(pd.Series([], dtype=bool)).data == ""
+
+
+@pytest.mark.parametrize("marker, generated", [("*", True), ("", False)])
+def test_provenance_speaks_of_generated_values_only_when_there_are_some(marker, generated):
+    frame = pd.DataFrame({"practices_invited": [1, 2], "illustrative": [marker, ""]})
+    text = report.provenance(frame, ["practices_invited"], "counts").data
+    assert ("generated" in text) is generated
+    assert ("as reported in the FOI file" in text) is not generated
+    assert ("1 of the 2 counts" in text) is generated

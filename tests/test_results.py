@@ -99,3 +99,49 @@ def test_results_for_a_finding_are_named_after_its_notebook_and_keep_to_its_pref
     assert Results.for_finding("spend").notebook == finding.notebook
     with pytest.raises(KeyError, match="no finding 'spending'"):
         Results.for_finding("spending")
+
+
+# --- Tables as a reader sees them (issue 14) ----------------------------------------------------
+
+def test_a_published_table_hands_its_declared_columns_to_the_page(tmp_path):
+    from scr_lib.findings import refusal
+    from scr_lib.findings.columns import Table
+    from scr_lib.story import tables
+
+    results = Results.for_finding("refusal")
+    left_out = results.table("refusal_left_out", pd.DataFrame({"reason": ["had not begun the rollout"], "pcts": [40]}))
+    results.table("refusal_claims", pd.DataFrame({"claim": ["c"], "as published": ["1"], "this run": ["1"],
+                                                  "verdict": ["holds"]}))
+    results.table("refusal_mine", pd.DataFrame({"n": [1.0]}))
+    assert list(left_out.columns) == ["reason", "pcts"]  # the frame, for the notebook's own arithmetic
+    handed = json.loads(results.save(tmp_path).read_text())["page"]["tables"]
+    assert Table.from_json(handed["refusal_left_out"]) == refusal.FINDING.table("refusal_left_out")
+    assert Table.from_json(handed["refusal_claims"]).columns == tables.CLAIMS.columns
+    assert handed["refusal_mine"]["columns"][0]["unit"] == "count"  # undeclared: inferred, still readable
+
+
+def test_show_displays_the_publication_table_of_a_recorded_or_given_frame():
+    from scr_lib.story import tables
+
+    results = Results.for_finding("refusal")
+    frame = pd.DataFrame({"reason": ["had not begun the rollout"], "pcts": [40]})
+    declared = results.declaration("refusal_left_out", frame)
+    assert results.show("refusal_left_out", frame)._repr_html_() == tables.html(frame, declared)
+    assert "refusal_left_out" not in results.tables  # shown, not published
+    results.table("refusal_left_out", frame)
+    assert results.show("refusal_left_out")._repr_html_() == tables.html(frame, declared)
+
+
+def test_the_results_table_shows_labels_and_figures_never_keys():
+    results = Results.for_finding("refusal")
+    results.add("refusal.practices_invited", 1732, "practices", "Practices invited")
+    results.add("refusal.share", 0.16513, "fraction", "Share that declined", illustrative=True)
+    results.add("refusal.one_in", 6, "one in N", "Nearest 'one in N'")
+    results.add("refusal.torbay_rollout_begun", 0, "rollout begun (1 yes, 0 no)", "Torbay: rollout begun")
+    results.add("refusal.spend_gbp", 190000.0, "GBP", "Spend")
+    text = results.frame()._repr_html_()
+    assert "refusal." not in text and "True" not in text and "fraction" not in text
+    for shown in ("1,732 practices", "16.5% <span class=\"illustrative-mark\">illustrative</span>", "one in 6",
+                  "<td class=\"num\">no</td>", "£190,000"):
+        assert shown in text
+    assert "1,732" not in results.frame(["refusal.share"])._repr_html_()

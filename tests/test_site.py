@@ -6,6 +6,7 @@ Fast tests render hand-made run folders (``conftest.crafted_run_dir``); tests ma
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -22,11 +23,11 @@ from conftest import CRAFTED_FOI_ROWS, PHISH, XSS, crafted_run_dir, scr_run, wri
 from scr_lib import findings, paths, site
 from scr_lib.inputs import foi
 from scr_lib.runner import run
+from scr_lib.site import draw
 from scr_lib.story import claims, report
 from scr_lib.story.results import value
 
-ALLOWED_SCRIPT_TAGS = {'<script defer src="assets/vega.js">', '<script defer src="assets/site.js">',
-                       '<script type="application/json" class="chart-spec">'}
+ALLOWED_SCRIPT_TAGS = {'<script src="assets/site.js">'}
 ESCAPED_XSS = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
@@ -99,6 +100,26 @@ def test_sanitise_html_keeps_a_pandas_table_and_escapes_its_text():
     assert '<td class="num">2</td>' in out
 
 
+def test_sanitise_html_keeps_a_publication_table_whole():
+    """The table a notebook shows (scr_lib.story.tables) reaches the page as the notebook made it: its
+    focusable region, caption, header scopes, numbers' class and illustrative marks."""
+    from scr_lib.findings.columns import Column, Table
+    from scr_lib.story import tables
+
+    table = Table("t", f"Caption {XSS}", (Column("name", "Name", row_header=True), Column("n", "N", "count")),
+                  illustrative="marked")
+    made = tables.html(pd.DataFrame({"name": [XSS, "Dorset"], "n": [1732, None], "marked": [True, False]}), table)
+    assert site.sanitise_html(made) == made
+
+
+@pytest.mark.parametrize("attribute, gone", [
+    ('role="alert"', "alert"), ('tabindex="5"', "tabindex"), ('aria-label="x" onfocus="alert(1)"', "onfocus"),
+    ('style="position:fixed"', "position"),
+])
+def test_sanitise_html_allows_only_the_region_attributes_a_table_needs(attribute, gone):
+    assert gone not in site.sanitise_html(f'<div class="table-wrap" {attribute}><table></table></div>')
+
+
 def test_json_for_script_cannot_close_its_script_element():
     spec = {"title": f"</script>{XSS}", "data": {"values": [{"a": "x & y <!--"}]}}
     text = site.json_for_script(spec)
@@ -117,8 +138,9 @@ def test_rendered_crafted_run_shows_hostile_text_as_text(crafted_site):
     assert "<b onmouseover" not in page and "&lt;b onmouseover=alert(4)&gt;" in page
     for svg in (crafted_site / "charts").glob("*.svg"):
         assert "<script" not in svg.read_text(encoding="utf-8")
-    spec_json = re.search(r'class="chart-spec">(.*?)</script>', page, re.DOTALL).group(1)
-    assert XSS in json.dumps(json.loads(spec_json))  # the chart still shows the name, as text
+    figure = re.search(r'<figure class="chart" id="chart-1">.*?</figure>', page, re.DOTALL).group(0)
+    assert f"<figcaption><p class=\"chart-title\">{ESCAPED_XSS}</p>" in figure  # the title, as text
+    assert any(ESCAPED_XSS in tip for tip in re.findall(r'data-tip="([^"]*)"', figure))  # and each name
 
 
 def test_render_twice_gives_the_same_bytes(tmp_path):
@@ -197,11 +219,10 @@ def test_index_headlines_are_the_computed_ones(story_run):
     figures = {key: value(results, key, None) for key in results}
     shown = {f.id: h for f in findings.FINDINGS if (h := f.headline_for(figures, {}))}
     assert shown, "no headline could be computed from this run's results.json"
-    qualifier = " (Computed from a file with illustrative values: see the banner.)"
     for finding, headline in shown.items():
         # the bundled FOI file is partly illustrative: headlines computed from it say so; ooh uses no FOI data
-        ending = qualifier if finding in ("refusal", "spend") else ""
-        assert f'<p class="headline-text">{report_escape(headline + ending)}</p>' in index
+        ending = site.ILLUSTRATIVE_HEADLINE if finding in ("refusal", "spend") else ""
+        assert f'<p class="story-headline">{report_escape(headline + ending)}</p>' in index
 
 
 def test_ooh_headline_names_whose_rate_and_uses_gp_rates_measured_before_the_article():
@@ -253,7 +274,7 @@ def test_pages_use_only_files_inside_the_site(story_run):
             assert banned not in lowered, (name, banned)
     css = (site_dir / "assets" / "site.css").read_text(encoding="utf-8")
     assert "@font-face" not in css and "@import" not in css and "url(" not in css
-    assert {p.name for p in (site_dir / "assets").iterdir()} == {"vega.js", "site.js", "site.css"}
+    assert {p.name for p in (site_dir / "assets").iterdir()} == {"site.js", "site.css"}  # no chart runtime
 
 
 @pytest.mark.slow
@@ -265,25 +286,13 @@ def test_no_page_has_duplicate_ids_or_foreign_markup(story_run):
 
 
 @pytest.mark.slow
-def test_code_is_hidden_behind_a_switch(story_run):
-    site_dir = story_run / "site"
-    css = (site_dir / "assets" / "site.css").read_text(encoding="utf-8")
-    assert ".code-switch-label .when-shown, .cell-input { display: none; }" in css
-    assert ".code-switch:checked ~ main .cell-input { display: block; }" in css
-    for nb in executed_notebooks(story_run):
-        text = (site_dir / f"{nb.stem}.html").read_text(encoding="utf-8")
-        assert '<input type="checkbox" id="show-code" class="code-switch">' in text
-        assert text.count('<div class="cell-input"') == sum(
-            1 for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "code" and c.source.strip())
-
-
-@pytest.mark.slow
 def test_every_page_carries_provenance_methodology_claims_downloads_and_parameters(story_run):
     site_dir = story_run / "site"
     results = json.loads((story_run / "results.json").read_text())
     for nb in executed_notebooks(story_run):
         text = (site_dir / f"{nb.stem}.html").read_text(encoding="utf-8")
-        for section in ("about-sources", "about-methodology", "about-claims", "about-downloads", "about-parameters"):
+        for section in ("about-sources", "about-methodology", "story-claims-heading", "about-downloads",
+                        "about-parameters"):
             assert f'id="{section}"' in text, (nb.stem, section)
         body = json.loads((story_run / f"{nb.stem}.results.json").read_text())
         findings = sorted({key.split(".")[0] for key in body["results"]})
@@ -293,8 +302,7 @@ def test_every_page_carries_provenance_methodology_claims_downloads_and_paramete
         assert [tuple(r) for r in rows] == [tuple(report_escape(v) for v in r) for r in expected.itertuples(index=False)]
         for table in body["tables"]:
             assert f'<a href="tables/{table}.csv" download>' in text
-            assert (site_dir / "tables" / f"{table}.csv").read_bytes() == \
-                (story_run / "tables" / f"{table}.csv").read_bytes()
+            assert (site_dir / "tables" / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
         declared = papermill.inspect_notebook(str(nb))
         assert "<code>params/pulse_2010.yaml</code>" in text
         if "foi_returns" in declared:
@@ -317,8 +325,6 @@ def test_banner_wherever_the_bundled_illustrative_data_is_used(story_run):
 @pytest.mark.slow
 def test_nothing_written_depends_on_where_the_run_was_built(story_run):
     for relative, data in tree(story_run / "site").items():
-        if relative == "assets/vega.js":
-            continue
         text = data.decode("utf-8")
         assert str(paths.PROJ_ROOT) not in text, relative
         assert str(story_run) not in text and ".tmp-" not in text, relative
@@ -467,8 +473,220 @@ def test_a_re_render_takes_unchanged_charts_from_the_last_runs_cache(tmp_path, m
     def refuse(*args, **kwargs):
         raise AssertionError("a chart was compiled again")
 
-    monkeypatch.setattr(site.vl_convert, "vegalite_to_vega", refuse)
-    monkeypatch.setattr(site.vl_convert, "vega_to_svg", refuse)
+    for name in ("vegalite_to_vega", "vega_to_svg", "vegalite_to_svg", "vegalite_to_scenegraph"):
+        monkeypatch.setattr(draw.vl_convert, name, refuse)
     assert tree(site.render(again, params, previous=run_dir / ".cache")) == before
     assert sorted(p.name for p in (again / ".cache" / "site").iterdir()) == \
         sorted(p.name for p in (run_dir / ".cache" / "site").iterdir())
+
+
+# --- Tables and downloads as a reader gets them (issue 14) -------------------------------------------
+
+class _Tables(HTMLParser):
+    """Every table's cells, row by row, as (tag, text) pairs; and the page's text outside code."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.row, self.cell, self.depth_pre = [], None, None, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.row = []
+            self.tables[-1].append(self.row)
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = [tag, ""]
+            self.row.append(self.cell)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[1] += data
+
+
+def page_tables(text: str) -> list[list[list[tuple[str, str]]]]:
+    parser = _Tables()
+    parser.feed(text)
+    return [[[(tag, " ".join(cell.split())) for tag, cell in row] for row in table] for table in parser.tables]
+
+
+def visible_text(text: str) -> str:
+    """The page without its code (highlighted cells, code spans), scripts and tags."""
+    text = re.sub(r"<(pre|code|script)\b.*?</\1>", " ", text, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def table_problems(text: str, keys) -> list[str]:
+    """What a reader must never see in a page: a results key, True/False in a table cell, a whole number
+    written as a float ("38.0"), or an index column (a first column counting 0, 1, 2... or headed by nothing)."""
+    problems = [f"results key {k}" for k in keys if k in visible_text(text)]
+    for table in page_tables(text):
+        cells = [c for row in table for tag, c in row]
+        problems += [f"cell {c!r}" for c in cells if c in ("True", "False") or re.fullmatch(r"-?[\d,]+\.0", c)]
+        first = [row[0][1] for row in table if row]
+        if first and first[0] == "":
+            problems.append(f"a column headed by nothing: {first[:3]}")
+        if len(first) > 2 and first[1:] == [str(i) for i in range(len(first) - 1)]:
+            problems.append(f"an index column: {first[:3]}")
+    return problems
+
+
+def test_table_problems_finds_a_pandas_dump():
+    frame = pd.DataFrame({"key": ["refusal.share"], "value": [38.0], "holds": [True]})
+    assert len(table_problems(frame.to_html(), ["refusal.share"])) == 4
+
+
+def test_downloads_are_publication_csvs_that_open_cleanly_in_excel(tmp_path):
+    from scr_lib.site import downloads
+    from scr_lib.story.results import Results
+
+    results = Results.for_finding("spend")
+    results.table("spend_cost_per_record", pd.DataFrame({
+        "ods_code": ["5QM", "X1"], "pct_name": ["Dorset", "=HYPERLINK(\"http://evil.example\")"],
+        "spend_to_date_gbp": [190000.0, 217000.0], "records_uploaded": [159580, 86240],
+        "cost_per_record_gbp": [1.19062539165, 2.5162337662337664], "illustrative": [False, True]}))
+    results.save(tmp_path / "run")
+    handed = json.loads((tmp_path / "run" / "02-spend.results.json").read_text())["page"]
+    got = downloads.copy_downloads(tmp_path / "run", tmp_path / "site", ["spend_cost_per_record"],
+                                   handed["table_rows"], handed["tables"])
+    raw = (tmp_path / "site" / "tables" / "spend_cost_per_record.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw[3:].decode("utf-8").splitlines()
+    assert lines == ["PCT,ODS code,Spend to date (£),Records uploaded,Spend to date per record uploaded (£),"
+                     "Illustrative values",
+                     "Dorset,5QM,190000,159580,1.19,no",
+                     "\"'=HYPERLINK(\"\"http://evil.example\"\")\",X1,217000,86240,2.52,yes"]
+    assert [(d.name, d.caption, d.rows) for d in got] == \
+        [("spend_cost_per_record", "Spend to date per record uploaded, by PCT", 2)]
+
+
+def test_a_download_with_no_declaration_is_still_clean(tmp_path):
+    from scr_lib.site import downloads
+
+    (tmp_path / "run" / "tables").mkdir(parents=True)
+    (tmp_path / "run" / "tables" / "old.csv").write_text("name,gbp,flag\n@cmd,217000.0,True\n", encoding="utf-8")
+    downloads.copy_downloads(tmp_path / "run", tmp_path / "site", ["old"], {}, {})
+    raw = (tmp_path / "site" / "tables" / "old.csv").read_bytes()
+    assert raw.decode("utf-8-sig").splitlines() == ["Name,Gbp,Flag", "'@cmd,217000,yes"]
+
+
+@pytest.mark.slow
+def test_no_page_shows_a_key_a_boolean_a_float_count_or_an_index(story_run):
+    keys = list(json.loads((story_run / "results.json").read_text()))
+    for name, text in html_pages(story_run / "site").items():
+        assert table_problems(text, keys) == [], name
+        for table in re.findall(r"<table\b.*?</table>", text, re.S):
+            assert "<caption>" in table or 'class="claims"' in table or 'class="parameters"' in table, name
+
+
+@pytest.mark.slow
+def test_every_download_starts_with_a_bom_and_holds_each_unit_at_its_precision(story_run):
+    import csv
+    import io
+
+    from scr_lib.findings.columns import Table
+
+    shapes = {"count": r"-?\d+", "pounds": r"-?\d+(\.\d\d)?", "share": r"-?\d+\.\d\d?", "yes/no": r"yes|no"}
+    checked = 0
+    for handover in sorted(story_run.glob("*.results.json")):
+        declared = json.loads(handover.read_text())["page"]["tables"]
+        for name, declaration in declared.items():
+            raw = (story_run / "site" / "tables" / f"{name}.csv").read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf"), name
+            rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+            table = Table.from_json(declaration)
+            assert rows[0][:len(table.columns)] == [c.header + {"pounds": " (£)", "share": " (%)"}.get(c.unit, "")
+                                                    for c in table.columns], name
+            for i, column in enumerate(table.columns):
+                for row in rows[1:]:
+                    if column.unit in shapes and row[i] != column.missing:
+                        assert re.fullmatch(shapes[column.unit], row[i]), (name, column.header, row[i])
+                        checked += 1
+            assert not re.search(r"\d\.\d{7,}|\bTrue\b|\bFalse\b", raw.decode("utf-8-sig")), name
+    assert checked > 100
+
+
+# --- Charts: drawn at build time as inline SVG, with their tooltips --------------------------------
+
+def notebook_charts() -> list[dict]:
+    """The Vega-Lite spec of every chart in the committed notebooks (read, never written)."""
+    specs = []
+    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if draw.VEGALITE in output.get("data", {}):
+                    specs.append(output["data"][draw.VEGALITE])
+    return specs
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    match = re.search(r'<svg\b[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
+    return float(match.group(1)), float(match.group(2))
+
+
+@pytest.mark.parametrize("spec", notebook_charts(), ids=lambda s: s.get("title", {}).get("text", "chart")[:30])
+def test_every_notebook_chart_is_drawn_for_a_phone_and_a_desktop_with_its_title_as_text(spec):
+    chart = draw.compile_chart(spec, "nb", 1)
+    assert svg_size(chart.narrow)[0] <= draw.NARROW
+    assert svg_size(chart.wide)[0] > draw.NARROW
+    figure = draw.figure_html(chart)
+    title = spec["title"]["text"]
+    assert f'<p class="chart-title">{html.escape(title)}</p>' in figure
+    for line in spec["title"]["subtitle"]:
+        assert f'<p class="chart-subtitle">{html.escape(line)}</p>' in figure
+        assert line not in chart.narrow and line not in chart.wide  # wraps as page text, not in the drawing
+    assert title not in chart.narrow and title not in chart.wide
+    assert title in chart.svg  # the download keeps it
+    tips = re.findall(r'data-tip="([^"]*)"', figure)
+    assert tips, "no mark has a tooltip"
+    for tip in tips:
+        assert "null" not in tip and "Value" not in tip and "NaN" not in tip and "undefined" not in tip
+    assert figure.count("<svg") == 2 and "<script" not in figure and "<img" not in figure
+
+
+def test_a_tooltip_names_each_field_and_says_not_given_for_a_missing_value():
+    import altair as alt
+
+    frame = pd.DataFrame({"pct": ["NHS Dorset", "Barnsley"], "declined": [12, None], "share": [0.316, 0.1]})
+    spec = alt.Chart(frame).mark_bar().encode(
+        x="share:Q", y="pct:N",
+        tooltip=[alt.Tooltip("pct:N", title="PCT"), alt.Tooltip("declined:Q", title="Declined"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%")]).to_dict()
+    chart = draw.compile_chart(spec, "t", 1)
+    for svg in (chart.narrow, chart.wide):
+        assert re.findall(r'data-tip="([^"]*)"', svg) == ["NHS Dorset · Declined: 12 · Share: 31.6%",
+                                                          "Barnsley · Declined: not given · Share: 10.0%"]
+        assert "<title>Barnsley · Declined: not given · Share: 10.0%</title>" in svg  # hover text without script
+
+
+def test_the_two_drawings_of_a_chart_have_ids_of_their_own():
+    page = "".join(draw.figure_html(draw.compile_chart(spec, "nb", n)) for n, spec in enumerate(notebook_charts(), 1))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+
+
+def _side_by_side():
+    import altair as alt
+
+    frame = pd.DataFrame({"pct": ["Hammersmith and Fulham", "NHS Dorset"], "declined": [12, 3]})
+    bars = alt.Chart(frame).mark_bar().encode(x="declined:Q", y="pct:N", tooltip=["pct", "declined"])
+    return alt.hconcat(bars, bars).to_dict()
+
+
+def _faceted():
+    import altair as alt
+
+    frame = pd.DataFrame({"pct": ["Hammersmith and Fulham", "NHS Dorset"], "declined": [12, 3], "year": [1, 2]})
+    return alt.Chart(frame).mark_bar().encode(x="declined:Q", y="pct:N", tooltip=["pct", "declined"]).facet(
+        facet="year:N", columns=2).to_dict()
+
+
+@pytest.mark.parametrize("make", [_side_by_side, _faceted])
+def test_composed_charts_are_stacked_to_fit_a_phone_and_keep_their_tooltips(make):
+    chart = draw.compile_chart(make(), "c", 1)
+    assert svg_size(chart.narrow)[0] <= draw.NARROW
+    assert "Hammersmith and Fulham · declined: 12" in re.findall(r'data-tip="([^"]*)"', chart.narrow)

@@ -13,9 +13,16 @@ suite needs to know about it, so nothing else types its name:
 - ``sources``: the data files it reads besides the FOI returns and claims;
 - ``key_figures``: the result keys its headline needs; without any of them
   the index shows no headline for it;
+- ``figures``: the two to four :class:`KeyFigure` its story page leads with,
+  beside the headline (a figure missing from the results is left out);
 - ``headline``: the index sentence, from this run's results (a mapping of
   result key to number) and the run's params values;
 - ``charts``: the names of the tables behind its charts (published as CSV);
+- ``tables``: the tables it shows or publishes, each declared once with a caption
+  and each column's human header and unit (:class:`~scr_lib.findings.columns.Table`);
+  the notebook and the story page format them from here (``Results.table``,
+  ``Results.show``). The claims table, common to all, is declared in
+  :mod:`scr_lib.story.tables`.
 - ``claimed``: whether the articles printed figures about it (then ``claims.csv`` holds them and its
   notebook checks them); False for a finding of the suite's own, such as the area comparison.
 
@@ -29,6 +36,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from ..inputs.params import Knob
+from .columns import Table
 
 Headline = Callable[[Mapping[str, float], Mapping[str, object]], "str | None"]
 
@@ -39,6 +47,16 @@ class Source:
 
     path: Path
     what: str
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure a story page leads with: the result ``key``, the reader's ``label`` for it, and ``show``,
+    which writes its value with its unit (``words.count``, ``words.pounds``, ``words.percent``...)."""
+
+    key: str
+    label: str
+    show: Callable[[float], str]
 
 
 @dataclass(frozen=True)
@@ -53,14 +71,26 @@ class Finding:
     knobs: Mapping[str, Knob] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
     charts: tuple[str, ...] = ()
+    figures: tuple[KeyFigure, ...] = ()
+    tables: tuple[Table, ...] = ()
     claimed: bool = True
 
     def __post_init__(self):
         if not self.id.isidentifier() or not self.id.islower():
             raise ValueError(f"a finding id is a lower-case word (it prefixes result keys), got {self.id!r}")
-        wrong = [k for k in self.key_figures if not k.startswith(self.id + ".")]
+        if self.figures and not 2 <= len(self.figures) <= 4:
+            raise ValueError(f"finding {self.id!r}: a page leads with two to four key figures, "
+                             f"got {len(self.figures)}")
+        wrong = [k for k in (*self.key_figures, *(f.key for f in self.figures)) if not k.startswith(self.id + ".")]
         if wrong:
             raise ValueError(f"finding {self.id!r}: key figures must start with {self.id + '.'!r}: {wrong}")
+        names = [t.name for t in self.tables]
+        if len(set(names)) < len(names):
+            raise ValueError(f"finding {self.id!r} declares a table twice: {sorted(names)}")
+
+    def table(self, name: str) -> Table | None:
+        """The declaration of the table ``name``, or None when this finding declares none by that name."""
+        return next((t for t in self.tables if t.name == name), None)
 
     def owns(self, key: str) -> bool:
         """True when the result ``key`` belongs to this finding (starts with ``<id>.``)."""
@@ -71,3 +101,15 @@ class Finding:
         if any(figures.get(key) is None for key in self.key_figures):
             return None
         return self.headline(figures, params)
+
+    def figures_from(self, results: Mapping[str, dict]) -> list[dict]:
+        """The key figures as a page shows them, from ``results`` (result key -> its results.json entry:
+        ``value``, ``illustrative``): each a dict of ``label``, ``value`` (the words) and ``illustrative``
+        (True when it rests on illustrative values). A figure missing from ``results``, or None, is left out."""
+        shown = []
+        for figure in self.figures:
+            entry = results.get(figure.key)
+            if isinstance(entry, dict) and entry.get("value") is not None:
+                shown.append({"label": figure.label, "value": figure.show(entry["value"]),
+                              "illustrative": bool(entry.get("illustrative", False))})
+        return shown

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from .. import paths, words
 from ..inputs.params import Knob
-from .finding import Finding, Source
+from .columns import Column, Table
+from .finding import Finding, KeyFigure, Source
 
 KNOBS = {
     "ooh_records_created": Knob((int,), None, "Summary Care Records created nationally; "
@@ -17,6 +18,35 @@ KNOBS = {
     "ooh_calls_per_1000_per_week": Knob((int, float), None, "out-of-hours calls per 1,000 people a week; "
                                         "blank (null): the rate implied by the article's own table", positive=True),
 }
+
+PER_WEEK = Column("rate_per_1000_per_week", "Calls per 1,000 people a week", "rate", decimals=2)
+TABLES = (
+    Table("ooh_rate_readings", "Two readings of the call rate behind the article's table", (
+        Column("reading", "Reading of the rate", row_header=True),
+        Column("calls_per_1000_per_week", "Calls per 1,000 people a week", "rate", decimals=6),
+        Column("projected_calls_per_week", "Projected calls a week", "count"),
+        Column("printed", "Printed figure"),
+        Column("precision", "Printed to"),
+        Column("rounded", "Projection at that precision", "count"),
+        Column("holds", "Gives the printed figure", "yes/no"))),
+    Table("ooh_rates", "Published out-of-hours call rates", (
+        Column("label", "Rate", row_header=True),
+        Column("citation", "Source"),
+        Column("setting", "Setting"),
+        Column("period", "Period"),
+        Column("counted", "What was counted"),
+        Column("rate_per_1000_per_year", "Calls per 1,000 people a year", "rate", decimals=0),
+        Column("rate_basis", "The rate is"))),
+    Table("ooh_sensitivity", "The share of calls with a record viewed, at each call rate", (
+        Column("label", "Call rate", row_header=True),
+        Column("citation", "Source"),
+        Column("period", "Period", missing="not applicable"),
+        Column("rate_per_1000_per_year", "Calls per 1,000 people a year", "rate", decimals=0),
+        PER_WEEK,
+        Column("projected_calls_per_week", "Projected calls a week", "count"),
+        Column("access_rate", "Share of calls with a record viewed", "share", decimals=2),
+        Column("rate_multiple", "This run's rate ÷ this rate", "rate", decimals=2))),
+)
 
 
 def headline(figures, params) -> str:
@@ -41,7 +71,13 @@ def headline(figures, params) -> str:
 
 FINDING = Finding(
     id="ooh", notebook="03-out-of-hours", title="How often out-of-hours care views a record",
-    headline=headline, knobs=KNOBS, charts=("ooh_sensitivity",),
+    headline=headline, knobs=KNOBS, charts=("ooh_sensitivity",), tables=TABLES,
     sources=(Source(paths.OOH_RATES, "published out-of-hours call rates"),),
     key_figures=("ooh.records_created", "ooh.views_per_week", "ooh.access_rate", "ooh.calls_per_1000_per_week"),
+    figures=(KeyFigure("ooh.access_rate", "Out-of-hours calls in which a record is viewed",
+                       lambda v: words.percent(v, 2)),
+             KeyFigure("ooh.views_per_week", "Record views a week", words.count),
+             KeyFigure("ooh.records_created", "Records created", words.count),
+             KeyFigure("ooh.calls_per_1000_per_week", "Calls per 1,000 people a week (assumed)",
+                       lambda v: f"{words.round_half_up(v, 1):,.1f}")),
 )

@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 from ..words import count, number_words, percent
-from .finding import Finding
+from .columns import Column, Table
+from .finding import Finding, KeyFigure
+
+PCT = Column("pct_name", "PCT", row_header=True)
+ODS = Column("ods_code", "ODS code")
+INVITED = Column("practices_invited", "Practices invited", "count")
+DECLINED = Column("practices_declined", "Practices that declined", "count")
+
+TABLES = (
+    Table("refusal_left_out", "PCTs left out of the share, and why",
+          (Column("reason", "Why the PCT is left out", row_header=True), Column("pcts", "PCTs", "count"))),
+    Table("refusal_by_pct", "Practices that declined, by complete area",
+          (PCT, ODS, INVITED, DECLINED, Column("share_declined", "Share that declined", "share",
+                                               missing="not computed (no practice invited)")),
+          illustrative="illustrative"),
+)
 
 
 def headline(figures, params) -> str:
@@ -16,7 +31,11 @@ def headline(figures, params) -> str:
 
 FINDING = Finding(
     id="refusal", notebook="01-refusal-share", title="The share of practices that declined",
-    headline=headline, charts=("refusal_by_pct",),
+    headline=headline, charts=("refusal_by_pct",), tables=TABLES,
     key_figures=("refusal.practices_declined", "refusal.practices_invited", "refusal.share", "refusal.one_in",
                  "refusal.areas_complete"),
+    figures=(KeyFigure("refusal.share", "Invited practices that declined", percent),
+             KeyFigure("refusal.one_in", "Roughly", lambda n: f"one in {number_words(n)}"),
+             KeyFigure("refusal.practices_declined", "Practices that declined", count),
+             KeyFigure("refusal.areas_half_or_more_declined", "Areas where half or more declined", count)),
 )

@@ -3,11 +3,48 @@
 from __future__ import annotations
 
 from ..words import count, pounds
-from .finding import Finding
+from .columns import Column, Table
+from .finding import Finding, KeyFigure
+
+
+DORSET = ("spend.dorset_to_date_gbp", "spend.dorset_expected_gbp", "spend.dorset_records_uploaded",
+          "spend.dorset_records_viewed")
+
+PCT = Column("pct_name", "PCT", row_header=True)
+ODS = Column("ods_code", "ODS code")
+TO_DATE = Column("spend_to_date_gbp", "Spend to date", "pounds")
+UPLOADED = Column("records_uploaded", "Records uploaded", "count")
+COST = Column("cost_per_record_gbp", "Spend to date per record uploaded", "pounds", decimals=2,
+              missing="not computed")
+PCTS = Column("pcts", "PCTs", "count")
+
+TABLES = (
+    Table("spend_status", "PCTs by their spend figure and whether the rollout had begun", (
+        Column("spend_status", "Spend figure", row_header=True),
+        Column("rollout begun", "Rollout begun", "count"),
+        Column("rollout not begun", "Rollout not begun", "count"),
+        Column("rollout not stated", "Rollout not stated", "count", optional=True),
+        Column("pcts", "All PCTs", "count"))),
+    Table("spend_by_pct", "Local spend on the rollout, by PCT", (
+        PCT, ODS, Column("rollout_begun", "Rollout begun", "yes/no"), Column("spend_status", "Spend figure"),
+        TO_DATE, Column("spend_expected_gbp", "Further spend expected", "pounds"), UPLOADED,
+        Column("records_viewed", "Records viewed or used", "count"), COST), illustrative="illustrative_values"),
+    Table("spend_cost_per_record", "Spend to date per record uploaded, by PCT",
+          (PCT, ODS, TO_DATE, UPLOADED, COST), illustrative="illustrative"),
+    Table("spend_left_out", "PCTs left out of the cost per record, and why",
+          (Column("reason", "Why the PCT is left out", row_header=True), PCTS)),
+)
 
 
 def headline(figures, params) -> str:
-    """The index sentence: what NHS Dorset had spent and expected to spend, records uploaded and used."""
+    """The index sentence: what NHS Dorset had spent and expected to spend, records uploaded and used; when
+    the returns lack one of Dorset's figures, how many PCTs gave a spend figure and how many said nothing."""
+    if any(figures.get(key) is None for key in DORSET):
+        text = (f"Of the {count(figures['spend.pcts_answered'])} PCTs that answered, "
+                f"{count(figures.get('spend.pcts_reporting') or 0)} gave a figure for their spend so far")
+        if figures.get("spend.pcts_reporting_zero") is not None:
+            text += f", {count(figures['spend.pcts_reporting_zero'])} of them nothing"
+        return text + "; these returns do not give all of NHS Dorset's figures, the article's worked example."
     viewed = figures["spend.dorset_records_viewed"]
     used = "none had been used" if viewed == 0 else f"{count(viewed)} had been viewed"
     # No count of PCTs here: on the bundled data those counts are illustrative, and a headline
@@ -19,7 +56,10 @@ def headline(figures, params) -> str:
 
 FINDING = Finding(
     id="spend", notebook="02-spend", title="What the rollout cost locally",
-    headline=headline, charts=("spend_by_pct",),
-    key_figures=("spend.dorset_to_date_gbp", "spend.dorset_expected_gbp", "spend.dorset_records_uploaded",
-                 "spend.dorset_records_viewed"),
+    headline=headline, charts=("spend_by_pct",), tables=TABLES,
+    key_figures=("spend.pcts_answered",),
+    figures=(KeyFigure("spend.dorset_to_date_gbp", "NHS Dorset had spent", pounds),
+             KeyFigure("spend.dorset_expected_gbp", "Further spend it expected", pounds),
+             KeyFigure("spend.dorset_records_uploaded", "Records it had uploaded", count),
+             KeyFigure("spend.dorset_records_viewed", "Records used", count)),
 )

@@ -13,6 +13,7 @@ read by the same run (never a file from elsewhere).
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from pathlib import Path
 
@@ -20,9 +21,13 @@ from . import foi
 
 
 def save(returns: foi.FOIReturns, path: Path) -> Path:
-    """Write ``returns`` (validated) to ``path`` for the run's notebooks; returns ``path``."""
+    """Write ``returns`` (validated) to ``path`` for the run's notebooks; returns ``path``.
+
+    The file they came from is saved as an absolute path: the notebooks' kernels run in another folder,
+    where a path relative to this one would name a file that is not there."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    returns = dataclasses.replace(returns, file=str(Path(returns.file).resolve()))
     with open(path, "wb") as handle:
         pickle.dump(returns, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return path

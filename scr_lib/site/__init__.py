@@ -2,18 +2,29 @@
 
 ``render(run_dir, params)`` writes ``run_dir/site/``::
 
-    index.html              headline findings (computed from results.json), each linking to its page
-    NN-name.html            one page per executed notebook: narrative, charts, tables; code hidden
-    assets/vega.js          the Vega, Vega-Lite and Vega-Embed runtime (one local copy, from vl-convert);
-                            charts are compiled from Vega-Lite to Vega at build time, so pages only run Vega
-    assets/site.js          draws every chart with it; assets/site.css is the one stylesheet
-    charts/NN-name-K.svg    each chart as a static SVG: the fallback image and a download
-    tables/NAME.csv         the tables behind the charts, as the notebooks published them
+    index.html              headline findings (computed from results.json) and their claims counted by
+                            verdict, each linking to its page
+    NN-name.html            one story page per executed notebook: the story first, then "How we did it"
+    assets/site.js          the charts' tooltips (hover, tap, keyboard); assets/site.css is the one stylesheet
+    charts/NN-name-K.svg    each chart as an SVG download (on the page each chart is inline SVG drawn
+                            at build time, see :mod:`scr_lib.site.draw`: no chart runtime)
+    tables/NAME.csv         the tables the notebooks published, as a reader downloads them (site/downloads.py:
+                            UTF-8 with a BOM, human headers, each unit's precision, formulas neutralised)
 
-Every page carries its provenance (sources; an "illustrative data" banner
-wherever any illustrative value is used), a short methodology, the claims
-table, CSV downloads and the run's parameters. Pages make no request outside
-the site folder: no CDN, MathJax, require.js or web fonts.
+A story page leads with the story: the title, the computed headline and the
+finding's key figures (``Finding.figures``, from its results), then the
+chart, what the data shows, caveats and the claims check (once, as the
+notebook handed it over), then "How we did it": the notebook's other cells,
+each cell's code in a closed ``<details class="code">``. Cells go to a section
+by their tags (:data:`SECTION_TAGS`; ``notebook-only`` cells stay in the
+notebook; see docs/adding-a-finding.md). Every sentence that depends on the
+data is computed or conditional: the illustrative-data note, generated
+values and grey bars appear only where the file has illustrative values.
+
+Every page carries its provenance (sources; an "illustrative data" note
+wherever any illustrative value is used), a short methodology, CSV downloads
+and the run's parameters. Pages make no request outside the site folder: no
+CDN, MathJax, require.js or web fonts.
 
 Safety: nothing from a notebook's outputs reaches a page as markup unchecked.
 Markdown outputs are rendered with raw HTML escaped and with links shown as
@@ -22,8 +33,9 @@ written as ``[phish](https://evil.example/login)`` must not become one;
 :mod:`scr_lib.story.report` also escapes such text where it is made); HTML
 outputs (pandas tables) are cleaned by nh3 (the Ammonia sanitiser) to an
 allow-list of table and text markup, with no links, and all text escaped;
-chart specs are embedded as JSON with ``<``, ``>`` and ``&`` escaped; page
-text goes through Jinja with autoescaping.
+charts are SVG drawn by vl-convert, whose text is escaped, with tooltip text
+escaped again where it is copied into ``data-tip``; page text goes through
+Jinja with autoescaping.
 
 Determinism: the same run gives byte-identical files. Nothing written
 depends on the clock, the temporary run folder or random ids (papermill's
@@ -42,7 +54,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import vl_convert
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -52,13 +63,14 @@ from .. import paths
 from ..findings import FINDINGS, KNOBS, Finding
 from ..verdict import Verdict
 from .downloads import Download, copy_downloads
-from .draw import VEGALITE, VL_VERSION, Chart, ChartCache, chart_title, compile_chart, vega_bundle
+from .draw import VEGALITE, Chart, ChartCache, compile_chart, figure_html
 from .markup import json_for_script, markdown_html, sanitise_html, slug, write_text
 
-__all__ = ["render", "build_page", "markdown_html", "sanitise_html", "json_for_script", "slug", "vega_bundle"]
+__all__ = ["render", "build_page", "markdown_html", "sanitise_html", "json_for_script", "slug"]
 TEMPLATES = paths.SITE_TEMPLATES
 ASSETS = paths.SITE_ASSETS
 STORY_TITLE = "The Summary Care Record, re-examined from the data"
+ILLUSTRATIVE_HEADLINE = " (Computed from a file with illustrative values: see the note on illustrative data.)"
 REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics data © Crown copyright and "
                     "database right (Open Government Licence).")
 
@@ -83,7 +95,7 @@ class Page:
     href: str
     title: str
     findings: list[Finding]
-    body: Markup = Markup("")
+    body: "Body" = None
     charts: list[Chart] = field(default_factory=list)
     downloads: list[Download] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
@@ -92,16 +104,24 @@ class Page:
     data_sources: list[dict] = field(default_factory=list)
     parameters: list[dict] = field(default_factory=list)
     headline: str | None = None
+    key_figures: list[dict] = field(default_factory=list)  # Finding.figures_from: label, value, illustrative
     sources: list[dict] = field(default_factory=list)  # the data files its findings declare
     uses_foi: bool = False
+    foi_file: str | None = None  # the FOI file's name, on a page whose notebook read it
 
     @property
-    def held(self) -> int:
-        return sum(1 for c in self.claims if Verdict(c["verdict"]) is Verdict.HOLDS)
+    def nav_title(self) -> str:
+        """The short name the navigation shows: its finding's title, else the page's."""
+        return self.findings[0].title if len(self.findings) == 1 else self.title
 
     @property
-    def checked(self) -> int:
-        return sum(1 for c in self.claims if Verdict(c["verdict"]).checked)
+    def verdict_counts(self) -> list[tuple[int, str]]:
+        """How many of its claims hold, do not hold and were not computed (always those three, zeros
+        included), then the inputs and context, not checked, when there are any: (count, words)."""
+        verdicts = [Verdict(c["verdict"]) for c in self.claims]
+        counts = [(verdicts.count(v), v.plural) for v in (Verdict.HOLDS, Verdict.DOES_NOT_HOLD, Verdict.NOT_COMPUTED)]
+        rest = sum(1 for v in verdicts if v in (Verdict.INPUT, Verdict.CONTEXT))
+        return counts + ([(rest, "not checked (inputs or context)")] if rest else [])
 
 
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
@@ -179,13 +199,7 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: C
             chart.anchor += "-chart"
         ids.add(chart.anchor)
         charts.append(chart)
-        return (f'<figure class="chart" id="{chart.anchor}" data-state="static">'
-                f'<div class="chart-live"></div>'
-                f'<img class="chart-static" src="charts/{chart.svg_name}" width="{chart.width}" '
-                f'height="{chart.height}" alt="{html.escape(chart_title(value))} (static image)">'
-                f'<script type="application/json" class="chart-spec">{json_for_script(chart.spec)}</script>'
-                f'<figcaption><a href="charts/{chart.svg_name}" download>Download this chart (SVG)</a>'
-                f'</figcaption></figure>')
+        return figure_html(chart)
     if mime == "text/markdown":
         return f'<div class="output-markdown">{markdown_html(value, ids, links=False)}</div>'
     if mime == "text/html":
@@ -200,36 +214,85 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: C
     return ""
 
 
-RESERVED_IDS = {"story", "show-code", "findings-heading", "about-heading", "about-sources", "about-methodology",
-                "about-claims", "about-downloads", "about-parameters"}
+RESERVED_IDS = {"story", "findings-heading", "about-heading", "about-sources", "about-methodology",
+                "about-claims", "about-downloads", "about-parameters", "story-headline", "story-title", "key-figures-heading",
+                "story-shows-heading", "story-caveats-heading", "story-claims-heading", "story-method-heading"}
+
+# Where a notebook cell goes on its story page, by the cell's tags (documented in docs/adding-a-finding.md).
+# A cell without one of these tags is part of "How we did it".
+SECTION_TAGS = {"page-intro": "intro", "page-chart": "chart", "page-shows": "shows", "page-caveats": "caveats",
+                "page-claims": "claims"}
+NOTEBOOK_ONLY = {"notebook-only", "remove-cell"}  # text for developers: in the notebook, never on a page
+SECTION_TITLES = {"shows": "What the data shows", "caveats": "Caveats", "claims": "Do the article's figures hold?",
+                  "method": "How we did it"}
+CODE_SUMMARY = {"chart": "the chart above", "shows": "“What the data shows”", "caveats": "“Caveats”",
+                "claims": "the claims check", "intro": "the introduction"}
+HEADING = re.compile(r"^(#{1,5})(?=\s)", re.MULTILINE)
+
+
+def _section_of(tags: set[str]) -> str:
+    return next((SECTION_TAGS[t] for t in SECTION_TAGS if t in tags), "method")
+
+
+def _section_markdown(source: str, section: str) -> str:
+    """A markdown cell's text as its section shows it. The intro drops the notebook's title (the page's
+    heading); a section with its own heading drops a first heading that repeats it; elsewhere a heading goes
+    one level down, under the section's."""
+    lines = source.lstrip().split("\n")
+    first = re.match(r"#{1,6}\s+(.*)", lines[0]) if lines else None
+    if first and (section == "intro" or first.group(1).strip().lower() == SECTION_TITLES.get(section, "").lower()):
+        source = "\n".join(lines[1:])
+    return source if section == "chart" else HEADING.sub(r"\1#", source)
+
+
+@dataclass
+class Body:
+    """A story page's parts, from its executed notebook: each section's HTML (see :data:`SECTION_TAGS`)."""
+
+    intro: Markup = Markup("")
+    chart: Markup = Markup("")
+    shows: Markup = Markup("")
+    caveats: Markup = Markup("")
+    claims: Markup = Markup("")
+    method: Markup = Markup("")
+
+
+def _code_block(source: str, tags: set[str], section: str) -> str:
+    label = ("Parameters given by scr run" if "injected-parameters" in tags
+             else "Default parameters" if "parameters" in tags
+             else f"Code for {CODE_SUMMARY[section]}" if section != "method" else "Code")
+    return (f'<details class="code"><summary>{html.escape(label)}</summary>'
+            f'{highlight(source, _LEXER, _FORMATTER)}</details>')
 
 
 def notebook_body(nb, stem: str, params, declared: list[str],
-                  cache: ChartCache | None = None) -> tuple[Markup, list[Chart]]:
-    """The page body for an executed notebook: markdown cells, outputs, and each cell's code (hidden)."""
+                  cache: ChartCache | None = None) -> tuple[Body, list[Chart]]:
+    """The story page's parts from an executed notebook: each cell's text and outputs in the section its
+    tags name, the rest in "How we did it" with each cell's code in a closed ``<details class="code">``.
+
+    Cells tagged ``notebook-only`` (or ``remove-cell``) are left out. When ``scr run`` injected the
+    parameters, the notebook's default parameters cell is left out (the injected values are what ran)."""
     ids: set[str] = set(RESERVED_IDS)
     charts: list[Chart] = []
-    parts = []
+    parts: dict[str, list[str]] = {name: [] for name in Body.__dataclass_fields__}
+    injected = any("injected-parameters" in c.get("metadata", {}).get("tags", []) for c in nb["cells"])
     for cell in nb["cells"]:
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if "remove-cell" in tags:
+        if tags & NOTEBOOK_ONLY or ("parameters" in tags and injected):
             continue
+        section = _section_of(tags)
         if cell["cell_type"] == "markdown":
-            parts.append(f'<div class="cell cell-markdown">'
-                         f'{markdown_html(cell["source"], ids, cell.get("attachments"))}</div>')
+            text = markdown_html(_section_markdown(cell["source"], section), ids, cell.get("attachments"))
+            parts[section].append(f'<div class="cell-markdown">{text}</div>')
         elif cell["cell_type"] == "code":
             source = _injected_source(declared, params) if "injected-parameters" in tags else cell["source"]
-            block = ['<div class="cell cell-code">']
             if source.strip() and "remove-input" not in tags:
-                label = ("parameters given by scr run" if "injected-parameters" in tags
-                         else "default parameters" if "parameters" in tags else "code")
-                block.append(f'<div class="cell-input" data-label="{label}">{highlight(source, _LEXER, _FORMATTER)}</div>')
+                parts["method"].append(_code_block(source, tags, section))
             if "remove-output" not in tags:
-                for output in cell.get("outputs", []):
-                    block.append(_output_html(output, stem, charts, ids, cache))
-            block.append("</div>")
-            parts.append("".join(block))
-    return Markup("\n".join(parts)), charts
+                shown = [_output_html(output, stem, charts, ids, cache) for output in cell.get("outputs", [])]
+                if any(shown):
+                    parts[section].append(f'<div class="cell-output">{"".join(shown)}</div>')
+    return Body(**{name: Markup("\n".join(html_parts)) for name, html_parts in parts.items()}), charts
 
 
 def _handover(run_dir: Path, stem: str) -> tuple[list[Finding], list[str], dict]:
@@ -297,8 +360,6 @@ def _environment() -> jinja2.Environment:
 
 
 def _write_assets(site: Path, cache: ChartCache | None = None) -> None:
-    bundle = cache.text(f"vega-{vl_convert.__version__}-{VL_VERSION}.js", vega_bundle) if cache else vega_bundle()
-    write_text(site / "assets" / "vega.js", bundle)
     write_text(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
     write_text(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
            + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
@@ -322,21 +383,26 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     uses_foi = "foi_returns" in declared
     body, charts = notebook_body(nb, stem, params, declared, cache)
     title = _first_heading(nb) or (findings[0].title if findings else stem)
+    results = json.loads((run_dir / f"{stem}.results.json").read_text(encoding="utf-8")).get("results", {}) \
+        if (run_dir / f"{stem}.results.json").is_file() else {}
     page = Page(stem=stem, href=f"{stem}.html", title=title, findings=findings,
                 body=body, charts=charts)
-    page.downloads = copy_downloads(run_dir, site, tables, handed.get("table_rows", {}))
+    page.downloads = copy_downloads(run_dir, site, tables, handed.get("table_rows", {}), handed.get("tables", {}))
     page.claims = [{**row, "page_title": page.title, "page_href": page.href} for row in handed.get("claims", [])]
     page.illustrative = _illustrative(inputs.get("foi_returns") if uses_foi else None)
-    page.articles = list(handed.get("articles", []))
+    page.articles = _unique(list(handed.get("articles", [])), lambda a: a["article_id"])  # one per claim: once each
     page.sources = list(handed.get("sources", []))
     page.uses_foi = uses_foi
+    if uses_foi and inputs.get("foi_returns"):
+        page.foi_file = Path(inputs["foi_returns"]["path"]).name
     page.data_sources = _data_sources(uses_foi, inputs.get("foi_returns"), page.sources, bool(findings))
     page.parameters = _parameters(declared, params)
+    page.key_figures = [figure for finding in findings for figure in finding.figures_from(results)]
     headlines = []
     for finding in findings:
         line = handed.get("headlines", {}).get(finding.id)
         if line and uses_foi and page.illustrative:  # never state a generated figure as a fact
-            line += " (Computed from a file with illustrative values: see the banner.)"
+            line += ILLUSTRATIVE_HEADLINE
         headlines.append(line)
     page.headline = " ".join(h for h in headlines if h) or None
     return page
@@ -373,6 +439,7 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     index.claims = [row for page in pages for row in page.claims]
     index.downloads = [d for page in pages for d in page.downloads]
     index.illustrative = next((p.illustrative for p in pages if p.illustrative), None)
+    index.uses_foi = any(p.uses_foi for p in pages)
     index.articles = _unique([a for page in pages for a in page.articles], lambda a: a["article_id"])
     index.data_sources = _data_sources(any(p.uses_foi for p in pages), inputs.get("foi_returns"),
                                        [s for page in pages for s in page.sources], bool(findings))

@@ -1,14 +1,33 @@
-"""Charts on a page: each notebook chart (a Vega-Lite spec) compiled once at build time, with its static SVG,
-and the cache that keeps compiled charts between runs.
+"""Charts on a page: each notebook chart (a Vega-Lite spec) drawn once at build time as inline SVG, with
+its tooltips, and the cache that keeps drawn charts between runs.
+
+A chart is drawn three times by vl-convert (no chart runtime reaches the page):
+
+- narrow: for a phone, at most :data:`NARROW` px wide (a 360 px screen less the page margins): the
+  plot is made narrower until everything fits, long axis and legend labels wrap onto two lines,
+  long axis titles and text labels wrap, the legend is one column;
+- wide: the spec's own size, for screens of 50rem and more (the page's CSS shows one of the two);
+- download: the wide drawing with its title, as ``charts/NAME.svg``.
+
+On the page the title and subtitle are HTML text in the ``<figcaption>`` (they wrap on a phone), not
+part of the drawing. Each data mark that has a tooltip carries ``data-tip`` (plain text: its fields as
+"title: value", the first one's title left out when it names the mark, " · " between; a missing value
+is "not given") and a ``<title>`` with the same text, the hover text without JavaScript.
+``assets/site.js`` shows ``data-tip`` on hover, tap and keyboard focus.
+
+Sizes are CSS px. Drawing is pure: the same spec gives the same bytes.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import html
 import json
+import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import vl_convert
@@ -17,11 +36,18 @@ from .markup import write_text
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
+NARROW = 320  # px: the widest a phone drawing may be (360 px screen, 1rem margin each side, and some)
+DRAWING = 1  # bump when the drawing code changes, so cached drawings are made again
+TIP = "\u2063"  # (invisible separator) starts a mark description that is its tooltip text
+AXIS_LABEL_CHARS, LEGEND_LABEL_CHARS, TITLE_CHARS, TEXT_MARK_CHARS = 20, 32, 38, 24
+WRAPPED_STEP = 28  # px a band needs for a two-line label
+NOT_GIVEN = "not given"
 
 
 @dataclass
 class Chart:
-    """One chart on a page: its element id, Vega spec (compiled from the notebook's Vega-Lite), static SVG."""
+    """One chart on a page: its element id, Vega-Lite spec, title and subtitle lines (text), the download
+    (``svg``, named ``svg_name``) and the two inline drawings (SVG text) with the download's size in px."""
 
     anchor: str
     spec: dict
@@ -29,17 +55,20 @@ class Chart:
     svg: str
     width: int
     height: int
-
+    title: str = ""
+    subtitle: list[str] = field(default_factory=list)
+    narrow: str = ""
+    wide: str = ""
 
 
 class ChartCache:
-    """Compiled charts (Vega spec and SVG, by a hash of the Vega-Lite spec) kept in a run's ``.cache/site``.
+    """Drawn charts (by a hash of the Vega-Lite spec, vl-convert's version and :data:`DRAWING`) kept in a
+    run's ``.cache/site``.
 
-    Compiling a chart is most of a render's time; a re-render after a prose-only
+    Drawing a chart is most of a render's time; a re-render after a prose-only
     edit finds every chart in ``previous`` (the last run's cache folder) and
-    compiles none. Only what this render uses is written to ``folder``, so
-    the cache never grows beyond one run's charts. The runtime bundle is kept
-    the same way, by the versions that make it.
+    draws none. Only what this render uses is written to ``folder``, so
+    the cache never grows beyond one run's charts.
     """
 
     def __init__(self, folder: Path, previous: Path | None = None):
@@ -68,40 +97,251 @@ class ChartCache:
                 path.unlink()
 
 
+# ----------------------------------------------------------------------------------------------
+# Spec changes before drawing
 
-def _compile(spec: dict) -> str:
-    """A Vega-Lite spec compiled to Vega and drawn as SVG, as JSON text {"spec", "svg"}."""
-    compiled = vl_convert.vegalite_to_vega(spec, vl_version=VL_VERSION)
-    # The compiled spec names Vega 5's schema; the bundled runtime is Vega 6, which draws it the same
-    # but warns in the console about the version. The schema URL is only a label, so it is dropped.
-    compiled.pop("$schema", None)
-    return json.dumps({"spec": compiled, "svg": vl_convert.vega_to_svg(compiled)}, sort_keys=True)
+COMPOSED = ("layer", "hconcat", "vconcat", "concat")
+
+
+def _views(spec: dict):
+    """The spec and every view in it (layers, concatenated and faceted views), at any depth."""
+    yield spec
+    for key in COMPOSED:
+        for view in spec.get(key, []):
+            if isinstance(view, dict):
+                yield from _views(view)
+    if isinstance(spec.get("spec"), dict):
+        yield from _views(spec["spec"])
+
+
+def _plots(spec: dict):
+    """The views that take a width: single or layered views, inside any concatenation or facet."""
+    if "mark" in spec or "layer" in spec:
+        yield spec
+        return
+    for key in ("hconcat", "vconcat", "concat"):
+        for view in spec.get(key, []):
+            if isinstance(view, dict):
+                yield from _plots(view)
+    if isinstance(spec.get("spec"), dict):
+        yield from _plots(spec["spec"])
+
+
+def _listed(value) -> list:
+    if value is None or value is True or value is False:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def _tip_expression(tooltips: list[dict]) -> str | None:
+    """A Vega expression giving a mark's tooltip text from its datum, or None when a field is computed
+    in the encoding (aggregated, binned) and so is not in the datum."""
+    parts = []
+    for i, tip in enumerate(tooltips):
+        if not isinstance(tip, dict) or "field" not in tip or any(k in tip for k in ("aggregate", "bin", "timeUnit")):
+            return None
+        value = f"datum[{_quoted(tip['field'])}]"
+        kind = tip.get("type", "nominal")
+        if kind == "quantitative":
+            shown = f"format({value}, {_quoted(tip.get('format', ',.12~r'))})"
+        elif kind == "temporal":
+            shown = f"timeFormat({value}, {_quoted(tip.get('format', '%-d %B %Y'))})"
+        else:
+            shown = f"'' + {value}"
+        shown = f"(isValid({value}) && {value} !== '' ? {shown} : {_quoted(NOT_GIVEN)})"
+        label = tip.get("title", tip["field"])
+        named = i == 0 and kind in ("nominal", "ordinal")  # the mark's name: shown alone
+        parts.append(shown if named else f"{_quoted(f'{label}: ')} + {shown}")
+    return f" + {_quoted(' · ')} + ".join(parts) if parts else None
+
+
+def _with_tips(spec: dict) -> dict:
+    """``spec`` with each view that has a tooltip describing its marks by their tooltip text (marked with
+    :data:`TIP`), so the drawing carries it; the spec's title removed."""
+    spec = copy.deepcopy(spec)
+    for number, view in enumerate(_views(spec)):
+        encoding = view.get("encoding")
+        if not isinstance(encoding, dict) or "tooltip" not in encoding:
+            continue
+        expression = _tip_expression(_listed(encoding["tooltip"]))
+        if expression is None:
+            continue
+        name = f"scr_tip_{number}"
+        view["transform"] = list(view.get("transform", [])) + [
+            {"calculate": f"{_quoted(TIP)} + {expression}", "as": name}]
+        encoding["description"] = {"field": name, "type": "nominal"}
+    return spec
+
+
+def _wrapped(text, width: int):
+    """``text`` as a list of lines of at most ``width`` characters (words kept whole), or itself if one line."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False)
+    return lines if len(lines) > 1 else text
+
+
+def _label_lookup(values, width: int, name: str = "datum.label") -> str | None:
+    """A Vega expression giving each long value of ``values`` as wrapped lines (the rest as they are)."""
+    table = {str(v): _wrapped(v, width) for v in values if isinstance(v, str) and len(v) > width}
+    table = {k: v for k, v in table.items() if isinstance(v, list)}
+    return f"({json.dumps(table, sort_keys=True, ensure_ascii=False)})[{name}] || {name}" if table else None
+
+
+def _field_values(spec: dict, view: dict, name: str) -> list:
+    data = view.get("data") or spec.get("data") or {}
+    if "values" in data:
+        rows = data["values"]
+    else:
+        rows = spec.get("datasets", {}).get(data.get("name"), [])
+    return [row.get(name) for row in rows if isinstance(row, dict)]
+
+
+def _narrow_spec(spec: dict, plot_width: int) -> dict:
+    """``spec`` (with tips, no title) for a phone: ``plot_width`` px of plot, labels and titles wrapped,
+    the legend in one column, axis labels that would overlap left out."""
+    spec = copy.deepcopy(spec)
+    if "hconcat" in spec:  # side by side does not fit a phone: one above the other
+        spec["vconcat"] = spec.pop("hconcat")
+    if "concat" in spec or "facet" in spec:
+        spec["columns"] = 1
+    for view in _plots(spec):
+        view["width"] = plot_width
+    spec["autosize"] = {"type": "pad"}
+    config = spec.setdefault("config", {})
+    config["legend"] = {**config.get("legend", {}), "direction": "vertical", "columns": 1, "labelLimit": 280,
+                        "titleLimit": 280}
+    config["axisX"] = {**config.get("axisX", {}), "labelOverlap": "greedy", "labelFlush": True}
+    wraps = False
+    for view in _views(spec):
+        encoding = view.get("encoding")
+        if not isinstance(encoding, dict):
+            continue
+        for channel, enc in encoding.items():
+            if not isinstance(enc, dict):
+                continue
+            if channel in ("x", "y") and isinstance(enc.get("title"), str) and len(enc["title"]) > TITLE_CHARS:
+                enc["title"] = _wrapped(enc["title"], TITLE_CHARS)
+            if "field" not in enc or enc.get("type") not in ("nominal", "ordinal"):
+                continue
+            values = (enc.get("scale") or {}).get("domain") or _field_values(spec, view, enc["field"])
+            if channel in ("x", "y", "color") and isinstance(values, list):
+                part = "legend" if channel == "color" else "axis"
+                expression = _label_lookup(values, LEGEND_LABEL_CHARS if part == "legend" else AXIS_LABEL_CHARS)
+                if expression and enc.get(part, {}) is not None:
+                    enc[part] = {**enc.get(part, {}), "labelExpr": expression, "labelLineHeight": 12}
+                    wraps = wraps or part == "axis"
+            if channel == "text":
+                expression = _label_lookup(_field_values(spec, view, enc["field"]), TEXT_MARK_CHARS,
+                                           f"datum[{_quoted(enc['field'])}]")
+                if expression:
+                    view["transform"] = list(view.get("transform", [])) + [
+                        {"calculate": expression, "as": enc["field"]}]
+    if wraps and isinstance(spec.get("height"), dict) and "step" in spec["height"]:
+        spec["height"] = {**spec["height"], "step": max(spec["height"]["step"], WRAPPED_STEP)}
+    return spec
+
+
+def _size(svg: str) -> tuple[float, float]:
+    match = re.search(r'<svg\b[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
+    return (float(match.group(1)), float(match.group(2))) if match else (600.0, 400.0)
+
+
+def _draw_narrow(tipped: dict) -> str:
+    """The phone drawing: the plot narrowed (at most four tries) until the whole drawing fits :data:`NARROW`."""
+    plot = NARROW
+    for _ in range(4):
+        svg = vl_convert.vegalite_to_svg(_narrow_spec(tipped, plot), vl_version=VL_VERSION)
+        width = _size(svg)[0]
+        if width <= NARROW or plot <= 80:
+            break
+        plot = max(80, plot - math.ceil(width - NARROW) - 2)
+    return svg
+
+
+def _draw(spec: dict) -> str:
+    """The three drawings of a Vega-Lite spec, as JSON text {"download", "narrow", "wide"}."""
+    tipped = _with_tips(spec)
+    untitled = {k: v for k, v in tipped.items() if k != "title"}
+    return json.dumps({"download": vl_convert.vegalite_to_svg(tipped, vl_version=VL_VERSION),
+                       "narrow": _draw_narrow(untitled),
+                       "wide": vl_convert.vegalite_to_svg(untitled, vl_version=VL_VERSION)}, sort_keys=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# SVG after drawing
+
+_TIP_TAG = re.compile(r'<([a-z]+)\b([^>]*?)\saria-label="' + TIP + r'([^"]*)"([^>]*?)(/?)>')
+
+
+def _tipped_marks(svg: str) -> str:
+    """Each mark described by its tooltip (:func:`_with_tips`) given ``data-tip`` and a ``<title>``."""
+    def mark(match: re.Match) -> str:
+        tag, before, text, after, closed = match.groups()
+        text = html.escape(html.unescape(text), quote=True)
+        start = f'<{tag}{before} data-tip="{text}"{after}>'  # the <title> is its accessible name
+        return start + f"<title>{text}</title>" + (f"</{tag}>" if closed else "")
+    return _TIP_TAG.sub(mark, svg)
+
+
+_GEOMETRY = re.compile(r'\s(?:d|transform|x|y|x1|x2|y1|y2|width|height|cx|cy|r|viewBox)="[^"]*"')
+_LONG_NUMBER = re.compile(r"(-?\d+\.\d{2})\d+")
+
+
+def _rounded(svg: str) -> str:
+    """Coordinates to 1/100 px (Vega writes up to 17 digits): a third of the bytes, the same picture."""
+    return _GEOMETRY.sub(lambda m: _LONG_NUMBER.sub(r"\1", m.group(0)), svg)
+
+
+def _own_ids(svg: str, prefix: str) -> str:
+    """The SVG's ids (clip paths, gradients) prefixed, so two drawings on one page never share one."""
+    ids = set(re.findall(r'\sid="([^"]+)"', svg))
+    for name in sorted(ids, key=len, reverse=True):
+        svg = (svg.replace(f'id="{name}"', f'id="{prefix}{name}"').replace(f"url(#{name})", f"url(#{prefix}{name})")
+               .replace(f'href="#{name}"', f'href="#{prefix}{name}"'))
+    return svg
+
+
+def _title_lines(spec: dict) -> tuple[str, list[str]]:
+    title = spec.get("title", "")
+    text, subtitle = (title.get("text", ""), title.get("subtitle", [])) if isinstance(title, dict) else (title, [])
+    text = " ".join(text) if isinstance(text, list) else str(text or "")
+    return text, [str(s) for s in _listed(subtitle)]
 
 
 def compile_chart(spec: dict, stem: str, number: int, cache: ChartCache | None = None) -> Chart:
-    """Compile a Vega-Lite spec to Vega here, once, so the browser only runs it; draw its static SVG
-    (both from ``cache`` when it holds this very spec, compiled by this very vl-convert)."""
-    key = hashlib.sha256(json.dumps([vl_convert.__version__, VL_VERSION, spec], sort_keys=True)
+    """Draw a Vega-Lite spec here, once, for a phone, a desktop and the download (from ``cache`` when it
+    holds this very spec, drawn by this very vl-convert)."""
+    key = hashlib.sha256(json.dumps([vl_convert.__version__, VL_VERSION, DRAWING, spec], sort_keys=True)
                          .encode("utf-8")).hexdigest()
-    text = cache.text(f"chart-{key}.json", lambda: _compile(spec)) if cache else _compile(spec)
+    text = cache.text(f"chart-{key}.json", lambda: _draw(spec)) if cache else _draw(spec)
     made = json.loads(text)
-    svg = made["svg"]
-    size = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
-    width, height = (round(float(size.group(1))), round(float(size.group(2)))) if size else (600, 400)
-    return Chart(f"chart-{number}", made["spec"], f"{stem}-{number}.svg", svg, width, height)
-
+    width, height = _size(made["download"])
+    title, subtitle = _title_lines(spec)
+    drawn = {name: _rounded(_tipped_marks(svg)) for name, svg in made.items()}
+    return Chart(f"chart-{number}", spec, f"{stem}-{number}.svg", drawn["download"],
+                 round(width), round(height), title, subtitle, drawn["narrow"], drawn["wide"])
 
 
 def chart_title(spec: dict) -> str:
-    title = spec.get("title", "")
-    text = title.get("text", "") if isinstance(title, dict) else title
-    return " ".join(text) if isinstance(text, list) else str(text or "Chart")
+    return _title_lines(spec)[0] or "Chart"
 
 
+def _inline(svg: str, prefix: str) -> str:
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    return _own_ids(svg, prefix)
 
 
-@lru_cache(maxsize=1)
-def vega_bundle() -> str:
-    """The Vega + Vega-Lite + Vega-Embed runtime as one classic script (sets window.vegaEmbed)."""
-    return vl_convert.javascript_bundle(vl_version=VL_VERSION)
-
+def figure_html(chart: Chart) -> str:
+    """The chart's ``<figure>``: title and subtitle as text, the phone and desktop drawings inline, the
+    download link. ``assets/site.js`` adds the tooltips; without it the drawings and ``<title>`` remain."""
+    caption = [f'<p class="chart-title">{html.escape(chart.title)}</p>'] if chart.title else []
+    caption += [f'<p class="chart-subtitle">{html.escape(line)}</p>' for line in chart.subtitle]
+    return (f'<figure class="chart" id="{chart.anchor}">'
+            f'<figcaption>{"".join(caption) or html.escape(chart_title(chart.spec))}</figcaption>'
+            f'<div class="chart-view chart-narrow">{_inline(chart.narrow, chart.anchor + "-n-")}</div>'
+            f'<div class="chart-view chart-wide">{_inline(chart.wide, chart.anchor + "-w-")}</div>'
+            f'<p class="chart-download"><a href="charts/{chart.svg_name}" download>Download this chart (SVG)</a></p>'
+            f'</figure>')

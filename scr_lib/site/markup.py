@@ -75,6 +75,10 @@ ALLOWED_TAGS = {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
                 "div", "span", "p", "br", "hr", "b", "i", "strong", "em", "code", "pre", "small",
                 "sub", "sup", "ul", "ol", "li", "abbr", "blockquote", "h2", "h3", "h4", "h5", "h6"}
 ALLOWED_ATTRS = {"class", "colspan", "rowspan", "title"}
+# A publication table (scr_lib.story.tables) scrolls in a focusable region with a name, and its header
+# cells say what they head; only these values are kept (a role="alert" or tabindex="5" is not).
+REGION_ATTRS = {"div": {"role", "tabindex", "aria-label"}, "th": {"scope"}}
+ALLOWED_VALUES = {"role": {"region"}, "tabindex": {"0"}, "scope": {"col", "row", "colgroup", "rowgroup"}}
 DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript", "svg",
                         "math", "textarea", "select", "title", "head", "audio", "video", "canvas"}
 NUMBER_CELL = re.compile(r"<td>(\s*[-+−]?[£$€]?[\d,]*\.?\d+%?\s*)</td>")
@@ -85,12 +89,22 @@ def sanitise_html(text: str) -> str:
 
     Scripts, styles, event handlers, inline styles, images and links are
     removed (a link's text is kept, as text; script and style contents are
-    dropped). Comments are dropped. Table cells holding just a number get
-    ``class="num"`` (right-aligned).
+    dropped). Comments are dropped. A publication table keeps its region
+    (``role="region"``, ``tabindex="0"``, ``aria-label``) and header scopes, and
+    nothing else of the kind. In any other table, cells holding just a number
+    get ``class="num"`` (right-aligned).
     """
     cleaned = nh3.clean(text, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
-                        attributes={"*": ALLOWED_ATTRS}, strip_comments=True, link_rel=None)
+                        attributes={"*": ALLOWED_ATTRS, **REGION_ATTRS}, attribute_filter=_allowed_value,
+                        strip_comments=True, link_rel=None)
+    if 'class="publication"' in cleaned:  # a publication table aligns its own columns, by unit
+        return cleaned
     return NUMBER_CELL.sub(r'<td class="num">\1</td>', cleaned)
+
+
+def _allowed_value(tag: str, attribute: str, value: str) -> str | None:
+    allowed = ALLOWED_VALUES.get(attribute)
+    return value if allowed is None or value in allowed else None
 
 
 def json_for_script(value) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import findings, paths
@@ -39,6 +39,7 @@ class Results:
     tables: dict = field(default_factory=dict)
     prefix: str | None = None
     knobs: dict = field(default_factory=dict)
+    declared: dict = field(default_factory=dict)
 
     @classmethod
     def for_finding(cls, finding: "str | findings.Finding", knobs: dict | None = None) -> "Results":
@@ -77,27 +78,69 @@ class Results:
             self.values[key]["illustrative"] = True
         return number
 
+    def _finding(self):
+        return findings.by_id(self.prefix) if self.prefix else findings.by_notebook(self.notebook)
+
+    def declaration(self, name: str, frame=None):
+        """The declared columns of the table ``name`` (a :class:`~scr_lib.findings.columns.Table`): the
+        finding's own (``Finding.tables``), else a common one (``<id>_claims`` is
+        :data:`scr_lib.story.tables.CLAIMS`), else one inferred from ``frame`` (see
+        :func:`scr_lib.story.tables.infer`)."""
+        from . import tables
+
+        finding = self._finding()
+        declared = finding.table(name) if finding else None
+        if declared is None and finding and name.startswith(finding.id + "_"):
+            common = tables.COMMON.get(name[len(finding.id) + 1:])
+            declared = common and replace(common, name=name)
+        if declared is None:
+            declared = tables.infer(name, self.tables[name] if frame is None else frame)
+        return declared
+
     def table(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
-        """Publish ``frame`` as ``tables/<name>.csv`` beside the story page.
+        """Publish ``frame`` as ``tables/<name>.csv`` beside the story page, with its declared columns
+        (:meth:`declaration`) handed to the page, which formats its download from them.
 
         Float columns are rounded to :data:`precision.SIGNIFICANT_DIGITS`
         significant digits (missing values stay missing); returns that rounded
-        copy, and ``frame`` itself is not changed.
+        copy, for the notebook's own arithmetic (show it with :meth:`show`), and
+        ``frame`` itself is not changed.
         """
         from .. import precision
 
         rounded = precision.round_significant(frame)
         self.tables[name] = rounded
+        self.declared[name] = self.declaration(name, rounded)
         return rounded
 
-    def frame(self) -> pd.DataFrame:
-        """The results as a table (key, label, value, unit), for showing in the notebook."""
-        import pandas as pd
+    def show(self, name: str, frame=None):
+        """The table ``name`` as a reader sees it (:func:`scr_lib.story.tables.show`), in the notebook and
+        on the story page alike: the published one, or ``frame`` under that name's declaration (shown,
+        not published)."""
+        from . import tables
 
-        rows = [{"key": k, "label": v["label"], "value": v["value"], "unit": v["unit"]} for k, v in self.values.items()]
-        table = pd.DataFrame(rows, columns=["key", "label", "value", "unit"])
-        # object dtype: whole numbers print as whole numbers, not in a shared scientific format
-        return table.astype({"value": object})
+        if frame is None:
+            if name not in self.tables:
+                raise KeyError(f"no table {name!r} was published; published: {', '.join(self.tables) or 'none'}")
+            return tables.show(self.tables[name], self.declared[name])
+        return tables.show(frame, self.declaration(name, frame))
+
+    def frame(self, keys=None, caption: str | None = None):
+        """The recorded figures as a reader sees them (all, or those under ``keys``, in that order, under
+        ``caption``): each figure's label and value with its unit, illustrative values marked; never a key.
+        A publication table (:class:`scr_lib.story.tables.Shown`); the figures themselves are in
+        :attr:`values`. Raises ``KeyError`` for a key not recorded."""
+        from . import tables
+
+        chosen = list(self.values) if keys is None else list(keys)
+        unknown = [k for k in chosen if k not in self.values]
+        if unknown:
+            raise KeyError(f"no result {unknown}; recorded: {', '.join(self.values)}")
+        rows = [{"label": self.values[k]["label"], "value": tables.figure(self.values[k]["value"],
+                                                                            self.values[k]["unit"]),
+                 "illustrative": bool(self.values[k].get("illustrative", False))} for k in chosen]
+        declared = tables.RESULTS if caption is None else replace(tables.RESULTS, caption=caption)
+        return tables.show(rows, declared)
 
     def save(self, output_dir: str | Path) -> Path | None:
         """Write ``<notebook>.results.json`` and the tables into ``output_dir``; nothing if it is ''."""
@@ -122,7 +165,8 @@ def page(results: Results) -> dict:
     published, this_run, verdict); ``articles``: the articles those claims
     quote (rows of ``articles.csv``); ``sources``: the data files the findings
     declare (path as shown, what it holds, the publications a CSV cites in its
-    ``source`` and ``citation`` columns); ``table_rows``: rows in each table.
+    ``source`` and ``citation`` columns); ``table_rows``: rows in each table; ``tables``: each
+    published table's declared columns (``Table.to_json``), from which the site formats its download.
     """
     from . import claims, report
 
@@ -141,7 +185,8 @@ def page(results: Results) -> dict:
     return {"findings": [f.id for f in owners],
             "headlines": {f.id: f.headline_for(figures, results.knobs) for f in owners},
             "claims": rows, "articles": _articles(article_ids), "sources": _sources(owners),
-            "table_rows": {name: len(frame) for name, frame in sorted(results.tables.items())}}
+            "table_rows": {name: len(frame) for name, frame in sorted(results.tables.items())},
+            "tables": {name: results.declared[name].to_json() for name in sorted(results.tables)}}
 
 
 def _articles(ids: list[str]) -> list[dict]:

@@ -184,7 +184,7 @@ def explain_choice(choices: pd.DataFrame) -> str:
                      f"projects **{first.projected_calls_per_week:,.0f}** calls a week: {checks}.")
     chosen = choices[choices["reading"] == "rate at the precision the figures support"]
     if bool(chosen["holds"].all()):
-        parts.append(f"This notebook uses **{_rate_text(chosen.iloc[0].calls_per_1000_per_week)}**: the simplest rate "
+        parts.append(f"We use **{_rate_text(chosen.iloc[0].calls_per_1000_per_week)}**: the simplest rate "
                      "that reproduces every printed figure at the precision it was printed.")
     return "\n\n".join(parts)
 
@@ -406,29 +406,18 @@ def sensitivity(rates: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
 
 
 def show_rates(rates: pd.DataFrame) -> pd.DataFrame:
-    """The published rates as a reader sees them: name, source, period, what was counted, the rate as published."""
+    """The published rates for the reader's table (declared as ``ooh_rates`` in :mod:`scr_lib.findings.ooh`):
+    label, citation, setting, period, ``counted`` (the events and what they were, in words), the rate as
+    published (calls per 1,000 people a year) and its basis. A new frame; ``rates`` is not changed."""
     counted = [f"{e:,} {u}" if not pd.isna(e) else u for e, u in zip(rates["events"], rates["events_unit"])]
     return pd.DataFrame({
-        "rate": rates["label"],
-        "source": rates["citation"],
+        "label": rates["label"],
+        "citation": rates["citation"],
         "setting": rates["setting"],
         "period": rates["period"],
         "counted": counted,
-        "calls per 1,000 a year": rates["rate_per_1000_per_year"].map(lambda r: f"{r:,.0f}"),
-        "rate is": rates["rate_basis"],
-    })
-
-
-def show_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`sensitivity`'s table as a reader sees it, rounded for print (the CSV keeps every digit)."""
-    run_label = table.iloc[0]["label"]
-    return pd.DataFrame({
-        "call rate": table["label"],
-        "calls per 1,000 a year": table["rate_per_1000_per_year"].map(lambda r: f"{r:,.0f}"),
-        "calls per 1,000 a week": table["rate_per_1000_per_week"].map(lambda r: f"{r:,.2f}"),
-        "projected calls a week": table["projected_calls_per_week"].map(lambda c: f"{c:,.0f}"),
-        "share of calls with a record viewed": table["access_rate"].map(lambda a: words.percent(a, 2)),
-        f"{run_label}, times this rate": table["rate_multiple"].map(lambda m: f"{m:,.1f}"),
+        "rate_per_1000_per_year": rates["rate_per_1000_per_year"],
+        "rate_basis": rates["rate_basis"],
     })
 
 
@@ -577,10 +566,10 @@ def chart_access_rate(table: pd.DataFrame, inputs: Inputs):
                         scale=alt.Scale(domain=used, range=[KIND_COLOURS[k] for k in used])),
         tooltip=[alt.Tooltip("label:N", title="Rate"), alt.Tooltip("citation:N", title="Source"),
                  alt.Tooltip("period:N", title="Period"),
-                 alt.Tooltip("rate_per_year:Q", title="Calls per 1,000 a year", format=",.0f"),
-                 alt.Tooltip("rate_per_week:Q", title="Calls per 1,000 a week", format=",.2f"),
+                 alt.Tooltip("rate_per_year:Q", title="Calls per 1,000 people a year", format=",.0f"),
+                 alt.Tooltip("rate_per_week:Q", title="Calls per 1,000 people a week", format=",.2f"),
                  alt.Tooltip("calls:Q", title="Projected calls a week", format=",.0f"),
-                 alt.Tooltip("access_percent:Q", title="% of calls with a view", format=".2f")])
+                 alt.Tooltip("access_percent:Q", title="Share of calls with a record viewed (%)", format=".2f")])
     labels = [alt.Chart(data[data["label_place"] == place]).mark_text(align=align, dx=dx, dy=dy, fontSize=11)
               .encode(x=x, y=y, text="label_text:N")
               for place, (align, dx, dy) in LABEL_PLACES.items() if place in set(data["label_place"])]

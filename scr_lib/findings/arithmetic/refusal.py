@@ -146,18 +146,21 @@ def chart_by_pct(table: pd.DataFrame, overall_share: float):
     """
     import altair as alt
 
-    from ... import charts
+    from ... import charts, words
 
+    declined = [charts.NOT_GIVEN if pd.isna(d) or pd.isna(i) else
+                f"{words.count(d)} of {words.count(i)}" + ("" if pd.isna(s) else f" ({words.percent(s)})")
+                for d, i, s in zip(table["practices_declined"], table["practices_invited"], table["share_declined"])]
     data = table.assign(source=charts.source_label(table["illustrative"]),
-                        percent_declined=(table["share_declined"] * 100).round(1))
+                        declined_text=pd.Series(declined, index=table.index, dtype=object))
     any_illustrative = bool(table["illustrative"].any())
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("share_declined:Q", title="Share of invited practices that declined", axis=alt.Axis(format="%")),
         y=alt.Y("pct_name:N", sort=None, title=None),
         color=charts.source_colour(data["source"]),
-        tooltip=[alt.Tooltip("pct_name:N", title="PCT"), alt.Tooltip("practices_invited:Q", title="Invited"),
-                 alt.Tooltip("practices_declined:Q", title="Declined"),
-                 alt.Tooltip("percent_declined:Q", title="% declined"), alt.Tooltip("source:N", title="Value")],
+        tooltip=[alt.Tooltip("pct_name:N", title="PCT"),
+                 alt.Tooltip("declined_text:N", title="Invited practices that declined"),
+                 alt.Tooltip("source:N", title=charts.SOURCE_TITLE)],
     )
     rule = alt.Chart(pd.DataFrame({"overall": [overall_share]})).mark_rule(color="#c0392b", strokeDash=[4, 3]).encode(
         x="overall:Q", tooltip=[alt.Tooltip("overall:Q", title="All complete areas", format=".1%")])

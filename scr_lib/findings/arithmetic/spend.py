@@ -369,7 +369,7 @@ def chart_by_pct(table: pd.DataFrame, named_published: bool | None = None):
     """
     import altair as alt
 
-    from ... import charts
+    from ... import charts, words
 
     shown = table[table["spend_status"] == SPENT]
     data = pd.DataFrame({
@@ -379,6 +379,9 @@ def chart_by_pct(table: pd.DataFrame, named_published: bool | None = None):
         "records_uploaded": shown["records_uploaded"].astype(float),
         "source": charts.source_label(shown["illustrative"], named_published),
     })
+    data = data.assign(spent_text=charts.shown(data["spend_to_date_gbp"], words.pounds),
+                       expected_text=charts.shown(data["spend_expected_gbp"], words.pounds),
+                       records_text=charts.shown(data["records_uploaded"], words.count))
     counts = table["spend_status"].value_counts()
     zero, missing = int(counts.get(NOTHING, 0)), int(counts.get(NOT_GIVEN, 0))
     subtitle = [f"The {len(data):,} PCTs that reported spending something, largest first",
@@ -389,10 +392,10 @@ def chart_by_pct(table: pd.DataFrame, named_published: bool | None = None):
         y=alt.Y("pct_name:N", sort=None, title=None),
         color=charts.source_colour(data["source"]),
         tooltip=[alt.Tooltip("pct_name:N", title="PCT"),
-                 alt.Tooltip("spend_to_date_gbp:Q", title="Spent so far (£)", format=",.0f"),
-                 alt.Tooltip("spend_expected_gbp:Q", title="Further spend expected (£)", format=",.0f"),
-                 alt.Tooltip("records_uploaded:Q", title="Records uploaded", format=",.0f"),
-                 alt.Tooltip("source:N", title="Value")],
+                 alt.Tooltip("spent_text:N", title="Spent so far"),
+                 alt.Tooltip("expected_text:N", title="Further spend expected"),
+                 alt.Tooltip("records_text:N", title="Records uploaded"),
+                 alt.Tooltip("source:N", title=charts.SOURCE_TITLE)],
     ).properties(
         height=alt.Step(14),
         title=charts.title("Local spend on the Summary Care Record rollout, by PCT", subtitle, any_illustrative),

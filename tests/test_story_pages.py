@@ -1,0 +1,255 @@
+"""The story pages as a reader meets them: story first, method after, every sentence true for the data.
+
+Two real `scr run` builds: the bundled run (partly illustrative FOI returns, ``params/pulse_2010.yaml``)
+and a journalist's own run (the same returns with nothing marked illustrative, under another params
+file). Each statement that depends on the data is checked on both: it appears where it is true, beside
+the values it is about, and nowhere else. Escaping, downloads and determinism are in tests/test_site.py;
+what a browser makes of the pages is in tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import scr_run
+from scr_lib import findings, paths
+from scr_lib.runner import run
+from scr_lib.story.results import value
+from scr_lib.verdict import Verdict
+
+STEMS = [nb.stem for nb in run.notebooks()]
+SECTIONS = ["story-lead", "story-chart", "story-shows", "story-caveats", "story-claims", "story-method"]
+
+
+def pages(run_dir: Path) -> dict[str, BeautifulSoup]:
+    return {p.stem: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+            for p in sorted((run_dir / "site").glob("*.html"))}
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+@pytest.fixture(scope="module")
+def own_run(tmp_path_factory):
+    """A journalist's own run: the bundled returns with the ``illustrative`` column emptied, under a params
+    file of their own (``own.yaml``)."""
+    folder = tmp_path_factory.mktemp("own")
+    with open(paths.FOI_2010, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    with open(folder / "returns.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "illustrative": "", "notes": ""} for row in rows)
+    params = folder / "own.yaml"
+    params.write_text(f"name: own\nfoi_returns: {folder / 'returns.csv'}\n", encoding="utf-8")
+    return scr_run(params, folder / "run")
+
+
+# --- Story first ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_a_story_page_leads_with_the_story_then_the_method(story_run, stem):
+    page = pages(story_run)[stem]
+    main = page.find("main")
+    order = [s["class"][0] for s in main.find_all("section", recursive=False)
+             if s.get("class") and s["class"][0].startswith("story-")]
+    assert order == SECTIONS
+    lead = main.select_one("section.story-lead")
+    assert lead.select_one("p.story-headline") and text(lead.select_one("p.story-headline"))
+    figures = lead.select("dl.key-figures > div.key-figure")
+    assert 2 <= len(figures) <= 4
+    for figure in figures:
+        assert figure.find("dt") and text(figure.find("dt")) and figure.find("dd") and text(figure.find("dd"))
+    assert main.select("section.story-chart figure.chart")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_claims_check_appears_once_and_no_results_dump(story_run, stem):
+    page = pages(story_run)[stem]
+    claims = page.select("table.claims")
+    assert len(claims) == 1 and claims[0].find_parent("section", class_="story-claims")
+    quotes = [row["claim"] for row in json.loads((story_run / f"{stem}.results.json").read_text())["page"]["claims"]]
+    whole = str(page)
+    assert quotes and all(whole.count(f"“{q}”") == quotes.count(q) for q in quotes)
+    for name in SECTIONS[:-1]:  # no results key in the story (the tables in "How we did it" are the publication tables' part)
+        assert not re.search(r"\b(?:refusal|spend|ooh)\.[a-z_]+\b", text(page.select_one(f"section.{name}"))), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_code_is_in_closed_details_in_how_we_did_it_and_nothing_outside_landmarks(story_run, stem):
+    page = pages(story_run)[stem]
+    assert not page.select("input#show-code") and "Show the code" not in str(page)
+    method = page.select_one("section.story-method")
+    assert method.find(["h2"]) and text(method.find("h2")) == "How we did it"
+    blocks = page.select("details.code")
+    assert blocks and all(b.find_parent("section", class_="story-method") for b in blocks)
+    assert not [b for b in blocks if b.has_attr("open")]
+    assert all(b.find("summary") for b in blocks)
+    assert not page.select(".highlight:not(details.code .highlight)")  # all code is inside a details
+    body = page.find("body")
+    for child in body.find_all(recursive=False):
+        assert child.name in ("header", "nav", "main", "footer"), child.name
+
+
+DEVELOPER_WORDS = ["scr_lib", "load_returns", "mark_complete", "Every knob", "read_money", "mark_reported",
+                   "resolve_inputs", "implied_rate", "ooh.per_week", "results.json", "next cell", "tools.synth",
+                   "this notebook"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_text_for_developers_stays_in_the_notebook(story_run, stem):
+    page = pages(story_run)[stem]
+    for block in page.select("details.code"):
+        block.decompose()
+    shown = text(page.find("main"))
+    assert [w for w in DEVELOPER_WORDS if w.lower() in shown.lower()] == []
+
+
+# --- Key figures ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_key_figures_are_the_declared_ones_from_results_with_illustrative_ones_marked(story_run, stem):
+    results = json.loads((story_run / f"{stem}.results.json").read_text())["results"]
+    declared = [f for finding in findings.FINDINGS if finding.notebook == stem for f in finding.figures]
+    assert 2 <= len(declared) <= 4
+    shown = pages(story_run)[stem].select("dl.key-figures > div.key-figure")
+    assert [text(f.find("dt")) for f in shown] == [f.label for f in declared]
+    for figure, node in zip(declared, shown):
+        entry = results[figure.key]
+        mark = node.find("dd").select("span.illustrative-mark")
+        assert text(node.find("dd")).startswith(figure.show(entry["value"]))
+        assert bool(mark) is bool(entry.get("illustrative")), figure.key
+
+
+def test_a_key_figure_missing_from_the_results_is_not_shown():
+    finding = findings.by_id("spend")
+    assert finding.figures_from({}) == []
+
+
+# --- Every sentence true for the data -------------------------------------------------------------
+
+def _has(page: BeautifulSoup, pattern: str) -> bool:
+    return re.search(pattern, text(page), re.IGNORECASE) is not None
+
+
+STATEMENTS = {  # statement: the pattern that finds it on a page
+    "generated values": r"\bgenerated\b",
+    "grey bars": r"\bgrey bars?\b",
+    "illustrative mark": None,  # span.illustrative-mark
+    "default params file": r"pulse_2010\.yaml",
+    "illustrative banner": None,  # aside.banner-illustrative
+}
+
+
+def _statement(page: BeautifulSoup, name: str) -> bool:
+    if name == "illustrative mark":
+        return bool(page.select("span.illustrative-mark"))
+    if name == "illustrative banner":
+        return bool(page.select(".banner-illustrative"))
+    return _has(page, STATEMENTS[name])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", STATEMENTS)
+def test_no_sentence_about_illustrative_data_or_the_default_params_on_a_run_without_them(own_run, name):
+    for stem, page in pages(own_run).items():
+        assert not _statement(page, name), (stem, name)
+
+
+FOI_STEMS = [s for s in STEMS if s.startswith(("01", "02"))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, where", [
+    ("generated values", FOI_STEMS + ["index"]),
+    ("grey bars", FOI_STEMS),
+    ("illustrative mark", [STEMS[0]]),
+    ("default params file", STEMS + ["index"]),
+    ("illustrative banner", FOI_STEMS + ["index"]),
+])
+def test_the_same_sentences_are_there_on_the_bundled_illustrative_run(story_run, name, where):
+    found = pages(story_run)
+    for stem in where:
+        assert _statement(found[stem], name), (stem, name)
+
+
+@pytest.mark.slow
+def test_grey_bars_are_named_beside_their_chart_and_the_mark_beside_its_value(story_run):
+    for stem in FOI_STEMS:
+        chart = pages(story_run)[stem].select_one("section.story-chart")
+        assert _has(chart, r"\bgrey bars?\b"), stem
+    for mark in pages(story_run)[STEMS[0]].select("span.illustrative-mark"):
+        assert mark.find_parent("dd") or mark.find_parent("td"), mark
+
+
+@pytest.mark.slow
+def test_a_run_without_illustrative_values_says_its_values_are_as_reported(own_run):
+    for stem in FOI_STEMS:
+        page = pages(own_run)[stem]
+        assert _has(page, r"as reported in the FOI"), stem
+        assert _has(page.select_one("section.story-lead"), r"as reported in the FOI file returns\.csv"), stem
+        assert _has(page, r"own\.yaml"), stem
+
+
+# --- Index ----------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", ["story_run", "own_run"])
+def test_index_has_a_headline_and_counts_each_verdict_apart(request, fixture):
+    run_dir = request.getfixturevalue(fixture)
+    index = pages(run_dir)["index"]
+    articles = index.select("article.headline")
+    assert len(articles) == len(STEMS)
+    for stem, article in zip(STEMS, articles):
+        assert text(article.select_one(".story-headline"))
+        claims = json.loads((run_dir / f"{stem}.results.json").read_text())["page"]["claims"]
+        verdicts = [Verdict(c["verdict"]) for c in claims]
+        line = text(article.select_one(".headline-claims"))
+        for verdict in (Verdict.HOLDS, Verdict.DOES_NOT_HOLD, Verdict.NOT_COMPUTED):
+            assert f"{verdicts.count(verdict)} {verdict.plural}" in line, (stem, line)
+
+
+def test_spend_headline_says_what_is_known_without_dorset():
+    figures = {"spend.pcts_answered": 12, "spend.pcts_reporting": 9, "spend.pcts_reporting_zero": 2,
+               "spend.total_to_date_gbp": 100000.0}
+    line = findings.by_id("spend").headline_for(figures, {})
+    assert line and "Dorset" in line and "9" in line and "12" in line
+
+
+def test_a_finding_with_no_figures_has_no_headline():
+    for finding in findings.FINDINGS:
+        assert finding.headline_for({}, {}) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", ["index"] + STEMS)
+def test_no_page_is_wider_than_a_360px_screen(browser, story_run, stem):
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto((story_run / "site" / f"{stem}.html").resolve().as_uri())
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    page.close()
+    assert width <= 360
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_headline_and_key_figures_fill_the_first_phone_screen(browser, story_run, stem):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((story_run / "site" / f"{stem}.html").resolve().as_uri())
+    bottom = page.evaluate("() => document.querySelector('.story-lead dl.key-figures')"
+                           ".getBoundingClientRect().bottom")
+    page.close()
+    assert bottom <= 844
