@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..inputs.params import Knob
 from ..words import count
-from .finding import Finding
+from .finding import Finding, KeyFigure
 
 KNOBS = {
     "pct": Knob((str,), "5QM", "the area notebook 04 shows: an ODS code or a PCT name as people write it "
@@ -26,4 +26,7 @@ def headline(figures, params) -> str:
 FINDING = Finding(
     id="areas", notebook="04-your-area", title="How your area compares",
     headline=headline, knobs=KNOBS, key_figures=("areas.pcts", "areas.answered"), claimed=False,
+    figures=(KeyFigure("areas.pcts", "PCTs, each with its own page", count),
+             KeyFigure("areas.answered", "Have a row in these FOI returns", count),
+             KeyFigure("areas.complete", "Gave complete figures on refusals", count)),
 )
