@@ -38,7 +38,7 @@ def headline(figures, params) -> str:
 
 
 FINDING = Finding(
-    id="toy", notebook="04-toy", title="A toy finding", headline=headline, key_figures=("toy.total",),
+    id="toy", notebook="05-toy", title="A toy finding", headline=headline, key_figures=("toy.total",),
     knobs={"toy_factor": Knob((int,), 2, "multiplies the toy's count; blank: 2", positive=True)},
     sources=(Source(paths.DATA / "toy" / "things.csv", "the things the toy counts"),),
     charts=("toy_things",),
@@ -83,20 +83,20 @@ def add_toy(root: Path) -> None:
     # 2. the list of findings
     registry_py = root / "scr_lib" / "findings" / "__init__.py"
     text = registry_py.read_text(encoding="utf-8")
-    text = text.replace("from . import ooh, refusal, spend\n", "from . import ooh, refusal, spend, toy\n")
-    text = text.replace("(refusal.FINDING, spend.FINDING, ooh.FINDING)", "(refusal.FINDING, spend.FINDING, ooh.FINDING, "
+    text = text.replace("from . import areas, ooh, refusal, spend\n", "from . import areas, ooh, refusal, spend, toy\n")
+    text = text.replace("(refusal.FINDING, spend.FINDING, ooh.FINDING, areas.FINDING)", "(refusal.FINDING, spend.FINDING, ooh.FINDING, areas.FINDING, "
                                                                         "toy.FINDING)")
     assert "toy.FINDING" in text and "spend, toy" in text, "scr_lib/findings/__init__.py changed: update this test"
     registry_py.write_text(text, encoding="utf-8")
     # 3. its notebook
     nb = new_notebook(cells=[
-        new_markdown_cell("# Finding four: a toy\n\nCounts things."),
+        new_markdown_cell("# Finding five: a toy\n\nCounts things."),
         new_code_cell('toy_factor = 2  # multiplies the count\noutput_dir = ""', metadata={"tags": ["parameters"]}),
         new_code_cell(TOY_SETUP),
         new_code_cell(TOY_WORK),
     ])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, root / "notebooks" / "04-toy.ipynb")
+    nbformat.write(nb, root / "notebooks" / "05-toy.ipynb")
     # 4. its claims
     with open(root / "data" / "pulse_2010" / "claims.csv", "a", encoding="utf-8", newline="") as handle:
         handle.write('toy-total,toy,toy.total,pulse-2010-snub,"a toy count of 12 things",12,12,things,1,0,equal,'
@@ -106,7 +106,7 @@ def add_toy(root: Path) -> None:
     (root / "data" / "toy" / "things.csv").write_text("kind,n\na,2\nb,4\n", encoding="utf-8")
     # 6. its knob in the params file and docs/rerunning.md
     with open(root / "params" / "pulse_2010.yaml", "a", encoding="utf-8") as handle:
-        handle.write("# The toy finding (notebook 04).\ntoy_factor: null\n")
+        handle.write("# The toy finding (notebook 05).\ntoy_factor: null\n")
     with open(root / "docs" / "rerunning.md", "a", encoding="utf-8") as handle:
         handle.write("\n- `toy_factor`: multiplies the toy's count.\n")
 
@@ -121,11 +121,11 @@ def test_a_toy_finding_added_as_the_doc_says_reaches_the_index(tmp_path):
                            "--out", str(out)], capture_output=True, text=True, cwd=root, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     index = (out / "site" / "index.html").read_text(encoding="utf-8")
-    assert (out / "site" / "04-toy.html").is_file()
-    assert '<a href="04-toy.html">Finding four: a toy</a>' in index
+    assert (out / "site" / "05-toy.html").is_file()
+    assert '<a href="05-toy.html">Finding five: a toy</a>' in index
     assert '<p class="story-headline">The toy counted 12 things.</p>' in index
     assert "a toy count of 12 things" in index  # its claim, in the claims table
-    page = (out / "site" / "04-toy.html").read_text(encoding="utf-8")
+    page = (out / "site" / "05-toy.html").read_text(encoding="utf-8")
     assert "data/toy/things.csv" in page and "toy_factor" in page
     # the toy was found in the copy, not in this checkout
     assert "toy" not in findings.IDS
