@@ -170,7 +170,7 @@ def test_notebook_04_says_what_the_area_page_says(story_run, tmp_path, code):
     cell = next(c for c in executed.cells if c.cell_type == "code" and "area_words.describe" in c.source)
     said = _normal(cell.outputs[0]["data"]["text/markdown"])
     page = soup(story_run / "site" / "areas" / f"{code}.html")
-    shown = _normal(" ".join(text(p) for p in page.select(".area-words p, p.story-headline")))
+    shown = _normal(" ".join(p.get_text() for p in page.select(".area-words p, p.story-headline")))
     assert shown == said
 
 
