@@ -309,7 +309,7 @@ def test_the_filter_box_narrows_the_list_as_you_type(open_page, areas_url, scree
     v = open_page(f"{areas_url}areas/index.html", areas_url, screen)
     shown = "() => [...document.querySelectorAll('ul.area-list li')].filter(li => li.checkVisibility()).length"
     assert v.page.evaluate(shown) == 152
-    box = v.page.get_by_label(re.compile("Find your area|Filter", re.IGNORECASE))
+    box = v.page.get_by_role("searchbox", name=re.compile("filter", re.IGNORECASE))
     box.fill("Dorset")
     names = v.page.evaluate("() => [...document.querySelectorAll('ul.area-list li')]"
                             ".filter(li => li.checkVisibility()).map(li => li.innerText)")
