@@ -29,7 +29,7 @@ from scr_lib.findings.arithmetic import refusal
 from scr_lib.inputs import foi
 from scr_lib.inputs.foi import illustrative_mask
 from scr_lib.runner.run import KERNEL
-from scr_lib.site import areas as area_pages
+from scr_lib.site import area_pages
 
 FIGURES = ["rollout_begun", "practices_invited", "practices_declined", "practices_signed_up",
            "spend_to_date_gbp", "spend_expected_gbp", "records_uploaded", "records_viewed"]

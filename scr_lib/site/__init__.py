@@ -11,7 +11,7 @@
     tables/NAME.csv         the tables the notebooks published, as a reader downloads them (site/downloads.py:
                             UTF-8 with a BOM, human headers, each unit's precision, formulas neutralised)
     areas/CODE.html         a page per PCT, and areas/index.html, "Find your area" (from the run folder's
-                            areas.json, when notebook 04 wrote one: see :mod:`scr_lib.site.areas`);
+                            areas.json, when notebook 04 wrote one: see :mod:`scr_lib.site.area_pages`);
                             assets/areas.js, the list's filter box
 
 A story page leads with the story: the title, the computed headline and the
@@ -63,7 +63,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from .. import paths
-from . import areas as area_pages
+from . import area_pages
 from ..findings import FINDINGS, KNOBS, Finding
 from ..verdict import Verdict
 from .downloads import Download, copy_downloads
