@@ -74,6 +74,9 @@ def test_a_page_for_every_pct_each_linked_from_the_areas_list(story_run):
     assert sorted(p.stem for p in folder.glob("*.html") if p.stem != "index") == sorted(codes)
     listed = [a["href"] for a in soup(folder / "index.html").select("ul.area-list a")]
     assert sorted(listed) == sorted(f"{c}.html" for c in codes)
+    with open(paths.PCT_REFERENCE, newline="", encoding="utf-8") as handle:  # A to Z by place name
+        by_place = sorted(csv.DictReader(handle), key=lambda row: (row["name"].casefold(), row["ods_code"]))
+    assert listed == [f"{row['ods_code']}.html" for row in by_place]
 
 
 @pytest.mark.slow

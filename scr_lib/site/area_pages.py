@@ -7,7 +7,8 @@
                             prints for it), its figures beside the national ones in a publication table,
                             the national figures with links to the findings that count them, what it did
                             not answer and why it is left out of a total
-    areas/index.html        "Find your area": every PCT by the names people use, A to Z, each linking to
+    areas/index.html        "Find your area": every PCT by the names people use, A to Z by place name
+                            (the reference table's name: "NHS Barnet" under B), each linking to
                             its page; assets/areas.js adds a filter box (without JavaScript the full list
                             shows and the box stays hidden)
 
@@ -216,7 +217,7 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
             page.table = Markup(tables.html(figure_rows(area, national), table))
             page.not_given, page.left_out = _missing(area)
         write_text(folder / file_name(area["ods_code"]), template.render(page=page, **shared))
-    listed = sorted(areas, key=lambda a: (a["display_name"].casefold(), a["ods_code"]))
+    listed = sorted(areas, key=lambda a: (a["name"].casefold(), a["ods_code"]))  # by place: Barnet under B
     entries = [{"href": file_name(a["ods_code"]), "display_name": a["display_name"], "answered": a["answered"],
                 "others": [n for n in a["search_names"] if n != a["display_name"]],
                 "search": " | ".join(a["search_names"]).casefold()} for a in listed]
