@@ -27,7 +27,7 @@ from scr_lib.site import draw
 from scr_lib.story import claims, report
 from scr_lib.story.results import value
 
-ALLOWED_SCRIPT_TAGS = {'<script src="assets/site.js">'}
+ALLOWED_SCRIPT_TAGS = {'<script src="assets/site.js">', '<script src="../assets/areas.js" defer>'}
 ESCAPED_XSS = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
@@ -42,6 +42,11 @@ def foreign_markup(text: str) -> list[str]:
 
 def html_pages(site_dir: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(site_dir.glob("*.html"))}
+
+
+def every_html_page(site_dir: Path) -> dict[str, str]:
+    """Every page of the site, the area pages in areas/ included, by path relative to the site folder."""
+    return {str(p.relative_to(site_dir)): p.read_text(encoding="utf-8") for p in sorted(site_dir.rglob("*.html"))}
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -260,7 +265,10 @@ class References(HTMLParser):
 @pytest.mark.slow
 def test_pages_use_only_files_inside_the_site(story_run):
     site_dir = story_run / "site"
-    for name, text in html_pages(site_dir).items():
+    pages = every_html_page(site_dir)
+    assert "areas/index.html" in pages and "areas/5QM.html" in pages
+    for name, text in pages.items():
+        folder = (site_dir / name).parent
         parser = References()
         parser.feed(text)
         for tag, attr, target in parser.found:
@@ -268,18 +276,20 @@ def test_pages_use_only_files_inside_the_site(story_run):
                 continue  # an anchor, or a link a reader may follow: the page does not load it
             assert not re.match(r"[a-z][a-z0-9+.-]*:|//", target) or target.startswith("data:image/"), (name, target)
             if not target.startswith("data:"):
-                assert (site_dir / target.split("#")[0]).is_file(), (name, target)
+                found = (folder / target.split("#")[0]).resolve()
+                assert found.is_file() and found.is_relative_to(site_dir.resolve()), (name, target)
         lowered = text.lower()
         for banned in ("mathjax", "require.js", "requirejs", "cdn", "@font-face", "fonts.googleapis", "<iframe"):
             assert banned not in lowered, (name, banned)
     css = (site_dir / "assets" / "site.css").read_text(encoding="utf-8")
     assert "@font-face" not in css and "@import" not in css and "url(" not in css
-    assert {p.name for p in (site_dir / "assets").iterdir()} == {"site.js", "site.css"}  # no chart runtime
+    # no chart runtime: the charts' tooltips, the areas list's filter box and the stylesheet
+    assert {p.name for p in (site_dir / "assets").iterdir()} == {"site.js", "areas.js", "site.css"}
 
 
 @pytest.mark.slow
 def test_no_page_has_duplicate_ids_or_foreign_markup(story_run):
-    for name, text in html_pages(story_run / "site").items():
+    for name, text in every_html_page(story_run / "site").items():
         ids = re.findall(r'\sid="([^"]+)"', text)
         assert len(ids) == len(set(ids)), name
         assert foreign_markup(text) == [], name

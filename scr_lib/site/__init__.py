@@ -10,6 +10,9 @@
                             at build time, see :mod:`scr_lib.site.draw`: no chart runtime)
     tables/NAME.csv         the tables the notebooks published, as a reader downloads them (site/downloads.py:
                             UTF-8 with a BOM, human headers, each unit's precision, formulas neutralised)
+    areas/CODE.html         a page per PCT, and areas/index.html, "Find your area" (from the run folder's
+                            areas.json, when notebook 04 wrote one: see :mod:`scr_lib.site.area_pages`);
+                            assets/areas.js, the list's filter box
 
 A story page leads with the story: the title, the computed headline and the
 finding's key figures (``Finding.figures``, from its results), then the
@@ -60,6 +63,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from .. import paths
+from . import area_pages
 from ..findings import FINDINGS, KNOBS, Finding
 from ..verdict import Verdict
 from .downloads import Download, copy_downloads
@@ -108,6 +112,7 @@ class Page:
     sources: list[dict] = field(default_factory=list)  # the data files its findings declare
     uses_foi: bool = False
     foi_file: str | None = None  # the FOI file's name, on a page whose notebook read it
+    find_area: str | None = None  # the link to "Find your area", on the index and the area finding's page
 
     @property
     def nav_title(self) -> str:
@@ -359,8 +364,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _write_assets(site: Path, cache: ChartCache | None = None) -> None:
+def _write_assets(site: Path, cache: ChartCache | None = None, areas: bool = False) -> None:
     write_text(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
+    if areas:
+        write_text(site / "assets" / area_pages.SCRIPT, (ASSETS / area_pages.SCRIPT).read_text(encoding="utf-8"))
     write_text(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
            + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
 
@@ -427,8 +434,13 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     cache = ChartCache(run_dir / ".cache" / "site", Path(previous) / "site" if previous else None)
 
     pages = [build_page(run_dir, nb, params, inputs, site, cache) for nb in notebooks]
+    has_areas = area_pages.read(run_dir) is not None
+    if has_areas:
+        for page in pages:
+            if any(f.id == area_pages.area_words.FINDING_ID for f in page.findings):
+                page.find_area = area_pages.LIST_HREF
     env = _environment()
-    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name}
+    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name, "root": ""}
     for page in pages:
         for chart in page.charts:
             write_text(site / "charts" / chart.svg_name, chart.svg)
@@ -444,7 +456,11 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     index.data_sources = _data_sources(any(p.uses_foi for p in pages), inputs.get("foi_returns"),
                                        [s for page in pages for s in page.sources], bool(findings))
     index.parameters = _parameters(list(KNOBS), params)
+    index.find_area = area_pages.LIST_HREF if has_areas else None
     write_text(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
-    _write_assets(site, cache)
+    area_pages.write(run_dir, site, env, common, pages,
+                     {"illustrative": index.illustrative,
+                      "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False)})
+    _write_assets(site, cache, areas=has_areas)
     cache.prune()  # only what this render used is kept
     return site

@@ -143,6 +143,16 @@ def as_html(paragraphs: list[list]) -> str:
 
 AREAS_FILE = "areas.json"
 
+STANDING = ("excluded_because", "share_declined", "refusal_rank", "complete_areas", "spend_status",
+            "cost_per_record_gbp", "cost_excluded_because", "not_given")
+"""What :func:`handover` gives of each area's standing, beside its figures (columns of ``compare``)."""
+
+FINDING_ID = "areas"
+"""The finding whose notebook (04) writes :data:`AREAS_FILE`: its page links to the area pages."""
+
+NATIONAL_FROM = {"share": "refusal", "median_to_date_gbp": "spend", "median_cost_per_record_gbp": "spend"}
+"""The finding each national figure comes from (its page says how it was counted)."""
+
 
 def _part_json(part):
     return {"figure": part.text, "illustrative": part.illustrative} if isinstance(part, Figure) else part
@@ -155,7 +165,8 @@ def _part_from_json(part):
 def handover(rows: list[dict], national: dict, chosen: str | None = None) -> dict:
     """What the area pages show, as JSON-ready data: the national figures and, per area (rows of
     :func:`scr_lib.findings.arithmetic.areas.rows`), its code, names, whether it answered, its figures as
-    given (``None`` where missing) and the paragraphs of :func:`describe`. ``chosen``: the ODS code of the
+    given (``None`` where missing), its ``standing`` (:data:`STANDING`: whether and why it is left out of a
+    total, its share, rank and cost per record) and the paragraphs of :func:`describe`. ``chosen``: the ODS code of the
     area the notebook showed."""
     # Imported here: the arithmetic needs pandas, and the site renders area pages from this module without it.
     from ..findings.arithmetic.areas import FIGURES
@@ -168,6 +179,7 @@ def handover(rows: list[dict], national: dict, chosen: str | None = None) -> dic
             "search_names": row["search_names"].split(";"), "answered": row["answered"],
             "complete": row["complete"], "figures": {c: row[c] for c in FIGURES},
             "illustrative": [c for c in str(row["illustrative"] or "").split(";") if c],
+            "standing": {key: row[key] for key in STANDING},
             "paragraphs": [[_part_json(p) for p in paragraph] for paragraph in describe(row, national)],
         } for row in rows],
     }

@@ -1,0 +1,227 @@
+"""The area pages (issue 15): a page per PCT and the list "Find your area", from the run folder's ``areas.json``.
+
+``write(run_dir, site, env, common, pages, about)`` writes, when notebook 04 handed over ``areas.json``
+(:func:`scr_lib.story.area_words.save`)::
+
+    areas/<ODS code>.html   one page per PCT of the reference table: its words (the paragraphs notebook 04
+                            prints for it), its figures beside the national ones in a publication table,
+                            the national figures with links to the findings that count them, what it did
+                            not answer and why it is left out of a total
+    areas/index.html        "Find your area": every PCT by the names people use, A to Z by place name
+                            (the reference table's name: "NHS Barnet" under B), each linking to
+                            its page; assets/areas.js adds a filter box (without JavaScript the full list
+                            shows and the box stays hidden)
+
+The pages use the story pages' frame (``base.html.j2`` with ``root = "../"``). Every figure is written by
+:mod:`scr_lib.words` from the handed-over values, as notebook 04 writes them; a figure that rests on an
+illustrative value is marked beside it. A figure the PCT did not give is "not given", never zero; a
+share, rank or cost that cannot be worked out is "left out", and the page says why. Nothing here reads a
+data file; all text is escaped (Jinja autoescaping; :func:`~scr_lib.story.area_words.as_html`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+
+from markupsafe import Markup
+
+from .. import words
+from ..findings.columns import Column, Table
+from ..story import area_words, tables
+from .markup import write_text
+
+FOLDER = "areas"
+LIST_HREF = f"{FOLDER}/index.html"
+ROOT = "../"
+SCRIPT = "areas.js"
+
+LABELS = {
+    "rollout_begun": "Had begun the rollout",
+    "practices_invited": "Practices invited",
+    "practices_declined": "Practices that declined",
+    "share_declined": "Share that declined",
+    "refusal_rank": "Rank by share that declined",
+    "practices_signed_up": "Practices signed up",
+    "spend_to_date_gbp": "Spend so far",
+    "spend_expected_gbp": "Further spend expected",
+    "records_uploaded": "Records uploaded",
+    "records_viewed": "Records used",
+    "cost_per_record_gbp": "Cost per uploaded record",
+}
+"""Each row of an area's table, by the figure it shows (a column of ``compare``)."""
+
+LEFT_OUT = "left out"
+NO_NATIONAL = "—"
+
+AREA_TABLE = Table("area", "This area's figures beside the national ones", (
+    Column("figure", "Figure", row_header=True),
+    Column("area", "This area", "figure"),
+    Column("national", "National", "figure", missing=NO_NATIONAL),
+), illustrative="illustrative")
+"""An area's figures: each figure's label, the area's value and the national one (already written out by
+:mod:`scr_lib.words`); ``illustrative`` names the cells ("area", "national") that rest on illustrative values."""
+
+
+def read(run_dir) -> dict | None:
+    """The run folder's ``areas.json`` (see :func:`scr_lib.story.area_words.handover`), or None without one."""
+    path = run_dir / area_words.AREAS_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def file_name(code: str) -> str:
+    """The page's file name: the ODS code, with anything but letters, digits and '-' replaced."""
+    return re.sub(r"[^A-Za-z0-9-]", "_", str(code)) + ".html"
+
+
+def _value(value, column: str) -> str | None:
+    if value is None:
+        return None
+    if column == "rollout_begun":
+        return "yes" if value else "no"
+    if column.endswith("_gbp"):
+        return words.pounds(value) if value else "nothing"
+    return words.count(value)
+
+
+def figure_rows(area: dict, national: dict) -> list[dict]:
+    """The rows of :data:`AREA_TABLE` for ``area`` (one of ``areas.json``'s areas)."""
+    figures, standing = area["figures"], area["standing"]
+    marked, overall = set(area["illustrative"]), set(national.get("illustrative", ()))
+    rows = []
+
+    def add(key, shown, area_marked=False, national_shown=None, national_marked=False):
+        marks = [name for name, flag in (("area", area_marked), ("national", national_marked)) if flag]
+        rows.append({"figure": LABELS[key], "area": shown, "national": national_shown, "illustrative": ";".join(marks)})
+
+    def given(column, national_shown=None, national_marked=False):
+        add(column, _value(figures[column], column), column in marked, national_shown, national_marked)
+
+    share, rank, cost = standing["share_declined"], standing["refusal_rank"], standing["cost_per_record_gbp"]
+    counted = national["share"] is not None
+    given("rollout_begun")
+    given("practices_invited", words.count(national["practices_invited"]) if counted else None)
+    given("practices_declined", words.count(national["practices_declined"]) if counted else None)
+    add("share_declined", words.percent(share) if share is not None else LEFT_OUT,
+        share is not None and bool(marked & {"practices_invited", "practices_declined"}),
+        words.percent(national["share"]) if counted else None)
+    add("refusal_rank", f"{area_words._ordinal(int(rank))} of {words.count(standing['complete_areas'])}"
+        if rank is not None else LEFT_OUT, rank is not None and "refusal_rank" in overall)
+    given("practices_signed_up")
+    median = national["median_to_date_gbp"]
+    given("spend_to_date_gbp", f"median {words.pounds(median)}" if median is not None else None,
+          median is not None and "median_to_date_gbp" in overall)
+    given("spend_expected_gbp")
+    given("records_uploaded")
+    given("records_viewed")
+    median_cost = national["median_cost_per_record_gbp"]
+    add("cost_per_record_gbp", words.pounds(cost, 2) if cost is not None else LEFT_OUT,
+        cost is not None and bool(marked & {"spend_to_date_gbp", "records_uploaded"}),
+        f"median {words.pounds(median_cost, 2)}" if median_cost is not None else None,
+        median_cost is not None and "median_cost_per_record_gbp" in overall)
+    return rows
+
+
+def _inline(paragraph: list) -> Markup:
+    """One paragraph's HTML without its ``<p>`` (the headline is a paragraph of its own class)."""
+    return Markup(area_words.as_html([paragraph])[len("<p>"):-len("</p>")])
+
+
+def _missing(area: dict) -> tuple[list[str], list[str]]:
+    """What the area did not give (in words) and why it is left out of each total it is left out of."""
+    standing = area["standing"]
+    not_given = [area_words.FIGURE_WORDS[c] for c in str(standing["not_given"] or "").split(";") if c]
+    why = []
+    if standing["excluded_because"]:
+        why.append(f"It is left out of the share of invited practices that declined: it {standing['excluded_because']}.")
+    if standing["cost_excluded_because"]:
+        why.append(f"Its cost per uploaded record is left out of the median: it {standing['cost_excluded_because']}.")
+    return not_given, why
+
+
+@dataclass
+class AreaPage:
+    """What an area page (or the areas list) shows; ``base.html.j2`` reads ``stem``, ``title`` and
+    ``illustrative``."""
+
+    stem: str
+    title: str
+    illustrative: object = None
+    area: dict = field(default_factory=dict)
+    headline: Markup = Markup("")
+    paragraphs: Markup = Markup("")
+    table: Markup = Markup("")
+    not_given: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+
+
+def _national_items(national: dict, finding_pages: dict, areas: list[dict]) -> list[dict]:
+    """The national figures, each as parts of a sentence (text and :class:`~area_words.Figure`) and the
+    page of the finding that counts it (None when this run has no such page)."""
+    Figure = area_words.Figure
+    overall = set(national.get("illustrative", ()))
+    items = []
+
+    def page_of(key):
+        page = finding_pages.get(area_words.NATIONAL_FROM[key])
+        return {"href": ROOT + page.href, "title": page.title} if page else None
+
+    if national["share"] is not None:
+        complete = national["areas_complete"]
+        parts = [f"Across the {words.count(complete)} complete area{'' if complete == 1 else 's'}, ",
+                 Figure(words.count(national["practices_declined"])), " of the ",
+                 Figure(words.count(national["practices_invited"])), " practices invited declined: ",
+                 Figure(words.percent(national["share"]))]
+        if national["one_in"]:
+            parts += [" (about one in ", Figure(words.number_words(national["one_in"])), ")"]
+        items.append({"html": _inline(parts + ["."]), "page": page_of("share")})
+    else:
+        items.append({"html": _inline(["No share that declined can be worked out across the areas."]),
+                      "page": page_of("share")})
+    for key, words_before, places in (("median_to_date_gbp", "Median spend on the rollout so far, across the PCTs "
+                                       "that gave a figure: ", 0),
+                                      ("median_cost_per_record_gbp", "Median cost per uploaded record, across the "
+                                       "PCTs that gave both figures: ", 2)):
+        if national[key] is not None:
+            items.append({"html": _inline([words_before, Figure(words.pounds(national[key], places), key in overall),
+                                           "."]), "page": page_of(key)})
+    answered = sum(1 for a in areas if a["answered"])
+    items.append({"html": _inline([Figure(words.count(answered)), f" of the {words.count(len(areas))} PCTs have a row "
+                                   "in these FOI returns."]), "page": None})
+    return items
+
+
+def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
+    """Write ``site/areas/`` from ``run_dir/areas.json`` (see the module docstring); False, writing nothing,
+    when the run has no ``areas.json``. ``pages``: the story pages (the national figures link to the
+    findings that count them); ``about``: ``illustrative`` (the FOI file's, or None) and ``data_sources``."""
+    data = read(run_dir)
+    if data is None:
+        return False
+    national, areas = data["national"], data["areas"]
+    folder = site / FOLDER
+    finding_pages = {f.id: page for page in pages for f in page.findings}
+    area_page = finding_pages.get(area_words.FINDING_ID)
+    shared = {**common, "root": ROOT, "about": about, "list_href": "index.html",
+              "method_page": {"href": ROOT + area_page.href, "title": area_page.title} if area_page else None,
+              "national_items": _national_items(national, finding_pages, areas)}
+    template = env.get_template("area.html.j2")
+    for area in areas:
+        parts = area_words.paragraphs(area)
+        page = AreaPage(stem=f"area-{area['ods_code']}", title=f"{area['display_name']}: how it compares",
+                        illustrative=about["illustrative"], area=area, headline=_inline(parts[0]) if parts else Markup(""),
+                        paragraphs=Markup(area_words.as_html(parts[1:])) if len(parts) > 1 else Markup(""))
+        if area["answered"]:
+            table = replace(AREA_TABLE, caption=f"{area['display_name']}'s figures beside the national ones")
+            page.table = Markup(tables.html(figure_rows(area, national), table))
+            page.not_given, page.left_out = _missing(area)
+        write_text(folder / file_name(area["ods_code"]), template.render(page=page, **shared))
+    listed = sorted(areas, key=lambda a: (a["name"].casefold(), a["ods_code"]))  # by place: Barnet under B
+    entries = [{"href": file_name(a["ods_code"]), "display_name": a["display_name"], "answered": a["answered"],
+                "others": [n for n in a["search_names"] if n != a["display_name"]],
+                "search": " | ".join(a["search_names"]).casefold()} for a in listed]
+    index = AreaPage(stem="areas", title="Find your area", illustrative=about["illustrative"])
+    write_text(folder / "index.html", env.get_template("areas.html.j2").render(
+        page=index, entries=entries, answered=sum(1 for a in areas if a["answered"]), **shared))
+    return True
