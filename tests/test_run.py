@@ -435,6 +435,43 @@ def test_what_a_kernel_writes_as_it_exits_is_published(toy):
 
 
 @pytest.mark.slow
+def test_the_kernels_skip_the_iri_grammar_that_no_schema_uses(toy):
+    """jsonschema, imported by Altair in a notebook, finds rfc3987_syntax missing in a run's kernel (it builds
+    some thirty parsers as it loads, seconds per kernel), and its other format checks are all there."""
+    toy.write_nb("03-schema.ipynb", notebook("# Schema", 'output_dir = ""',
+                                             "import sys, jsonschema\nfrom pathlib import Path\n"
+                                             "checks = jsonschema.FormatChecker.checkers\n"
+                                             "(Path(output_dir) / 'formats.txt').write_text(repr(["
+                                             "sys.modules.get('rfc3987_syntax', 'absent'), 'iri' in checks, "
+                                             "'uri' in checks, 'date' in checks]))"))
+    done, said = toy.run()
+    assert done.executed == ("03-schema.ipynb",), said
+    assert (toy.out / "formats.txt").read_text() == "[None, False, True, True]"
+
+
+def test_a_module_is_missing_only_inside_without(monkeypatch):
+    """The runner's own process imports nbformat without rfc3987_syntax; anything imported later is unaffected."""
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    with runner._without(("colorsys",)):
+        with pytest.raises(ImportError):
+            import colorsys  # noqa: F401
+    import colorsys
+
+    assert colorsys.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+
+
+def test_the_runner_imports_nbformat_without_the_iri_grammar():
+    """In a fresh process: after the runner's imports, jsonschema has no "iri" check (rfc3987_syntax was
+    skipped) and rfc3987_syntax itself still imports."""
+    script = ("import sys\nfrom scr_lib.runner import run\nrun._prepare()\nimport jsonschema\n"
+              "skipped = 'iri' not in jsonschema.FormatChecker.checkers\nimport rfc3987_syntax\n"
+              "print(skipped, rfc3987_syntax is not None)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
+
+
+@pytest.mark.slow
 def test_a_run_can_be_started_from_a_notebook(toy):
     """JupyterLab runs cells inside an event loop; run() then executes the notebooks from a thread."""
     import asyncio

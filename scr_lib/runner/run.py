@@ -51,6 +51,14 @@ from ..inputs.params import Params
 from ..findings import KNOBS, load_params
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
+# jsonschema (imported by nbformat here, and by Altair in the kernels) imports rfc3987_syntax if it is
+# installed, which builds some thirty Earley parsers as it loads: one to three seconds of each process, only
+# to check the "iri" and "iri-reference" string formats, which no schema read in a run uses (nbformat's
+# and Vega-Lite's use none). The runner and its kernels import it as missing (jsonschema then leaves those
+# two formats unchecked); importing it outside a run is unaffected.
+UNUSED_SLOW = ("rfc3987_syntax",)
+KERNEL_SETUP = "import sys as _scr_sys; " + "; ".join(
+    f"_scr_sys.modules.setdefault({name!r}, None)" for name in UNUSED_SLOW) + "; del _scr_sys"
 CHECKED = "foi_checked"  # the notebook parameter that receives the FOI file as validated up front
 
 
@@ -664,10 +672,26 @@ def _clear_run_folder(work: Path) -> None:
 
 
 def _prepare() -> None:
-    """Import what executing a notebook needs (while the first kernels boot)."""
-    import nbclient  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill.parameterize  # noqa: F401
+    """Import what executing a notebook needs (while the first kernels boot), without :data:`UNUSED_SLOW`."""
+    with _without(UNUSED_SLOW):
+        import nbclient  # noqa: F401
+        import nbformat  # noqa: F401
+        import papermill.parameterize  # noqa: F401
+
+
+@contextlib.contextmanager
+def _without(names: tuple):
+    """Within the block, importing any of ``names`` (not yet imported) fails as if it were not installed;
+    afterwards it imports as usual (a module that tried it inside the block keeps what it found)."""
+    blocked = [name for name in names if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
 
 
 def _import_site() -> None:
@@ -734,7 +758,8 @@ class _Kernel:
         manager = AsyncKernelManager(kernel_name=KERNEL)
         try:  # as nbclient does: no IPython history file on disk
             await manager.start_kernel(cwd=str(cwd), stderr=log,
-                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
+                                       extra_arguments=["--HistoryManager.hist_file=:memory:",
+                                                        f"--IPKernelApp.exec_lines={KERNEL_SETUP}"])
         except Exception as err:
             log.close()
             raise RunError(f"{name}: the kernel {KERNEL!r} did not start: {err}") from None
