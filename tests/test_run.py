@@ -217,6 +217,23 @@ def test_a_change_reruns_exactly_the_notebooks_that_depend_on_it(toy, change):
 
 
 @pytest.mark.slow
+def test_an_foi_file_under_data_reruns_only_the_notebooks_that_take_it(toy):
+    """The bundled FOI file lives in data/: changing it re-runs the notebooks that declare foi_returns (their
+    keys cover its bytes), not every notebook; any other file under data/ still re-runs them all."""
+    write_foi(toy.src / "data" / "foi.csv", FOI_ROWS)
+    toy.params.write_text("name: toy\nfoi_returns: data/foi.csv\nooh_views_per_week: 1800\n"
+                          "ooh_records_created: 13000000\n")
+    assert toy.run()[0].executed == ("01-alpha.ipynb",)  # its foi_returns param changed
+    write_foi(toy.src / "data" / "foi.csv", [{**FOI_ROWS[0], "practices_declined": "11"}, FOI_ROWS[1]])
+    done, said = toy.run()
+    assert done.executed == ("01-alpha.ipynb",), said
+    assert "the files its params point at changed" in "\n".join(said)
+    toy.src.joinpath("data", "extra.csv").write_text("name\nsecond\n")
+    assert toy.run()[0].executed == ("01-alpha.ipynb", "02-beta.ipynb")
+    assert toy.run()[0].up_to_date
+
+
+@pytest.mark.slow
 def test_a_second_run_after_a_change_has_nothing_to_do(toy):
     CHANGES["a params value one notebook declares"][0](toy)
     assert toy.run()[0].executed == ("02-beta.ipynb",)

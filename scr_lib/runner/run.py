@@ -310,10 +310,35 @@ def _path_digests(values: dict) -> dict:
     return {k: cache.path_digest(v) for k, v in values.items() if k in KNOBS and KNOBS[k].is_path}
 
 
+def _data_digest(project: Project, params: Params) -> str:
+    """Hash of the data folder, less the files (or folders) that the run's path params point at.
+
+    Every notebook's key covers ``data/`` because notebooks read reference
+    files there directly. A file a path param names (the bundled FOI file is
+    in ``data/``) reaches a notebook through that parameter, and the key of
+    each notebook that declares the parameter covers the file's bytes: so
+    changing the FOI file re-runs the notebooks that take ``foi_returns``, not
+    every notebook. With no param pointing into ``data/`` this is
+    :func:`cache.tree_digest` of the folder.
+    """
+    data = Path(project.data)
+    if not data.is_dir():
+        return cache.MISSING
+    root = data.resolve()
+    named = []
+    for name, value in params.values.items():
+        if name in KNOBS and KNOBS[name].is_path and value:
+            with contextlib.suppress(ValueError, OSError, RuntimeError):
+                named.append(Path(value).resolve().relative_to(root).as_posix())
+    files = {rel: digest for rel, digest in cache.tree_files(data).items()
+             if not any(rel == n or rel.startswith(n.rstrip("/") + "/") for n in named)}
+    return cache.key(files)
+
+
 def _plan(project: Project, params: Params) -> tuple[list[_Plan], dict, str]:
     """Every notebook's keys, the check key of the FOI file, and the run key."""
     shared = {"version": cache.KEY_VERSION, "kernel": KERNEL, "library": cache.tree_digest(project.library),
-              "data": cache.tree_digest(project.data), "environment": cache.environment_digest()}
+              "data": _data_digest(project, params), "environment": cache.environment_digest()}
     plans = []
     for source in notebooks(project.notebooks):
         raw = source.read_bytes()
@@ -856,7 +881,7 @@ def _refuse_moved_inputs(project: Project, params: Params, plans: list[_Plan]) -
     ran = [p for p in plans if p.action == "execute"]
     if not ran:
         return
-    now = {"library": cache.tree_digest(project.library), "data": cache.tree_digest(project.data)}
+    now = {"library": cache.tree_digest(project.library), "data": _data_digest(project, params)}
     moved = {name for p in ran for name in now if p.inputs[name] != now[name]}
     moved |= {f"the file {k!r} points at" for p in ran for k, digest in _path_digests(p.given).items()
               if p.inputs["files"].get(k) != digest}
