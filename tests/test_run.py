@@ -452,6 +452,28 @@ def test_what_a_kernel_writes_as_it_exits_is_published(toy):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads a process's start time from /proc")
+def test_the_next_notebooks_kernel_boots_while_the_one_before_runs(toy):
+    """With one notebook at a time, the second notebook's kernel process is started before the first notebook
+    ends (its kernel boots meanwhile), and each notebook still runs in a kernel of its own."""
+    # both times in seconds since boot: the kernel process's start (/proc, in clock ticks) and now
+    record = ("import os, time\nfrom pathlib import Path\n"
+              "ticks = int(Path('/proc/self/stat').read_text().rsplit(')', 1)[1].split()[19])\n"
+              "started = ticks / os.sysconf('SC_CLK_TCK')\n"
+              "(Path(output_dir) / '{name}.txt').write_text(f'{{started}} {{time.clock_gettime(time.CLOCK_BOOTTIME)}} "
+              "{{os.getpid()}}')")
+    for name in ("first", "second"):
+        toy.write_nb(f"0{3 if name == 'first' else 4}-{name}.ipynb",
+                     notebook(f"# {name}", 'output_dir = ""', record.format(name=name)))
+    done, said = toy.run(jobs=1)
+    assert done.executed == ("03-first.ipynb", "04-second.ipynb"), said
+    first_started, first_ended, first_pid = (toy.out / "first.txt").read_text().split()
+    second_started, _, second_pid = (toy.out / "second.txt").read_text().split()
+    assert first_pid != second_pid
+    assert float(second_started) < float(first_ended)
+
+
+@pytest.mark.slow
 def test_the_kernels_skip_the_iri_grammar_that_no_schema_uses(toy):
     """jsonschema, imported by Altair in a notebook, finds rfc3987_syntax missing in a run's kernel (it builds
     some thirty parsers as it loads, seconds per kernel), and its other format checks are all there."""

@@ -593,7 +593,9 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
 
     A notebook's failure is noted on its plan, not raised. The first kernels
     are started before anything else; while they boot, this process imports
-    the execution libraries.
+    the execution libraries. When a notebook's turn comes, the kernel of the
+    next notebook in line starts booting, so that it is ready when a slot
+    frees (at most ``jobs`` kernels wait so, idle).
 
     A kernel is shut down gracefully, which takes about a second (it may still
     flush a file its notebook left open). Meanwhile ``then`` already runs, in
@@ -635,7 +637,17 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
         except BaseException:
             await asyncio.gather(*(kernel.stop() for kernel in first), return_exceptions=True)
             raise
-        waiting = dict(zip([p.name for p in plans], first))
+        waiting = {}  # notebook name -> its kernel, started (or starting) before its turn
+        for plan, kernel in zip(plans, first):
+            waiting[plan.name] = asyncio.get_running_loop().create_future()
+            waiting[plan.name].set_result(kernel)
+        queue = [p.name for p in plans[len(first):]]  # notebooks whose kernel is not started yet
+
+        def start_next():  # a notebook's turn came: the kernel of the next in line starts booting meanwhile
+            if queue and not interrupted:
+                name = queue.pop(0)
+                waiting[name] = asyncio.ensure_future(started(name))
+
         warming = asyncio.ensure_future(asyncio.to_thread(_import_site))
         stopping = []  # kernels shutting down after their notebook: the slot is free meanwhile
         finished = []
@@ -646,7 +658,11 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
                 started_at = time.monotonic()
                 plan.part.mkdir(parents=True, exist_ok=True)
                 try:
-                    kernel = waiting.pop(plan.name, None) or await started(plan.name)
+                    booting = waiting.get(plan.name)
+                    start_next()
+                    # shielded: on Ctrl-C the kernel finishes starting and is stopped with the unused ones
+                    kernel = await asyncio.shield(booting) if booting is not None else await started(plan.name)
+                    waiting.pop(plan.name, None)
                     await _execute_async(plan.source, plan.part / "notebooks" / plan.name,
                                          {**plan.given, **plan.extra},
                                          plan.part, project.notebooks, kernel=kernel, stopping=stopping,
@@ -662,7 +678,9 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
 
         tasks.extend(asyncio.ensure_future(one(p)) for p in plans)
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
-        stopping.extend(asyncio.ensure_future(kernel.stop()) for kernel in waiting.values())  # never used
+        for booting in waiting.values():  # never used (a notebook failed or Ctrl-C): stop it
+            with contextlib.suppress(Exception):
+                stopping.append(asyncio.ensure_future((await booting).stop()))
         await asyncio.gather(warming, return_exceptions=True)
         if interrupted:
             await asyncio.gather(*stopping, return_exceptions=True)
