@@ -737,11 +737,22 @@ def _without(names: tuple):
                 del sys.modules[name]
 
 
+# the smallest chart: drawn once while the notebooks run, it starts the engine that draws the story pages'
+# charts (vl-convert's JavaScript runtime), whose first drawing otherwise takes a second or two longer
+WARM_UP_CHART = {"mark": "point", "data": {"values": [{"x": 0}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+
+
 def _import_site() -> None:
-    """Import the site renderer and the results module ahead of need (errors surface when used)."""
+    """Import the site renderer and the results module ahead of need, and start the chart engine by drawing
+    :data:`WARM_UP_CHART` (runs in a thread while the notebooks run; errors surface when used)."""
     try:
+        import vl_convert
+
         from .. import site  # noqa: F401
+        from ..site import draw
         from ..story import results  # noqa: F401
+
+        vl_convert.vegalite_to_svg(WARM_UP_CHART, vl_version=draw.VL_VERSION)
     except Exception:  # noqa: BLE001 - the import after the notebooks reports it
         pass
 
