@@ -8,7 +8,8 @@ the edits the benchmark makes never touch the real project.
 
   (1) a cold `scr run params/pulse_2010.yaml --force` of everything into an empty folder
   (2) what the area notebook and its pages add to a cold run: (1) minus the same cold run on a second
-      copy without notebooks/04-your-area.ipynb
+      copy without notebooks/04-your-area.ipynb (the two runs in turn first; a difference of two timings,
+      so the noise of both: with few rounds it can even come out below zero)
   (3) the re-run after one area's row changes in the FOI file: practices_declined of the first complete
       row (in the copy's CSV) goes down by one, or back up on the next round, so the file stays valid
   (4) a re-run with nothing changed (a no-op)
@@ -16,7 +17,7 @@ the edits the benchmark makes never touch the real project.
       loads, uncompressed (1 KB = 1,024 bytes); "not built" when the run made no area pages
 
 One untimed run comes first (the first run of a session reads the libraries from disk, which no timed
-run should pay for). Each of (1)-(4) is timed N times (default 1) and the median shown, with the fastest
+run should pay for). Each of (1)-(4) is timed N times (default 2) and the median shown, with the fastest
 and slowest. The machine's cores and load average are printed with them: other work on the machine slows
 every figure.
 Figures only, nothing asserted; with --check the exit status is 1 when a target is missed.
@@ -140,8 +141,12 @@ def one_round(project: Path, bare: Path, scratch: Path, env: dict, env_bare: dic
         shutil.rmtree(folder, ignore_errors=True)
     run = [*scr, "run", str(project / PARAMS), "--out", str(out)]
     figures = {}
+    cold_bare = [*scr, "run", str(bare / PARAMS), "--out", str(out_bare), "--force"]
+    if round_no % 2:  # the two cold runs in turn first, so that neither always runs on a warmer machine
+        bare_cold, _ = timed(cold_bare, bare, env_bare)
     figures["1"], _ = timed([*run, "--force"], project, env)
-    bare_cold, _ = timed([*scr, "run", str(bare / PARAMS), "--out", str(out_bare), "--force"], bare, env_bare)
+    if not round_no % 2:
+        bare_cold, _ = timed(cold_bare, bare, env_bare)
     figures["2"] = figures["1"] - bare_cold
     figures["bare"] = bare_cold
     figures["changed"] = change_one_area(project, env, round_no)
@@ -155,7 +160,7 @@ def one_round(project: Path, bare: Path, scratch: Path, env: dict, env_bare: dic
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=1, help="rounds to time (the median is shown)")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds to time (the median is shown)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
