@@ -739,7 +739,8 @@ def _without(names: tuple):
 
 # the smallest chart: drawn once while the notebooks run, it starts the engine that draws the story pages'
 # charts (vl-convert's JavaScript runtime), whose first drawing otherwise takes a second or two longer
-WARM_UP_CHART = {"mark": "point", "data": {"values": [{"x": 0}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+WARM_UP_CHART = {"mark": "point", "data": {"values": [{"x": 0}]},
+                 "encoding": {"x": {"field": "x", "type": "quantitative"}}}
 
 
 def _import_site() -> None:
