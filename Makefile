@@ -54,6 +54,11 @@ bench: $(INSTALLED)
 bench-site: $(INSTALLED)
 	$(BIN)/python benchmarks/site_benchmark.py
 
+## bench-areas: the area pages' five figures (cold run, what they add, one area's row changed, no-op, page weight)
+.PHONY: bench-areas
+bench-areas: $(INSTALLED)
+	$(BIN)/python benchmarks/areas_benchmark.py
+
 ## bench-params: time and peak memory of refusing hostile params files (YAML aliases, deep nesting, 50 MB)
 .PHONY: bench-params
 bench-params: $(INSTALLED)

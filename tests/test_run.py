@@ -217,6 +217,23 @@ def test_a_change_reruns_exactly_the_notebooks_that_depend_on_it(toy, change):
 
 
 @pytest.mark.slow
+def test_an_foi_file_under_data_reruns_only_the_notebooks_that_take_it(toy):
+    """The bundled FOI file lives in data/: changing it re-runs the notebooks that declare foi_returns (their
+    keys cover its bytes), not every notebook; any other file under data/ still re-runs them all."""
+    write_foi(toy.src / "data" / "foi.csv", FOI_ROWS)
+    toy.params.write_text("name: toy\nfoi_returns: data/foi.csv\nooh_views_per_week: 1800\n"
+                          "ooh_records_created: 13000000\n")
+    assert toy.run()[0].executed == ("01-alpha.ipynb",)  # its foi_returns param changed
+    write_foi(toy.src / "data" / "foi.csv", [{**FOI_ROWS[0], "practices_declined": "11"}, FOI_ROWS[1]])
+    done, said = toy.run()
+    assert done.executed == ("01-alpha.ipynb",), said
+    assert "the files its params point at changed" in "\n".join(said)
+    toy.src.joinpath("data", "extra.csv").write_text("name\nsecond\n")
+    assert toy.run()[0].executed == ("01-alpha.ipynb", "02-beta.ipynb")
+    assert toy.run()[0].up_to_date
+
+
+@pytest.mark.slow
 def test_a_second_run_after_a_change_has_nothing_to_do(toy):
     CHANGES["a params value one notebook declares"][0](toy)
     assert toy.run()[0].executed == ("02-beta.ipynb",)
@@ -432,6 +449,65 @@ def test_what_a_kernel_writes_as_it_exits_is_published(toy):
     assert (toy.out / "late.txt").read_text() == "flushed at exit"
     assert any("its kernel wrote files as it exited" in line for line in said)
     assert toy.run()[0].up_to_date
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads a process's start time from /proc")
+def test_the_next_notebooks_kernel_boots_while_the_one_before_runs(toy):
+    """With one notebook at a time, the second notebook's kernel process is started before the first notebook
+    ends (its kernel boots meanwhile), and each notebook still runs in a kernel of its own."""
+    # both times in seconds since boot: the kernel process's start (/proc, in clock ticks) and now
+    record = ("import os, time\nfrom pathlib import Path\n"
+              "ticks = int(Path('/proc/self/stat').read_text().rsplit(')', 1)[1].split()[19])\n"
+              "started = ticks / os.sysconf('SC_CLK_TCK')\n"
+              "(Path(output_dir) / '{name}.txt').write_text(f'{{started}} {{time.clock_gettime(time.CLOCK_BOOTTIME)}} "
+              "{{os.getpid()}}')")
+    for name in ("first", "second"):
+        toy.write_nb(f"0{3 if name == 'first' else 4}-{name}.ipynb",
+                     notebook(f"# {name}", 'output_dir = ""', record.format(name=name)))
+    done, said = toy.run(jobs=1)
+    assert done.executed == ("03-first.ipynb", "04-second.ipynb"), said
+    first_started, first_ended, first_pid = (toy.out / "first.txt").read_text().split()
+    second_started, _, second_pid = (toy.out / "second.txt").read_text().split()
+    assert first_pid != second_pid
+    assert float(second_started) < float(first_ended)
+
+
+@pytest.mark.slow
+def test_the_kernels_skip_the_iri_grammar_that_no_schema_uses(toy):
+    """jsonschema, imported by Altair in a notebook, finds rfc3987_syntax missing in a run's kernel (it builds
+    some thirty parsers as it loads, seconds per kernel), and its other format checks are all there."""
+    toy.write_nb("03-schema.ipynb", notebook("# Schema", 'output_dir = ""',
+                                             "import sys, jsonschema\nfrom pathlib import Path\n"
+                                             "checks = jsonschema.FormatChecker.checkers\n"
+                                             "(Path(output_dir) / 'formats.txt').write_text(repr(["
+                                             "sys.modules.get('rfc3987_syntax', 'absent'), 'iri' in checks, "
+                                             "'uri' in checks, 'date' in checks]))"))
+    done, said = toy.run()
+    assert done.executed == ("03-schema.ipynb",), said
+    assert (toy.out / "formats.txt").read_text() == "[None, False, True, True]"
+
+
+def test_a_module_is_missing_only_inside_without(monkeypatch):
+    """The runner's own process imports nbformat without rfc3987_syntax; anything imported later is unaffected."""
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    with runner._without(("colorsys",)):
+        with pytest.raises(ImportError):
+            import colorsys  # noqa: F401
+    import colorsys
+
+    assert colorsys.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+
+
+def test_the_runner_imports_nbformat_without_the_iri_grammar():
+    """In a fresh process: after the runner's imports, jsonschema has no "iri" check (rfc3987_syntax was
+    skipped) and rfc3987_syntax itself still imports."""
+    script = ("import sys\nfrom scr_lib.runner import run\nrun._prepare()\nimport jsonschema\n"
+              "skipped = 'iri' not in jsonschema.FormatChecker.checkers\nimport rfc3987_syntax\n"
+              "print(skipped, rfc3987_syntax is not None)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
 
 
 @pytest.mark.slow

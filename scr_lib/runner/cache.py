@@ -8,7 +8,11 @@ changed. A notebook's *execution key* is a SHA-256 over:
 - the values of the params it declares in its ``parameters`` cell, and the
   bytes of the files (or folders) the path params among them point at,
 - every file of the library (``scr_lib/``) and of the data folder (``data/``),
-  because notebooks read reference files there directly,
+  because notebooks read reference files there directly; a file that a path
+  param of the run points at is left out of the data folder's hash (the
+  bundled FOI file is in ``data/``): it reaches a notebook through its
+  parameter, whose key covers the file's bytes, so changing it re-runs only
+  the notebooks that declare that parameter,
 - the kernel and the Python environment (interpreter and installed packages).
 
 Its *notebook key* adds the bytes of the ``.ipynb`` file: when only that

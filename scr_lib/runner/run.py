@@ -51,6 +51,14 @@ from ..inputs.params import Params
 from ..findings import KNOBS, load_params
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
+# jsonschema (imported by nbformat here, and by Altair in the kernels) imports rfc3987_syntax if it is
+# installed, which builds some thirty Earley parsers as it loads: one to three seconds of each process, only
+# to check the "iri" and "iri-reference" string formats, which no schema read in a run uses (nbformat's
+# and Vega-Lite's use none). The runner and its kernels import it as missing (jsonschema then leaves those
+# two formats unchecked); importing it outside a run is unaffected.
+UNUSED_SLOW = ("rfc3987_syntax",)
+KERNEL_SETUP = "import sys as _scr_sys; " + "; ".join(
+    f"_scr_sys.modules.setdefault({name!r}, None)" for name in UNUSED_SLOW) + "; del _scr_sys"
 CHECKED = "foi_checked"  # the notebook parameter that receives the FOI file as validated up front
 
 
@@ -302,10 +310,35 @@ def _path_digests(values: dict) -> dict:
     return {k: cache.path_digest(v) for k, v in values.items() if k in KNOBS and KNOBS[k].is_path}
 
 
+def _data_digest(project: Project, params: Params) -> str:
+    """Hash of the data folder, less the files (or folders) that the run's path params point at.
+
+    Every notebook's key covers ``data/`` because notebooks read reference
+    files there directly. A file a path param names (the bundled FOI file is
+    in ``data/``) reaches a notebook through that parameter, and the key of
+    each notebook that declares the parameter covers the file's bytes: so
+    changing the FOI file re-runs the notebooks that take ``foi_returns``, not
+    every notebook. With no param pointing into ``data/`` this is
+    :func:`cache.tree_digest` of the folder.
+    """
+    data = Path(project.data)
+    if not data.is_dir():
+        return cache.MISSING
+    root = data.resolve()
+    named = []
+    for name, value in params.values.items():
+        if name in KNOBS and KNOBS[name].is_path and value:
+            with contextlib.suppress(ValueError, OSError, RuntimeError):
+                named.append(Path(value).resolve().relative_to(root).as_posix())
+    files = {rel: digest for rel, digest in cache.tree_files(data).items()
+             if not any(rel == n or rel.startswith(n.rstrip("/") + "/") for n in named)}
+    return cache.key(files)
+
+
 def _plan(project: Project, params: Params) -> tuple[list[_Plan], dict, str]:
     """Every notebook's keys, the check key of the FOI file, and the run key."""
     shared = {"version": cache.KEY_VERSION, "kernel": KERNEL, "library": cache.tree_digest(project.library),
-              "data": cache.tree_digest(project.data), "environment": cache.environment_digest()}
+              "data": _data_digest(project, params), "environment": cache.environment_digest()}
     plans = []
     for source in notebooks(project.notebooks):
         raw = source.read_bytes()
@@ -560,7 +593,9 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
 
     A notebook's failure is noted on its plan, not raised. The first kernels
     are started before anything else; while they boot, this process imports
-    the execution libraries.
+    the execution libraries. When a notebook's turn comes, the kernel of the
+    next notebook in line starts booting, so that it is ready when a slot
+    frees (at most ``jobs`` kernels wait so, idle).
 
     A kernel is shut down gracefully, which takes about a second (it may still
     flush a file its notebook left open). Meanwhile ``then`` already runs, in
@@ -602,7 +637,17 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
         except BaseException:
             await asyncio.gather(*(kernel.stop() for kernel in first), return_exceptions=True)
             raise
-        waiting = dict(zip([p.name for p in plans], first))
+        waiting = {}  # notebook name -> its kernel, started (or starting) before its turn
+        for plan, kernel in zip(plans, first):
+            waiting[plan.name] = asyncio.get_running_loop().create_future()
+            waiting[plan.name].set_result(kernel)
+        queue = [p.name for p in plans[len(first):]]  # notebooks whose kernel is not started yet
+
+        def start_next():  # a notebook's turn came: the kernel of the next in line starts booting meanwhile
+            if queue and not interrupted:
+                name = queue.pop(0)
+                waiting[name] = asyncio.ensure_future(started(name))
+
         warming = asyncio.ensure_future(asyncio.to_thread(_import_site))
         stopping = []  # kernels shutting down after their notebook: the slot is free meanwhile
         finished = []
@@ -613,7 +658,11 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
                 started_at = time.monotonic()
                 plan.part.mkdir(parents=True, exist_ok=True)
                 try:
-                    kernel = waiting.pop(plan.name, None) or await started(plan.name)
+                    booting = waiting.get(plan.name)
+                    start_next()
+                    # shielded: on Ctrl-C the kernel finishes starting and is stopped with the unused ones
+                    kernel = await asyncio.shield(booting) if booting is not None else await started(plan.name)
+                    waiting.pop(plan.name, None)
                     await _execute_async(plan.source, plan.part / "notebooks" / plan.name,
                                          {**plan.given, **plan.extra},
                                          plan.part, project.notebooks, kernel=kernel, stopping=stopping,
@@ -629,7 +678,9 @@ def _execute_all(plans: list[_Plan], jobs: int | None, project: Project, echo, t
 
         tasks.extend(asyncio.ensure_future(one(p)) for p in plans)
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
-        stopping.extend(asyncio.ensure_future(kernel.stop()) for kernel in waiting.values())  # never used
+        for booting in waiting.values():  # never used (a notebook failed or Ctrl-C): stop it
+            with contextlib.suppress(Exception):
+                stopping.append(asyncio.ensure_future((await booting).stop()))
         await asyncio.gather(warming, return_exceptions=True)
         if interrupted:
             await asyncio.gather(*stopping, return_exceptions=True)
@@ -664,17 +715,45 @@ def _clear_run_folder(work: Path) -> None:
 
 
 def _prepare() -> None:
-    """Import what executing a notebook needs (while the first kernels boot)."""
-    import nbclient  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill.parameterize  # noqa: F401
+    """Import what executing a notebook needs (while the first kernels boot), without :data:`UNUSED_SLOW`."""
+    with _without(UNUSED_SLOW):
+        import nbclient  # noqa: F401
+        import nbformat  # noqa: F401
+        import papermill.parameterize  # noqa: F401
+
+
+@contextlib.contextmanager
+def _without(names: tuple):
+    """Within the block, importing any of ``names`` (not yet imported) fails as if it were not installed;
+    afterwards it imports as usual (a module that tried it inside the block keeps what it found)."""
+    blocked = [name for name in names if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+
+
+# the smallest chart: drawn once while the notebooks run, it starts the engine that draws the story pages'
+# charts (vl-convert's JavaScript runtime), whose first drawing otherwise takes a second or two longer
+WARM_UP_CHART = {"mark": "point", "data": {"values": [{"x": 0}]},
+                 "encoding": {"x": {"field": "x", "type": "quantitative"}}}
 
 
 def _import_site() -> None:
-    """Import the site renderer and the results module ahead of need (errors surface when used)."""
+    """Import the site renderer and the results module ahead of need, and start the chart engine by drawing
+    :data:`WARM_UP_CHART` (runs in a thread while the notebooks run; errors surface when used)."""
     try:
+        import vl_convert
+
         from .. import site  # noqa: F401
+        from ..site import draw
         from ..story import results  # noqa: F401
+
+        vl_convert.vegalite_to_svg(WARM_UP_CHART, vl_version=draw.VL_VERSION)
     except Exception:  # noqa: BLE001 - the import after the notebooks reports it
         pass
 
@@ -734,7 +813,8 @@ class _Kernel:
         manager = AsyncKernelManager(kernel_name=KERNEL)
         try:  # as nbclient does: no IPython history file on disk
             await manager.start_kernel(cwd=str(cwd), stderr=log,
-                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
+                                       extra_arguments=["--HistoryManager.hist_file=:memory:",
+                                                        f"--IPKernelApp.exec_lines={KERNEL_SETUP}"])
         except Exception as err:
             log.close()
             raise RunError(f"{name}: the kernel {KERNEL!r} did not start: {err}") from None
@@ -831,7 +911,7 @@ def _refuse_moved_inputs(project: Project, params: Params, plans: list[_Plan]) -
     ran = [p for p in plans if p.action == "execute"]
     if not ran:
         return
-    now = {"library": cache.tree_digest(project.library), "data": cache.tree_digest(project.data)}
+    now = {"library": cache.tree_digest(project.library), "data": _data_digest(project, params)}
     moved = {name for p in ran for name in now if p.inputs[name] != now[name]}
     moved |= {f"the file {k!r} points at" for p in ran for k, digest in _path_digests(p.given).items()
               if p.inputs["files"].get(k) != digest}
