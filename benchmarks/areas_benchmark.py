@@ -34,10 +34,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from bench import timed  # benchmarks/bench.py, beside this script: one way to time a step
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -63,16 +64,6 @@ def copy_project(into: Path, without: tuple = ()) -> Path:
         shutil.copytree(ROOT / name, into / name,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", *without))
     return into
-
-
-def timed(command: list[str], cwd: Path, env: dict) -> tuple[float, str]:
-    """Run ``command``; return its wall-clock seconds and its stderr. A failure stops the benchmark."""
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"benchmark step failed: {' '.join(command)}\n{done.stderr[-3000:]}")
-    return seconds, done.stderr
 
 
 def change_one_area(project: Path, env: dict, round_no: int) -> str:

@@ -193,6 +193,24 @@ def scr_run(params_path: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def own_run(tmp_path_factory):
+    """A journalist's own run: the bundled returns with the ``illustrative`` column emptied (nothing marked
+    illustrative), under a params file of their own (``own.yaml``)."""
+    from scr_lib import paths
+
+    folder = tmp_path_factory.mktemp("own")
+    with open(paths.FOI_2010, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(folder / "returns.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "illustrative": "", "notes": ""} for row in rows)
+    params = folder / "own.yaml"
+    params.write_text(f"name: own\nfoi_returns: {folder / 'returns.csv'}\n", encoding="utf-8")
+    return scr_run(params, folder / "run")
+
+
+@pytest.fixture(scope="session")
 def crafted_story_run(tmp_path_factory):
     """A real `scr run` on the bundled FOI file with hostile text added: extra columns whose headers are
     a script tag and a Markdown link (the notebooks list ignored columns) and notes holding markup.

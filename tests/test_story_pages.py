@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import scr_run
 from scr_lib import findings, paths
 from scr_lib.runner import run
 from scr_lib.story.results import value
@@ -36,21 +35,7 @@ def text(node) -> str:
     return " ".join(node.get_text(" ").split())
 
 
-@pytest.fixture(scope="module")
-def own_run(tmp_path_factory):
-    """A journalist's own run: the bundled returns with the ``illustrative`` column emptied, under a params
-    file of their own (``own.yaml``)."""
-    folder = tmp_path_factory.mktemp("own")
-    with open(paths.FOI_2010, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    header = list(rows[0])
-    with open(folder / "returns.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({**row, "illustrative": "", "notes": ""} for row in rows)
-    params = folder / "own.yaml"
-    params.write_text(f"name: own\nfoi_returns: {folder / 'returns.csv'}\n", encoding="utf-8")
-    return scr_run(params, folder / "run")
+# own_run (conftest): a journalist's own run, nothing in its file marked illustrative.
 
 
 # --- Story first ----------------------------------------------------------------------------------
