@@ -127,3 +127,13 @@ def test_illustrative_bars_are_grey_and_say_so_only_when_there_are_some(make, il
 def test_a_refusal_tooltip_says_how_many_of_how_many_declined():
     rows = next(iter(_refusal(True).to_dict()["datasets"].values()))
     assert [r["declined_text"] for r in rows] == ["12 of 38 (31.6%)", "2 of 20 (10.0%)", "0 of 0"]
+
+
+@pytest.mark.parametrize("overall", [0.25, None])
+def test_refusal_chart_mentions_the_dashed_line_only_when_it_draws_one(overall):
+    table = pd.DataFrame({"ods_code": ["A"], "pct_name": ["A"], "practices_invited": [4],
+                          "practices_declined": [1], "illustrative": [False], "share_declined": [0.25]})
+    spec = refusal.chart_by_pct(table, overall).to_dict()
+    said = any("dashed line" in line for line in spec["title"]["subtitle"])
+    drawn = any(layer.get("mark", {}).get("type") == "rule" for layer in spec.get("layer", []))
+    assert said is drawn is (overall is not None)

@@ -167,7 +167,8 @@ def chart_by_pct(table: pd.DataFrame, overall_share: float):
     return (bars + rule if overall_share is not None else bars).properties(
         height=alt.Step(14),
         title=charts.title("Share of invited practices that declined, by PCT",
-                           "Areas that had begun the rollout and gave complete figures; dashed line: all of them",
+                           "Areas that had begun the rollout and gave complete figures"
+                           + ("; dashed line: all of them" if overall_share is not None else ""),
                            any_illustrative),
     )
 
