@@ -247,3 +247,11 @@ def test_headline_and_key_figures_fill_the_first_phone_screen(browser, story_run
                            ".getBoundingClientRect().bottom")
     page.close()
     assert bottom <= 844
+
+
+@pytest.mark.slow
+def test_the_index_promises_charts_only_for_a_finding_that_draws_them(story_run):
+    index = pages(story_run)["index"]
+    for stem, article in zip(STEMS, index.select("article.headline")):
+        promised = "with its charts" in text(article)
+        assert promised is bool(findings.by_notebook(stem).charts), stem
