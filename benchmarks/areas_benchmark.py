@@ -38,7 +38,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from bench import timed  # benchmarks/bench.py, beside this script: one way to time a step
+from bench import machine, timed  # benchmarks/bench.py, beside this script: one way to time and describe
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -168,13 +168,7 @@ def main(argv=None) -> int:
         rounds = [one_round(project, bare, scratch, env, env_bare, i) for i in range(max(1, args.repeat))]
         load_after = os.getloadavg()
 
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover
-        usable = os.cpu_count()
-    print(f"cores: {os.cpu_count()} (os.cpu_count), {usable} usable by this process; "
-          f"load average before {' '.join(f'{x:.2f}' for x in load_before)}, "
-          f"after {' '.join(f'{x:.2f}' for x in load_after)}")
+    print(machine(load_before, load_after))
     print(f"{len(rounds)} round(s), median [fastest-slowest]\n")
     missed = []
     for name in ("1", "2", "3", "4"):

@@ -40,6 +40,18 @@ COPIED = ("notebooks", "data", "params", "scr_lib")
 TARGETS = {"c": 0.2, "d": 1.0, "a/b": 0.35}  # issue 13; earlier: c 1 s, a/b 0.6, d/a 0.5
 
 
+def machine(load_before: tuple, load_after: tuple) -> str:
+    """A line naming the cores (all, and those usable by this process) and the load average before and
+    after the timed steps: other work on the machine slows every figure."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover
+        usable = os.cpu_count()
+    return (f"cores: {os.cpu_count()} (os.cpu_count), {usable} usable by this process; "
+            f"load average before {' '.join(f'{x:.2f}' for x in load_before)}, "
+            f"after {' '.join(f'{x:.2f}' for x in load_after)}")
+
+
 def copy_project(into: Path) -> Path:
     """Copy what a run reads into ``into/project`` (compiled bytecode too, so imports start warm)."""
     project = into / "project"
@@ -121,13 +133,7 @@ def main(argv=None) -> int:
         values = [r[name] for r in rounds]
         return statistics.median(values), min(values), max(values)
 
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover
-        usable = os.cpu_count()
-    print(f"cores: {os.cpu_count()} (os.cpu_count), {usable} usable by this process; "
-          f"load average before {' '.join(f'{x:.2f}' for x in load_before)}, "
-          f"after {' '.join(f'{x:.2f}' for x in load_after)}")
+    print(machine(load_before, load_after))
     print(f"notebooks: {', '.join(names)}; {len(rounds)} round(s), median [fastest-slowest]\n")
     labels = {"a": "(a) cold `scr run params/pulse_2010.yaml --force`",
               "b": "(b) `jupyter nbconvert --to html --execute`, each notebook",

@@ -74,7 +74,7 @@ def compare(returns: pd.DataFrame, pcts: pd.DataFrame) -> pd.DataFrame:
     marked = marked.assign(
         not_given=_listed(marked, FIGURES, lambda f, c: f[c].isna()),
         illustrative_figures=_listed(marked, FIGURES, illustrative_mask),
-        cost_excluded_because=spend._cost_reason(marked),
+        cost_excluded_because=spend.cost_reason(marked),
     )
     shares = refusal.by_pct(marked)[["ods_code", "share_declined"]]
     shares = shares.assign(refusal_rank=shares["share_declined"].rank(method="min", ascending=False).astype("Int64"))

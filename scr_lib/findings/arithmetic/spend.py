@@ -160,7 +160,8 @@ def spread(marked: pd.DataFrame) -> dict:
     }
 
 
-def _cost_reason(marked: pd.DataFrame) -> pd.Series:
+def cost_reason(marked: pd.DataFrame) -> pd.Series:
+    """Why each PCT has no cost per record: the first of :data:`COST_REASONS` that applies, '' when it has one."""
     reason = pd.Series("", index=marked.index, dtype="object")
     uploaded = marked["records_uploaded"]
     reason = reason.mask(uploaded.eq(0).fillna(False).astype(bool), COST_REASONS["uploaded_zero"])
@@ -178,7 +179,7 @@ def cost_per_record(marked: pd.DataFrame) -> pd.DataFrame:
     value is illustrative). Sorted by cost, highest first, then by name. PCTs
     left out are counted by :func:`cost_exclusions`.
     """
-    keep = marked[_cost_reason(marked).eq("")]
+    keep = marked[cost_reason(marked).eq("")]
     illustrative = illustrative_mask(keep, "spend_to_date_gbp") | illustrative_mask(keep, "records_uploaded")
     table = pd.DataFrame({
         "ods_code": keep["ods_code"].astype(str),
@@ -199,7 +200,7 @@ def cost_exclusions(marked: pd.DataFrame) -> pd.DataFrame:
     The first reason that applies is counted, in :data:`COST_REASONS` order;
     reasons with no PCT are left out.
     """
-    counts = _cost_reason(marked).loc[lambda r: r.ne("")].value_counts()
+    counts = cost_reason(marked).loc[lambda r: r.ne("")].value_counts()
     order = [r for r in COST_REASONS.values() if r in counts.index]
     return pd.DataFrame({"reason": order, "pcts": [int(counts[r]) for r in order]})
 
