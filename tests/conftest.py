@@ -22,6 +22,18 @@ def write_foi(path: Path, rows: list[dict], header: list[str] = FOI_HEADER) -> P
     return path
 
 
+# Fixtures that make a real `scr run` (a subprocess running every notebook, several seconds each)
+REAL_RUNS = {"story_run", "own_run", "crafted_story_run", "story_run_again", "previous_run"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """A test that uses a real run is slow whether or not it says so: `make test-fast` leaves it out."""
+    for item in items:
+        if REAL_RUNS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_tests_start_no_kernel():
     """Under `make test-fast` (SCR_TEST_FAST=1) a test that starts a Jupyter kernel fails, naming the fix."""
@@ -161,16 +173,9 @@ def foi_file(tmp_path):
 @pytest.fixture(scope="session")
 def story_run(tmp_path_factory):
     """One real `scr run params/pulse_2010.yaml` into a temporary folder, shared by the session's tests."""
-    import subprocess
-    import sys
-
     from scr_lib import paths
 
-    out = tmp_path_factory.mktemp("story") / "pulse_2010"
-    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(paths.DEFAULT_PARAMS), "--out", str(out)],
-                          capture_output=True, text=True, cwd=paths.PROJ_ROOT)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
+    return scr_run(paths.DEFAULT_PARAMS, tmp_path_factory.mktemp("story") / "pulse_2010")
 
 
 # --- Story pages (tests/test_site.py, tests/test_browser.py) ---------------------------------------
@@ -186,6 +191,9 @@ def scr_run(params_path: Path, out: Path) -> Path:
 
     from scr_lib import paths
 
+    if os.environ.get("SCR_TEST_FAST") == "1":
+        pytest.fail("this test makes a real `scr run`: mark it @pytest.mark.slow (make test-fast runs only tests "
+                    "that start no kernel or browser)")
     done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(params_path), "--out", str(out)],
                           capture_output=True, text=True, cwd=paths.PROJ_ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
