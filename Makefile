@@ -42,7 +42,7 @@ test: $(INSTALLED) $(AXE)
 ## test-fast: the tests that start no kernel or browser (unit tests, corpus, guards), in seconds
 .PHONY: test-fast
 test-fast: $(INSTALLED)
-	SCR_TEST_FAST=1 $(BIN)/pytest -q -m "not slow and not browser" tests
+	SCR_TEST_FAST=1 $(BIN)/pytest -q -p no:nbval -m "not slow and not browser" tests
 
 ## bench: time `scr run` (cold, no-op, after a prose edit) against a `jupyter nbconvert` loop; prints the figures
 .PHONY: bench
