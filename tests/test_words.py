@@ -44,9 +44,3 @@ def test_one_in_is_the_nearest_fraction(share, n):
 def test_one_in_rejects_shares_outside_zero_to_one(share):
     with pytest.raises(ValueError):
         words.one_in(share)
-
-
-def test_refusal_still_offers_one_in_to_its_notebook():
-    from scr_lib.findings.arithmetic import refusal
-
-    assert refusal.one_in is words.one_in
