@@ -180,7 +180,7 @@ def test_xlsx_numbers_are_read_as_a_spreadsheet_shows_them(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Inputs are never modified; check's summary
+# check's summary
 
 def test_check_summarises_what_it_read():
     found = foi.check(CORPUS / "good" / "returns_title_rows.xlsx")
