@@ -27,7 +27,7 @@ def headline(figures, params) -> str:
 MEASURES = (
     Measure("pcts", "count", ("in england", "england's", "all", "every", "nationally", "across the country",
                               "there were", "existed"),
-            False, count, "PCTs and care trusts in England", PCTS, "England had {value} PCTs and care trusts",
+            False, count, "PCTs and care trusts in England", PCTS, "there were {value} PCTs and care trusts in England",
             result="areas.pcts"),
 )
 

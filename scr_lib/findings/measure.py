@@ -15,7 +15,7 @@ download or draft checker names a measure of its own:
   would match "declined" and "declining" (write the words people write;
   :func:`stem` strips common endings from the text and from the phrase alike);
 - ``counts``: for a count, the nouns of what it counts ("practices",
-  "surgeries"); empty for money and shares;
+  "surgeries"); for a share, the nouns it is a share of ("16.5% of practices"); empty for money;
 - ``sums``: True when England's value is the sum of the areas' values (practices
   declined, spend to date); False for a share, a median, a rank;
 - ``show``: writes a value as a reader reads it (``words.count``,
@@ -31,8 +31,9 @@ download or draft checker names a measure of its own:
 - ``rests_on``: the per-area columns the value is computed from (default: its own column): a per-area fact
   is illustrative when any of them is; ``across``: the value rests on every area of its set (a rank, a
   median), so it is illustrative when any area's ``rests_on`` value is;
-- ``rank``: the words that rank areas by it ("highest share"): "the second-highest share" is a rank of
-  this measure; empty when ranking it makes no sense;
+- ``needs``: words of which one must be near a number for it to be of this measure at all, where the
+  measure shares its other words with a plainer one (a median is "spent" too, but only a number said to
+  be a "median" is a median); empty: any of ``words`` will do;
 - ``per``: for a rate a writer gives per period, the period ("week"): a number of this measure is said
   "a week", "per week", "weekly"; a number said per period is of no measure without one;
 - ``formula``: for a per-area value computed from other columns of the row (practices not yet agreed:
@@ -71,7 +72,7 @@ class Measure:
     column: str | None = None
     rests_on: tuple[str, ...] = ()
     across: bool = False
-    rank: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
     per: str = ""
     formula: Callable[[dict], "float | None"] | None = None
 
@@ -83,6 +84,10 @@ class Measure:
             raise ValueError(f"measure {self.name!r}: unit {self.unit!r} is not a number's unit; known: {known}"
                              if self.unit in UNITS else f"measure {self.name!r}: unknown unit {self.unit!r}; "
                              f"known: {known}")
+        for name in ("words", "counts", "needs", "rests_on"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(isinstance(w, str) for w in value):
+                raise ValueError(f"measure {self.name!r}: {name} must be a tuple of words, got {value!r}")
         if not self.words:
             raise ValueError(f"measure {self.name!r} declares no words: how would a writer say it?")
         if self.unit == "count" and not self.counts:
@@ -100,11 +105,14 @@ class Measure:
         """The per-area columns this measure rests on (``rests_on``, else its own column)."""
         return self.rests_on or (self.in_table,)
 
-    def sentence(self, value: float, whole: float | None = None, whole_measure: "Measure | None" = None) -> str:
-        """One fact in words: ``says`` (or ``says_of`` with the whole's value), else "label: value"."""
-        shown = self.show(value)
+    def sentence(self, value: float, whole: float | None = None, whole_measure: "Measure | None" = None,
+                 shown: str | None = None, shown_whole: str | None = None) -> str:
+        """One fact in words: ``says`` (or ``says_of`` with the whole's value), else "label: value". ``shown``
+        and ``shown_whole``, when given, are the values as already written (else ``show`` writes them)."""
+        shown = self.show(value) if shown is None else shown
         if self.says_of and whole is not None:
-            shown_whole = whole_measure.show(whole) if whole_measure else f"{whole:,}"
+            if shown_whole is None:
+                shown_whole = whole_measure.show(whole) if whole_measure else f"{whole:,}"
             return self.says_of.format(value=shown, whole=shown_whole)
         if self.says:
             return self.says.format(value=shown)
