@@ -204,8 +204,12 @@ def ordinary() -> list[str]:
 
 def drafts(base: FactBase) -> dict[str, list[str]]:
     """Every draft of the corpus for this run, by name."""
-    return {"national": national(base), "local": local(base, local_area(base)),
-            "money": money(base, spend_area(base)), "ordinary": ordinary()}
+    out = {"national": national(base), "local": local(base, local_area(base)),
+           "money": money(base, spend_area(base)), "ordinary": ordinary(), "briefing": briefing(base)}
+    zero = [f.subject for f in base.for_measure("practices_invited") if f.subject != "E" and f.value == 0]
+    if zero:
+        out["refusers"] = refusers(base, zero[-1])
+    return out
 
 
 def match(report, expected: list[Expected]) -> list[tuple[Expected, object]]:
@@ -226,3 +230,109 @@ def verdict_of(row) -> str:
     if row is None:
         return "missing"
     return "ordinary" if row.verdict is None else str(row.verdict)
+
+
+def briefing(base: FactBase) -> list[str]:
+    """A news-in-brief and a features desk's box, written in other words, with errors planted."""
+    return [
+        "Care record: the numbers",
+        "- {E.pcts_answered:n} trusts replied to our Freedom of Information request",
+        "- {E.practices_invited:n:wrong} GP surgeries were asked to take part in the {E.pcts_complete:n} areas "
+        "with full figures",
+        "- {E.practices_declined:n} said no, about {E.share_declined:percent0}",
+        "- {E.records_created:million} Summary Care Records had been created by [[2012]]",
+        "Doctors' leaders met on [[1 June]] to discuss the findings. The BMA's GP committee has <<70>> members, "
+        "a spokeswoman said.",
+        "The {E.pcts_spent_something:n} PCTs that reported spending on the scheme include {5QM.name}, which put "
+        "its bill at {5QM.spend_to_date_gbp:gbp}. It expects to spend another {5QM.spend_expected_gbp:gbp:wrong}.",
+        "At {E.calls_per_1000_per_week:n} calls per 1,000 people a week, {E.records_created:million} people "
+        "would make about {E.projected_calls_per_week:n} out-of-hours calls a week.",
+    ]
+
+
+def refusers(base: FactBase, code: str) -> list[str]:
+    """A local story about an area that invited no practices, or gave few figures, with an error planted."""
+    return [
+        "{%s.name} says no to the care record" % code,
+        "{%s.name} has invited {%s.practices_invited:word} practices to join the Summary Care Record, the trust "
+        "confirmed on Friday." % (code, code),
+        "A spokesman for the trust, which serves <<400,000>> people, said it had not begun the rollout and had "
+        "no plans to before [[2011]].",
+        "Across England {E.practices_invited:n} practices had been invited in the areas with complete figures, "
+        "and {E.practices_declined:n:wrong} had declined.",
+    ]
+
+
+def docx_story(base: FactBase) -> list[tuple[str, str]]:
+    """A Word story with a heading, a table, its caption and a footnote: (where, paragraph) pairs, where is
+    'heading', 'text', 'table' (cells split by '|', the first row the header), 'caption' or 'footnote'."""
+    shares = sorted((f for f in base.for_measure("share_declined") if f.subject != "E"), key=lambda f: -f.value)
+    top = [f.subject for f in shares[:3]]
+    rows = [("table", "Area|Practices invited|Practices that declined|Share that declined")]
+    for i, code in enumerate(top):
+        wrong = ":wrong" if i == 1 else ""
+        rows.append(("table", "{%s.name}|{%s.practices_invited:n}|{%s.practices_declined:n%s}|{%s.share_declined:pct1}"
+                     % (code, code, code, wrong, code)))
+    return [
+        ("heading", "Where GPs said no"),
+        ("text", "In {%s.name}, {%s.practices_declined:n} of {%s.practices_invited:n} invited practices turned the "
+                 "record down, the highest share of practices declining of any area." % (top[0], top[0], top[0])),
+        ("text", "Nationally {E.share_declined:pct1:wrong} of invited practices declined."),
+        *rows,
+        ("caption", "Table [[1]]: the three areas where the largest shares of invited practices declined, "
+                    "[[2010]]"),
+        ("text", "The figures come from {E.pcts_answered:n} primary care trusts[[[1]]]."),
+        ("footnote", "Freedom of Information answers from {E.pcts_answered:n} PCTs, received by [[May 2010]]."),
+    ]
+
+
+def write_docx(pairs: list[tuple[str, str]], path) -> None:
+    """Write rendered (where, paragraph) pairs as a Word file: headings, paragraphs, one table (its rows in
+    order, cells split by '|'), a caption in Word's Caption style, and footnotes (python-docx writes none, so
+    their XML part is added by hand, as Word writes it)."""
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    rows = [text.split("|") for where, text in pairs if where == "table"]
+    table_done = False
+    notes = []
+    for where, text in pairs:
+        if where == "heading":
+            document.add_heading(text, level=1)
+        elif where == "text":
+            document.add_paragraph(text)
+        elif where == "caption":
+            document.add_paragraph(text, style="Caption")
+        elif where == "footnote":
+            notes.append(text)
+        elif where == "table" and not table_done:
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for r, cells in enumerate(rows):
+                for c, cell in enumerate(cells):
+                    table.cell(r, c).text = cell
+            table_done = True
+    document.save(path)
+    if not notes:
+        return
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(f'<w:footnote w:id="{i}"><w:p><w:r><w:t xml:space="preserve">{_xml(t)}</w:t></w:r></w:p>'
+                   f'</w:footnote>' for i, t in enumerate(notes, start=1))
+    footnotes = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">{body}</w:footnotes>'
+    with zipfile.ZipFile(path) as source:
+        items = {name: source.read(name) for name in source.namelist()}
+    items["word/footnotes.xml"] = footnotes.encode()
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                     b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    items["word/_rels/document.xml.rels"] = items["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdFoot" Type="http://schemas.openxmlformats.org/officeDocument/'
+                             b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in items.items():
+            target.writestr(name, data)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -25,8 +25,8 @@ def headline(figures, params) -> str:
 
 
 MEASURES = (
-    Measure("pcts", "count", ("in england", "england's", "all", "every", "nationally", "across the country",
-                              "there were", "existed"),
+    Measure("pcts", "count", ("england's", "there were", "there are", "existed", "every pct", "all pcts",
+                              "all the pcts", "all primary care trusts"),
             False, count, "PCTs and care trusts in England", PCTS, "there were {value} PCTs and care trusts in England",
             result="areas.pcts"),
 )

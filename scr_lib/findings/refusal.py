@@ -50,7 +50,7 @@ MEASURES = (
             False, count, "areas with complete figures", PCTS, "{value} areas gave complete figures",
             result="refusal.areas_complete"),
     Measure("practices_invited", "count", ("invited", "invitation", "asked", "contacted", "approached",
-                                           "offered", "written to"),
+                                           "offered", "written to", "wrote to", "writing to", "invite"),
             True, count, "practices invited", PRACTICES, "{value} practices invited",
             result="refusal.practices_invited"),
     Measure("practices_declined", "count", _REFUSED, True, count, "practices that declined", PRACTICES,

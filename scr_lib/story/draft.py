@@ -206,13 +206,25 @@ def _raw(text: str) -> tuple[str, ...]:
     return tuple(m.group(0) for m in _TOKEN.finditer(text.lower().replace("\u2019", "'")))
 
 
-def _occurrences(tokens: list[tuple[str, int, int]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where ``phrase`` occurs in ``tokens``: (first token, last token + 1) pairs."""
-    n = len(phrase)
-    if not n:
+def _occurrences(tokens: list[tuple[str, int, int]], phrase: tuple[str, ...], gap: int = 2) -> list[tuple[int, int]]:
+    """Where ``phrase`` occurs in ``tokens``: (first token, last token + 1) pairs. Up to ``gap`` words may come
+    between the words of a phrase ("turned the scheme down" is "turned down")."""
+    if not phrase:
         return []
     stems = [t for t, _, _ in tokens]
-    return [(i, i + n) for i in range(len(stems) - n + 1) if stems[i] == phrase[0] and tuple(stems[i:i + n]) == phrase]
+    out = []
+    for i, word in enumerate(stems):
+        if word != phrase[0]:
+            continue
+        at = i
+        for part in phrase[1:]:
+            nxt = next((j for j in range(at + 1, min(at + 2 + gap, len(stems))) if stems[j] == part), None)
+            if nxt is None:
+                break
+            at = nxt
+        else:
+            out.append((i, at + 1))
+    return out
 
 
 # The nouns of ordinary numbers: ages, durations, distances. A number counting one is not a figure to check.
@@ -222,7 +234,7 @@ _ORDINARY_NOUNS = ("year", "years", "year-old", "month", "months", "week", "week
 _PERIOD = re.compile(r"\b(?:a|an|each|per|every)\s+(day|week|month|year|fortnight)\b|\b(daily|weekly|monthly|"
                      r"annually|yearly)\b|\bthe\s+(?:average|typical)\s+(week|year|month|day)\b", re.IGNORECASE)
 _PERIODS = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year"}
-_CLAUSE_MARK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\s(?:and|but|while|whereas|yet|although|though|against|"
+_CLAUSE_MARK = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2013\u2014]|\s-\s|\s(?:and|but|while|whereas|yet|although|though|against|"
                           r"compared with|than|versus|vs)\s", re.IGNORECASE)
 _NATIONAL = re.compile(r"\b(?:england|english|nationally|national|nationwide|across the country|the country|"
                        r"countrywide|in total|altogether|overall|between them|all pcts|every pct)\b", re.IGNORECASE)
@@ -236,8 +248,9 @@ _RANK_ONE = re.compile(r"\bthe\s+(?P<dir>highest|largest|biggest|greatest|most|w
 _SAME_MEASURE = re.compile(r"\b(?:the|that|this|its|the same)\s+(?:national\s+|local\s+)?(?:figure|rate|share|"
                            r"proportion|number|total|average)\b", re.IGNORECASE)
 _SOME_AREAS = re.compile(r"\b(?:some|several|many|a few|a number of|a handful of|other|a minority of)\s+"
-                         r"(?:of\s+the\s+)?(?:other\s+)?(?:areas|pcts|trusts|primary care trusts|places)\b",
-                         re.IGNORECASE)
+                         r"(?:of\s+the\s+)?(?:other\s+)?(?:areas|pcts|trusts|primary care trusts|places)\b"
+                         r"|\bin\s+(?:\w+|\d+)\s+(?:out\s+)?of\s+(?:the|its|their|england's)\s+(?:[\w,-]+\s+){0,2}?"
+                         r"(?:areas|pcts|trusts|primary care trusts)\b", re.IGNORECASE)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
              "tenth": 10}
 _DESCENDING = ("highest", "largest", "biggest", "greatest", "most", "worst")
@@ -248,7 +261,7 @@ _CHANGE_BEFORE = re.compile(
     r"jumped|cut|reduced?|swelled|shrank|shrunk)\s+by|\b(?:rise|increase|fall|drop|decrease|growth|jump|cut|"
     r"reduction|change|swing)\s+of|(?<!signed\s)(?<!sign\s)(?<!set\s)(?<!took\s)(?<!taken\s)(?<!made\s)\bup|"
     r"(?<!turned\s)(?<!turn\s)(?<!shut\s)\bdown)\s+$", re.IGNORECASE)
-_INCREMENT_BEFORE = re.compile(r"\b(?:another|an extra|an additional)\s+$", re.IGNORECASE)
+_INCREMENT_BEFORE = re.compile(r"\b(?:a further|another|an extra|an additional)\s+$", re.IGNORECASE)
 _CHANGE_AFTER = re.compile(r"\s+(?:more|fewer|extra|additional)\s+(?:than\s+(?:in|last|the\s+year)|this|since)\b"
                            r"|\s+(?:more|fewer)\s+(?:than\s+)?(?:a\s+year|last\s+year)"
                            r"|\s*(?:rise|increase|fall|drop|decrease|jump|up on|down on)\b"
@@ -432,6 +445,7 @@ class _Checker:
         self.last_named: str | None = None  # the last area named, kept through a national sentence for "it"
         self.previous = ""  # the sentence before, in the same paragraph
         self.last_measure: dict[str, Measure] = {}  # by unit: what "the figure" refers to
+        self.descending: dict[int, bool] = {}  # a rank's way, by where it starts in its sentence
         self._words = ""
 
     # -- subjects ------------------------------------------------------------------------------
@@ -540,6 +554,8 @@ class _Checker:
         name = fact.subject_name if fact.subject != ENGLAND else "England"
         label = measure.label or measure.name.replace("_", " ")
         named = dict.fromkeys([*self.named_in_draft, ENGLAND])
+        if number.bound:  # a bound is true of many figures: it says nothing of whose it is
+            return ""
         for code in named:
             other = self.base.get(code, measure.name)
             if other is not None and code != fact.subject and _holds(number, other.value, other.unit):
@@ -574,7 +590,8 @@ class _Checker:
             row.verdict, row.note = Verdict.UNCHECKED, ("no measure of the run fits it (no words near it say "
                                                         "what it counts): check it by hand")
             return
-        if subject != ENGLAND and any(c.measure.name in self.area_measures for c in candidates):
+        if subject != ENGLAND and firm in ("named", "pronoun") and \
+                any(c.measure.name in self.area_measures for c in candidates):
             candidates = [c for c in candidates if c.measure.name in self.area_measures]  # an area's, not England's
         tried = []  # (measure, fact, holds)
         for c in candidates:
@@ -642,10 +659,12 @@ class _Checker:
         named = _named(sentence, self.names)
         tokens = _tokens(sentence)
         self._words = sentence
+        self.descending = {}
         ranks = self.ranks(sentence, found)
         found = [n for n in found if not any(r.start <= n.start < r.end for r in ranks)] + ranks
         found.sort(key=lambda n: n.start)
         context = self.context_numbers(sentence, found)
+        figures, places = [], {}
         for i, number in enumerate(found):
             start = base_offset + number.start
             row = Checked(paragraph, block.line_at(start), block.where, start, base_offset + number.end, sentence,
@@ -659,11 +678,17 @@ class _Checker:
             if i in context:
                 row.verdict, row.note = Verdict.UNCHECKED, f"context: not checkable, because {context[i]}"
                 continue
+            places[len(figures)] = row
+            figures.append(number)
+        for i, number in enumerate(figures):  # the ordinary numbers ("per 1,000") do not split clauses
+            if i not in places:
+                continue
+            row = places[i]
             if self.is_change(sentence, number):
                 row.relation, row.verdict = "change", Verdict.UNCHECKED
                 row.note = "a change (\"up 3%\", \"12 more than last year\"), not a level the run holds: check it by hand"
                 continue
-            self.check_number(row, sentence, tokens, found, i, named, paragraph)
+            self.check_number(row, sentence, tokens, figures, i, named, paragraph)
         if named:
             self.carried, self.carried_paragraph = named[-1][2], paragraph
             self.last_named = named[-1][2]
@@ -707,13 +732,13 @@ class _Checker:
         for m in _RANK.finditer(sentence):
             token = m.group("ord").lower()
             value = _ORDINALS.get(token) or int(re.match(r"\d+", token).group(0))
-            out.append(numbers.Number(m.group(0), m.start(), m.end(), "rank", value, 0,
-                                      None if m.group("dir").lower() in _DESCENDING else "ascending"))
+            out.append(numbers.Number(m.group(0), m.start(), m.end(), "rank", value, 0))
+            self.descending[m.start()] = m.group("dir").lower() in _DESCENDING
         for m in _RANK_ONE.finditer(sentence):
             if any(r.start <= m.start() < r.end for r in out) or any(n.start <= m.start() < n.end for n in found):
                 continue
-            out.append(numbers.Number(m.group(0), m.start(), m.end(), "rank", 1, 0,
-                                      None if m.group("dir").lower() in _DESCENDING else "ascending"))
+            out.append(numbers.Number(m.group(0), m.start(), m.end(), "rank", 1, 0))
+            self.descending[m.start()] = m.group("dir").lower() in _DESCENDING
         return out
 
     def context_numbers(self, sentence: str, found: list[numbers.Number]) -> dict[int, str]:
@@ -774,11 +799,13 @@ class _Checker:
                 self.judge(row, number, subject, firm, part)
                 return
         if number.kind == "count" and noun is None:
-            # a count whose noun is not one a measure counts (or not said): only a measure whose words
-            # are in its own clause may claim it
+            # a count whose noun is not said ("286 declined"): the noun of its sentence (or the one before),
+            # and only a measure whose words are close to it may claim it
+            present = self.nouns_near(sentence)
             candidates = [c for c in self.candidates(sentence, tokens, number, clause, kinds, None, period)
-                          if c.distance <= 3 and c.measure.unit != "rate"]
-            if not candidates or (candidates and not self._plain_count_ok(sentence, number)):
+                          if c.distance <= 3 and c.measure.unit != "rate"
+                          and present & set(self.nouns[c.measure.name])]
+            if not candidates:
                 row.verdict = Verdict.UNCHECKED
                 row.note = "no words near it say what it counts: check it by hand"
                 return
@@ -817,13 +844,14 @@ class _Checker:
             return
         row.verdict, row.note = Verdict.UNCHECKED, "said of some areas, and true of none that fits: check it by hand"
 
-    def _plain_count_ok(self, sentence: str, number: numbers.Number) -> bool:
-        """A count with no noun is read only when a noun of the suite is in its sentence or the one before."""
+    def nouns_near(self, sentence: str) -> set:
+        """The nouns of the suite in ``sentence`` and the one before it (what a count that does not say what
+        it counts, "286 declined", may be counting)."""
+        found = set()
         for text in (sentence, self.previous):
             raw = _raw(text)
-            if any(tuple(raw[i:i + len(p)]) == p for p in self.all_nouns for i in range(len(raw))):
-                return True
-        return False
+            found |= {p for p in self.all_nouns for i in range(len(raw)) if tuple(raw[i:i + len(p)]) == p}
+        return found
 
     def check_rank(self, row, sentence, tokens, number, clause, subject, firm):
         if subject == ENGLAND and firm == "national":  # "the highest in England": the ranking's scope
@@ -844,7 +872,7 @@ class _Checker:
                         f"a rank of {' or '.join(c.measure.label for c in found)}?") + ": check it by hand"
             return
         measure = found[0].measure
-        descending = number.bound != "ascending"
+        descending = self.descending.get(number.start, True)
         rank, of, illustrative = self.rank_of(subject, measure, descending)
         row.measure, row.measure_label = measure.name, measure.label
         row.subject, row.subject_name = subject, self.names.names.get(subject, subject)
@@ -933,7 +961,8 @@ def check_blocks(blocks: list[Block], base: FactBase, source: str = "draft", run
     offset = 0
     for p, block in enumerate(blocks, start=1):
         at = 0
-        checker.previous = ""
+        if block.where not in ("list item", "table"):  # a list or table reads on from the row before
+            checker.previous = ""
         for sentence in numbers.sentences(block.text):
             where = block.text.find(sentence, at)
             where = at if where < 0 else where
