@@ -45,7 +45,6 @@ from pathlib import Path
 
 from .. import findings, paths, words
 from ..findings.measure import PCTS, Measure, stem
-from ..precision import round_number
 from . import numbers
 from .draft_text import Block, DraftError, read_blocks
 from .facts import ENGLAND, Fact, FactBase, FactsError
@@ -213,9 +212,7 @@ def _occurrences(tokens: list[tuple[str, int, int]], phrase: tuple[str, ...], ga
         return []
     stems = [t for t, _, _ in tokens]
     out = []
-    for i, word in enumerate(stems):
-        if word != phrase[0]:
-            continue
+    for i in [i for i, word in enumerate(stems) if word == phrase[0]] if phrase[0] in stems else ():
         at = i
         for part in phrase[1:]:
             nxt = next((j for j in range(at + 1, min(at + 2 + gap, len(stems))) if stems[j] == part), None)
@@ -369,6 +366,12 @@ def _bound(bound: str, value: float, printed: float) -> bool:
             "at_most": value <= printed}[bound]
 
 
+def round_number(value: float) -> float:
+    """``value`` to 12 significant digits, as :func:`scr_lib.precision.round_number` rounds it (that module
+    imports pandas, which `scr draft` does without: it would double its time)."""
+    return float(format(float(value), ".12g")) if math.isfinite(value) and value else float(value)
+
+
 def _trim(number: float, places: int) -> str:
     text = f"{number:,.{places}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -438,6 +441,8 @@ class _Checker:
         self.all_nouns = {p for ps in self.nouns.values() for p in ps}
         self.area_nouns = {_raw(p) for p in PCTS}
         self.ordinary_nouns = {_raw(p) for p in _ORDINARY_NOUNS}
+        self.noun_starts = _by_first_word(self.all_nouns)  # the nouns by their first word, longest first
+        self.any_noun_starts = _by_first_word(self.all_nouns | self.ordinary_nouns)
         self.context = _context_quotes()
         self.carried: str | None = None  # the subject carried from earlier sentences
         self.carried_paragraph = 0
@@ -512,7 +517,7 @@ class _Checker:
         after = [i for i, (_, s, _) in enumerate(tokens) if s >= end][:4]
         raw = [self._words[s:e].lower() for _, s, e in tokens]
         for i in after:
-            for phrase in sorted(self.all_nouns | self.ordinary_nouns, key=len, reverse=True):
+            for phrase in self.any_noun_starts.get(raw[i], ()):
                 if tuple(raw[i:i + len(phrase)]) == phrase:
                     return phrase
         return None
@@ -523,7 +528,7 @@ class _Checker:
         for i, (_, s, e) in enumerate(tokens):
             if s < clause[0] or e > clause[1]:
                 continue
-            for phrase in sorted(self.all_nouns, key=len, reverse=True):
+            for phrase in self.noun_starts.get(raw[i], ()):
                 if tuple(raw[i:i + len(phrase)]) == phrase:
                     return phrase
         return None
@@ -850,7 +855,8 @@ class _Checker:
         found = set()
         for text in (sentence, self.previous):
             raw = _raw(text)
-            found |= {p for p in self.all_nouns for i in range(len(raw)) if tuple(raw[i:i + len(p)]) == p}
+            for i, word in enumerate(raw):
+                found |= {p for p in self.noun_starts.get(word, ()) if tuple(raw[i:i + len(p)]) == p}
         return found
 
     def check_rank(self, row, sentence, tokens, number, clause, subject, firm):
@@ -898,6 +904,13 @@ class _Checker:
             return None
         word = next(g for g in m.groups() if g)
         return _PERIODS.get(word.lower(), word.lower())
+
+
+def _by_first_word(phrases) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        out.setdefault(phrase[0], []).append(phrase)
+    return out
 
 
 def _ordinal(n: int) -> str:
