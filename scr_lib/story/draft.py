@@ -242,6 +242,9 @@ _RANK = re.compile(r"\b(?:the\s+)?(?P<ord>second|third|fourth|fifth|sixth|sevent
                    r"fewest|least|best)\b", re.IGNORECASE)
 _RANK_ONE = re.compile(r"\bthe\s+(?P<dir>highest|largest|biggest|greatest|most|worst|lowest|smallest|fewest|least)"
                        r"\b(?=[^.;:]*?\b(?:of|in)\s+(?:any|all|every)\b)", re.IGNORECASE)
+# Words that say a national total is the areas' ("the PCTs spent £1.4m between them"), not another body's
+_AREAS_CUE = re.compile(r"\b(?:pcts?|trusts|areas|primary care trusts|health authorities|locally|local|between them|"
+                        r"in total|altogether|combined|together|the rest)\b", re.IGNORECASE)
 _SAME_MEASURE = re.compile(r"\b(?:the|that|this|its|the same)\s+(?:national\s+|local\s+)?(?:figure|rate|share|"
                            r"proportion|number|total|average)\b", re.IGNORECASE)
 _SOME_AREAS = re.compile(r"\b(?:some|several|many|a few|a number of|a handful of|other|a minority of)\s+"
@@ -457,18 +460,18 @@ class _Checker:
 
     def subject_of(self, sentence: str, number: numbers.Number, named, paragraph: int, clause: tuple[int, int]):
         """(subject code or None, how firm: 'named', 'pronoun', 'national', 'carried' or 'none')."""
-        low_clause = sentence[clause[0]:clause[1]]
-        if _NATIONAL.search(low_clause):
-            return ENGLAND, "national"
+        marker = _NATIONAL.search(sentence, clause[0], clause[1]) or _NATIONAL.search(sentence, 0, number.start)
+        if marker and not any(marker.end() <= s < number.start for s, _, _ in named):
+            return ENGLAND, "national"  # "nationally", "across England": in its clause, or before it
         if named:
             before = [code for s, e, code in named if e <= number.start]
             return (before[-1] if before else named[0][2]), "named"
-        if _NATIONAL.search(sentence):
-            return ENGLAND, "national"
         if (self.carried or self.last_named) and _PRONOUN.search(sentence):
             return self.carried or self.last_named, "pronoun"
         if self.carried and self.carried_paragraph == paragraph:
             return self.carried, "pronoun"
+        if _NATIONAL.search(sentence):
+            return ENGLAND, "national"
         if self.carried:
             return self.carried, "carried"
         return ENGLAND, "none"
@@ -633,6 +636,13 @@ class _Checker:
             self.fill(row, measure, fact, number)
             row.note = (f"whose figure this is is not clear (the draft last named {fact.subject_name}, in an "
                         f"earlier paragraph): name the area, or check it by hand")
+            return
+        if fact.subject == ENGLAND and measure.sums and not (_AREAS_CUE.search(row.sentence) or
+                                                              _AREAS_CUE.search(self.previous)):
+            row.verdict = Verdict.UNCHECKED
+            self.fill(row, measure, fact, number)
+            row.note = (f"England's figure here is the total of the PCTs that gave one ({row.fact_text}); the "
+                        "draft does not say it means theirs: say so, or check it by hand")
             return
         if not candidates[0].near:
             row.verdict = Verdict.UNCHECKED
