@@ -494,3 +494,12 @@ def test_the_2010_draft_on_the_follow_up_run_contradicts_only_figures_that_chang
     assert report.contradicted
     follow = draft.check_draft(EXAMPLES / "draft_followup_2011.md", now)
     assert not follow.contradicted, [n for n in follow.numbers if n.verdict is Verdict.CONTRADICTED]
+
+
+@pytest.mark.slow
+def test_the_scr_draft_excerpt_in_the_docs_is_what_it_prints(followup_run):
+    text = (paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8")
+    excerpt = text[text.rindex("$ .venv/bin/scr draft"):].split("```")[0].splitlines()[2:]
+    shown = [line for line in excerpt if line.strip() and line.strip() != "..."]
+    printed = draft.table_text(draft.check_draft(EXAMPLES / "draft_pulse_2010.md", draft.load_facts(followup_run)))
+    assert len(shown) >= 4 and all(line in printed.splitlines() for line in shown), shown

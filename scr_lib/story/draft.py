@@ -250,7 +250,9 @@ _SAME_MEASURE = re.compile(r"\b(?:the|that|this|its|the same)\s+(?:national\s+|l
 _SOME_AREAS = re.compile(r"\b(?:some|several|many|a few|a number of|a handful of|other|a minority of)\s+"
                          r"(?:of\s+the\s+)?(?:other\s+)?(?:areas|pcts|trusts|primary care trusts|places)\b"
                          r"|\bin\s+(?:\w+|\d+)\s+(?:out\s+)?of\s+(?:the|its|their|england's)\s+(?:[\w,-]+\s+){0,2}?"
-                         r"(?:areas|pcts|trusts|primary care trusts)\b", re.IGNORECASE)
+                         r"(?:areas|pcts|trusts|primary care trusts)\b"
+                         r"|\bin\s+(?:the\s+)?(?:worst|hardest)[\w-]*\s+(?:area|pct|trust)\b"
+                         r"|\bin\s+(?:one|an|a single)\s+(?:area|pct|trust)\b", re.IGNORECASE)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
              "tenth": 10}
 _DESCENDING = ("highest", "largest", "biggest", "greatest", "most", "worst")
@@ -636,6 +638,13 @@ class _Checker:
             self.fill(row, measure, fact, number)
             row.note = (f"whose figure this is is not clear (the draft last named {fact.subject_name}, in an "
                         f"earlier paragraph): name the area, or check it by hand")
+            return
+        if fact.subject == ENGLAND and subject != ENGLAND and firm in ("named", "pronoun"):
+            row.verdict = Verdict.UNCHECKED
+            self.fill(row, measure, fact, number)
+            whom = self.names.names.get(subject, subject)
+            row.note = (f"it reads as England's {measure.label} ({row.fact_text}), but the sentence is about "
+                        f"{whom}: say which, or check it by hand")
             return
         if fact.subject == ENGLAND and measure.sums and not (_AREAS_CUE.search(row.sentence) or
                                                               _AREAS_CUE.search(self.previous)):
