@@ -503,3 +503,20 @@ def test_the_scr_draft_excerpt_in_the_docs_is_what_it_prints(followup_run):
     shown = [line for line in excerpt if line.strip() and line.strip() != "..."]
     printed = draft.table_text(draft.check_draft(EXAMPLES / "draft_pulse_2010.md", draft.load_facts(followup_run)))
     assert len(shown) >= 4 and all(line in printed.splitlines() for line in shown), shown
+
+
+def test_a_markdown_tables_column_headings_say_what_its_numbers_count(tmp_path):
+    rows = [(code, BASE.subjects()[code]) for code in ("5QM", "5D7")]
+    lines = ["| Area | Invited | Declined |", "|---|---|---|"]
+    for code, name in rows:
+        wrong = 2 if code == "5D7" else 0  # one planted error
+        lines.append(f"| {name} | {value(code, 'practices_invited')} | {value(code, 'practices_declined') + wrong} |")
+    lines.append(f"| England | {value('E', 'practices_invited'):,} | {value('E', 'practices_declined')} |")
+    path = tmp_path / "table.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = draft.check_draft(path, BASE)
+    got = [(n.subject, n.measure, n.verdict) for n in report.numbers]
+    assert got == [("5QM", "practices_invited", Verdict.SUPPORTED), ("5QM", "practices_declined", Verdict.SUPPORTED),
+                   ("5D7", "practices_invited", Verdict.SUPPORTED), ("5D7", "practices_declined", Verdict.CONTRADICTED),
+                   ("E", "practices_invited", Verdict.SUPPORTED), ("E", "practices_declined", Verdict.SUPPORTED)]
+    assert {n.where for n in report.numbers} == {"table"} and [n.line for n in report.numbers][::2] == [3, 4, 5]

@@ -782,6 +782,7 @@ class _Checker:
 
     def check_number(self, row: Checked, sentence: str, tokens, found: list, i: int, named, paragraph: int):
         number = found[i]
+        block_where = row.where
         clause = _clause(sentence, found, i)
         subject, firm = self.subject_of(sentence, number, named, paragraph, clause)
         if number.kind == "rank":
@@ -826,9 +827,12 @@ class _Checker:
             # a count whose noun is not said ("286 declined"): the noun of its sentence (or the one before),
             # and only a measure whose words are close to it may claim it
             present = self.nouns_near(sentence)
-            candidates = [c for c in self.candidates(sentence, tokens, number, clause, kinds, None, period)
-                          if c.distance <= 3 and c.measure.unit != "rate"
-                          and present & set(self.nouns[c.measure.name])]
+            close = [c for c in self.candidates(sentence, tokens, number, clause, kinds, None, period)
+                     if c.distance <= 3 and c.measure.unit != "rate"]
+            candidates = [c for c in close if present & set(self.nouns[c.measure.name])]
+            if not candidates and len(close) == 1 and close[0].near and close[0].distance <= 1 and \
+                    block_where == "table":
+                candidates = close  # a table's column heading says what it counts ("Declined = 24")
             if not candidates:
                 row.verdict = Verdict.UNCHECKED
                 row.note = "no words near it say what it counts: check it by hand"
@@ -946,9 +950,11 @@ def _clause(sentence: str, found: list[numbers.Number], i: int) -> tuple[int, in
     k = i - 1 if found[i].whole_of is not None and i > 0 else i
     start = found[k - 1].end if k > 0 else 0
     end = found[j + 1].start if j + 1 < len(found) else len(sentence)
-    marks_before = [m.end() for m in _CLAUSE_MARK.finditer(sentence, start, found[k].start)]
+    marks = list(_CLAUSE_MARK.finditer(sentence, start, found[k].start))
+    if marks and marks[-1].group(0) == ":" and not sentence[marks[-1].end():found[k].start].strip():
+        marks.pop()  # "Practices invited in NHS Dorset: 55": a label and its value are one clause
     mark_after = _CLAUSE_MARK.search(sentence, found[j].end, end)
-    return (marks_before[-1] if marks_before else start), (mark_after.start() if mark_after else end)
+    return (marks[-1].end() if marks else start), (mark_after.start() if mark_after else end)
 
 
 @functools.lru_cache(maxsize=4096)
