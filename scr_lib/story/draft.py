@@ -281,6 +281,15 @@ _ORDINARY_WHY = {
 # Subjects: the areas a draft names
 
 
+# Places a draft may name that are not England or one of its areas: the run has no facts about them.
+_ELSEWHERE = ("Scotland", "Wales", "Northern Ireland", "Scottish", "Welsh", "Ireland", "the United States", "the US",
+              "America", "Europe", "France", "Germany", "Denmark", "the Netherlands")
+# A sentence that gives its figure from another source: a poll, a survey, a study, another body's count.
+_OTHER_SOURCE = re.compile(r"\b(?:poll|polls|survey|surveys|surveyed|study|studies|research|researchers|estimates?|"
+                           r"estimated|audit office|nao|bma|the department of health|ministers?|the government|"
+                           r"connecting for health|the king's fund|nuffield|think[- ]tank)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class _Names:
     pattern: re.Pattern | None
@@ -311,6 +320,14 @@ def _names(subjects: tuple[tuple[str, str], ...]) -> _Names:
         for text in written:
             codes.setdefault(text.lower(), code)
         shown.setdefault(code, next((a for a in aliases if a.startswith("NHS ")), f"NHS {name}"))
+    for row in rows:  # the strategic health authorities: named, but the run has no facts about them
+        if row.get("sha_name") and row.get("sha_ods_code"):
+            codes.setdefault(row["sha_name"].strip().lower(), row["sha_ods_code"])
+            codes.setdefault(f"nhs {row['sha_name'].strip().lower()}", row["sha_ods_code"])
+            shown.setdefault(row["sha_ods_code"], f"NHS {row['sha_name'].strip()}")
+    for place in _ELSEWHERE:  # places the run has no facts about at all
+        codes.setdefault(place.lower(), "?" + place)
+        shown.setdefault("?" + place, place)
     for code, name in subjects:
         if code != ENGLAND:
             codes.setdefault(name.lower(), code)
@@ -633,6 +650,12 @@ class _Checker:
             row.note = f"it could be {labels}, and matches none: say which, or check it by hand"
             return
         measure, fact, _ = with_fact[0]
+        if _OTHER_SOURCE.search(row.sentence):
+            row.verdict = Verdict.UNCHECKED
+            self.fill(row, measure, fact, number)
+            row.note = (f"the sentence gives it from another source (a poll, a study, another body), not from "
+                        f"these returns; the run's figure: {row.fact_text}. Check it against that source")
+            return
         if firm == "carried":
             row.verdict = Verdict.UNCHECKED
             self.fill(row, measure, fact, number)
