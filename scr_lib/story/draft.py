@@ -1066,23 +1066,23 @@ def table_text(report: Report) -> str:
     for n in report.numbers:
         lines.append(f"  {str(n.verdict):<{width}}\"{n.printed}\" ({n.precision}), {_place(n)}: {n.sentence}")
         pad = " " * (width + 2)
+        fact = n.fact_text + (" (the run's figure is illustrative, generated, not an FOI answer: an illustration, "
+                              "not a finding)" if n.illustrative else "")
         if n.verdict is Verdict.SUPPORTED:
-            detail = n.fact_text
+            detail = fact
         elif n.verdict is Verdict.CONTRADICTED:
-            detail = f"{n.fact_text}; the draft says {n.difference_text}" if n.difference is not None else \
-                f"{n.fact_text}; {n.difference_text}"
+            detail = f"{fact}; the draft says {n.difference_text}" if n.difference is not None else \
+                f"{fact}; {n.difference_text}"
             if n.elsewhere:
                 detail += f". {n.elsewhere}"
         else:
             detail = n.note
-        if n.illustrative:
-            detail += " (the run's figure is illustrative, generated, not an FOI answer: an illustration, not a finding)"
         lines.append(f"{pad}{detail}")
     if report.ordinary:
         lines += ["", "Ordinary numbers (listed, not checked):"]
         lines += [f"  \"{d.printed}\", {_place(d)}: {d.note}" for d in report.ordinary]
     c = report.counts()
-    lines += ["", f"{c['numbers']:,} figures found: {c['supported']:,} supported, {c['contradicted']:,} contradicted, "
+    lines += ["", f"{c['numbers']:,} {'figure' if c['numbers'] == 1 else 'figures'} found: {c['supported']:,} supported, {c['contradicted']:,} contradicted, "
                   f"{c['unchecked']:,} unchecked; {c['ordinary']:,} ordinary "
                   f"{'number' if c['ordinary'] == 1 else 'numbers'} (years, dates, labels...) listed apart."]
     return "\n".join(lines)

@@ -6,7 +6,9 @@ SDMX's "observation"; "tidy data" in pandas terms):
 - ``round``: the FOI round it describes (the params file's ``round``; until a params
   file gives one, its ``name``, such as ``pulse_2010``: see :func:`round_of`);
 - ``subject``: ``E`` for England, an SHA's code, or a PCT's ODS code (``5QM``);
-  ``subject_name``: its name as a story prints it ("England", "NHS Dorset");
+  ``subject_name``: its name as a story prints it ("England", "NHS Dorset"). The
+  findings compute no SHA's figures yet: a notebook that does records them with
+  ``Results.facts`` on a frame whose subject column holds the SHAs' codes;
 - ``measure``: a measure a finding declares (:mod:`scr_lib.findings.measure`),
   ``unit`` its unit (``count``, ``pounds``, ``share``, ``rate``, ``number``);
 - ``value``: the number at full precision (rounded at the source to 12 significant
