@@ -231,11 +231,13 @@ _ORDINARY_NOUNS = ("year", "years", "year-old", "month", "months", "week", "week
 _PERIOD = re.compile(r"\b(?:a|an|each|per|every)\s+(day|week|month|year|fortnight)\b|\b(daily|weekly|monthly|"
                      r"annually|yearly)\b|\bthe\s+(?:average|typical)\s+(week|year|month|day)\b", re.IGNORECASE)
 _PERIODS = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year"}
-_CLAUSE_MARK = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2013\u2014]|\s-\s|\s(?:and|but|while|whereas|yet|although|though|against|"
+_CLAUSE_MARK = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2013\u2014]|\s-\s"
+                          r"|\s(?:and|but|while|whereas|yet|although|though|against|"
                           r"compared with|than|versus|vs)\s", re.IGNORECASE)
 _NATIONAL = re.compile(r"\b(?:england|english|nationally|national|nationwide|across the country|the country|"
                        r"countrywide|in total|altogether|overall|between them|all pcts|every pct)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"^(?:that|this|which)\b|\b(?:it|its|it's|itself|the trust|the pct|the care trust|the primary care trust|the area|"
+_PRONOUN = re.compile(r"^(?:that|this|which)\b"
+                      r"|\b(?:it|its|it's|itself|the trust|the pct|the care trust|the primary care trust|the area|"
                       r"locally|the organisation|the authority|this trust|this pct|this area)\b", re.IGNORECASE)
 _RANK = re.compile(r"\b(?:the\s+)?(?P<ord>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                    r"\d+(?:st|nd|rd|th))[\s-]+(?P<dir>highest|largest|biggest|greatest|most|worst|lowest|smallest|"
@@ -478,7 +480,8 @@ class _Checker:
     # -- subjects ------------------------------------------------------------------------------
 
     def subject_of(self, sentence: str, number: numbers.Number, named, paragraph: int, clause: tuple[int, int]):
-        """(subject code or None, how firm: 'named', 'pronoun', 'national', 'carried' or 'none')."""
+        """(subject code, how firm: "named", "pronoun", "national", "carried" (weak: named paragraphs ago) or
+        "none")."""
         marker = _NATIONAL.search(sentence, clause[0], clause[1]) or _NATIONAL.search(sentence, 0, number.start)
         if marker and not any(marker.end() <= s < number.start for s, _, _ in named):
             return ENGLAND, "national"  # "nationally", "across England": in its clause, or before it
@@ -733,7 +736,8 @@ class _Checker:
             row = places[i]
             if self.is_change(sentence, number):
                 row.relation, row.verdict = "change", Verdict.UNCHECKED
-                row.note = "a change (\"up 3%\", \"12 more than last year\"), not a level the run holds: check it by hand"
+                row.note = ("a change (\"up 3%\", \"12 more than last year\"), not a level the run holds: "
+                            "check it by hand")
                 continue
             self.check_number(row, sentence, tokens, figures, i, named, paragraph)
         if named:
@@ -1082,7 +1086,8 @@ def table_text(report: Report) -> str:
         lines += ["", "Ordinary numbers (listed, not checked):"]
         lines += [f"  \"{d.printed}\", {_place(d)}: {d.note}" for d in report.ordinary]
     c = report.counts()
-    lines += ["", f"{c['numbers']:,} {'figure' if c['numbers'] == 1 else 'figures'} found: {c['supported']:,} supported, {c['contradicted']:,} contradicted, "
+    found = f"{c['numbers']:,} {'figure' if c['numbers'] == 1 else 'figures'} found"
+    lines += ["", f"{found}: {c['supported']:,} supported, {c['contradicted']:,} contradicted, "
                   f"{c['unchecked']:,} unchecked; {c['ordinary']:,} ordinary "
                   f"{'number' if c['ordinary'] == 1 else 'numbers'} (years, dates, labels...) listed apart."]
     return "\n".join(lines)
