@@ -526,3 +526,16 @@ def test_a_markdown_tables_column_headings_say_what_its_numbers_count(tmp_path):
                    ("5D7", "practices_invited", Verdict.SUPPORTED), ("5D7", "practices_declined", Verdict.CONTRADICTED),
                    ("E", "practices_invited", Verdict.SUPPORTED), ("E", "practices_declined", Verdict.SUPPORTED)]
     assert {n.where for n in report.numbers} == {"table"} and [n.line for n in report.numbers][::2] == [3, 4, 5]
+
+
+@pytest.mark.parametrize("paragraphs, printed, subject", [
+    (["Torbay Care Trust has put its plans on hold.",
+      "The PCTs that gave figures had spent {total} between them."], "{total}", "E"),
+    (["NHS Dorset acted first.", "Across those areas, nearly {near} practices had said no."], "nearly {near}", "E"),
+])
+def test_the_areas_together_are_englands_and_a_hedged_round_number_is_as_precise_as_its_digits(paragraphs, printed,
+                                                                                               subject):
+    values = {"total": words.pounds(value("E", "spend_to_date_gbp")),
+              "near": int(words.round_half_up(value("E", "practices_declined"), -2))}
+    found = row(check(*[p.format(**values) for p in paragraphs]), printed.format(**values))
+    assert (found.verdict, found.subject) == (Verdict.SUPPORTED, subject), found

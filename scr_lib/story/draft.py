@@ -238,12 +238,14 @@ _NATIONAL = re.compile(r"\b(?:england|english|nationally|national|nationwide|acr
                        r"countrywide|in total|altogether|overall|between them|all pcts|every pct)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:that|this|which)\b"
                       r"|\b(?:it|its|it's|itself|the trust|the pct|the care trust|the primary care trust|the area|"
-                      r"locally|the organisation|the authority|this trust|this pct|this area)\b", re.IGNORECASE)
+                      r"the organisation|the authority|this trust|this pct|this area)\b", re.IGNORECASE)
 _RANK = re.compile(r"\b(?:the\s+)?(?P<ord>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                    r"\d+(?:st|nd|rd|th))[\s-]+(?P<dir>highest|largest|biggest|greatest|most|worst|lowest|smallest|"
                    r"fewest|least|best)\b", re.IGNORECASE)
 _RANK_ONE = re.compile(r"\bthe\s+(?P<dir>highest|largest|biggest|greatest|most|worst|lowest|smallest|fewest|least)"
                        r"\b(?=[^.;:]*?\b(?:of|in)\s+(?:any|all|every)\b)", re.IGNORECASE)
+# The areas together, as a sentence's subject ("the PCTs that answered", "trusts"): not one area
+_AREAS_PLURAL = re.compile(r"\b(?:pcts|trusts|areas|primary care trusts|care trusts)\b", re.IGNORECASE)
 # Words that say a national total is the areas' ("the PCTs spent £1.4m between them"), not another body's
 _AREAS_CUE = re.compile(r"\b(?:pcts?|trusts|areas|primary care trusts|health authorities|locally|local|between them|"
                         r"in total|altogether|combined|together|the rest)\b", re.IGNORECASE)
@@ -382,7 +384,21 @@ def _holds(number: numbers.Number, value: float, unit: str) -> bool:
         return False
     if number.bound:
         return _bound(number.bound, value, printed)
-    return words.round_half_up(value, int(number.decimals)) == printed
+    return words.round_half_up(value, _places(number)) == printed
+
+
+_HEDGE = re.compile(r"^(?:nearly|almost|about|around|roughly|some|approximately|close to|getting on for|over)\b",
+                    re.IGNORECASE)
+
+
+def _places(number: numbers.Number) -> int:
+    """The decimal places a number is checked to: as printed, except that a hedged round number ("nearly
+    300", "about 40") is as precise as its last non-zero digit, as a round number of 1,000 or more is."""
+    places = int(number.decimals)
+    if places == 0 and _HEDGE.match(number.text) and isinstance(number.value, int) and number.value:
+        text = str(abs(number.value))
+        places = -(len(text) - len(text.rstrip("0")))
+    return places
 
 
 def _bound(bound: str, value: float, printed: float) -> bool:
@@ -488,6 +504,9 @@ class _Checker:
         if named:
             before = [code for s, e, code in named if e <= number.start]
             return (before[-1] if before else named[0][2]), "named"
+        plural = [m.end() for m in _AREAS_PLURAL.finditer(sentence, 0, number.start)]
+        if plural and not _PRONOUN.search(sentence, plural[-1], number.start):
+            return ENGLAND, "national"  # "the PCTs that gave figures had spent £1.4 million": theirs, together
         if (self.carried or self.last_named) and _PRONOUN.search(sentence):
             return self.carried or self.last_named, "pronoun"
         if self.carried and self.carried_paragraph == paragraph:
