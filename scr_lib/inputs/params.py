@@ -178,6 +178,9 @@ def load_params(path: str | Path, knobs: Mapping[str, Knob]) -> Params:
     except yaml.YAMLError as err:
         line = getattr(getattr(err, "problem_mark", None), "line", -1) + 1
         raise InputError([Problem(shown, line, "", f"not valid YAML: {err}")]) from None
+    except ValueError as err:  # PyYAML reads 2026-02-30 as a date, and fails building it
+        raise InputError([Problem(shown, 0, "", f"a value that looks like a date is not one ({err}); "
+                                                "write dates as 2026-12-07")]) from None
     if not isinstance(raw, dict):
         raise InputError([Problem(shown, 1, "", "expected a mapping of key: value lines")])
     problems, values = [], {}

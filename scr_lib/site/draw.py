@@ -28,6 +28,7 @@ import json
 import math
 import re
 import textwrap
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -505,4 +506,13 @@ def write_files(site: Path, chart: Chart, source: str, credit: str, cache: Chart
     make = lambda: base64.b64encode(vl_convert.svg_to_png(svg, scale=PNG_SCALE)).decode("ascii")  # noqa: E731
     png = base64.b64decode(cache.text(f"png-{key}.b64", make) if cache else make())
     (site / "charts").mkdir(parents=True, exist_ok=True)
-    (site / "charts" / f"{chart.name}.png").write_bytes(png)
+    (site / "charts" / f"{chart.name}.png").write_bytes(titled_png(png, chart.title or chart_title(chart.spec)))
+
+
+def titled_png(png: bytes, title: str) -> bytes:
+    """``png`` with its title also as text (an ``iTXt`` chunk "Title", UTF-8, after the header chunk), as
+    image viewers and search show it; the picture is unchanged."""
+    data = b"Title\x00\x00\x00\x00\x00" + title.encode("utf-8")
+    chunk = len(data).to_bytes(4, "big") + b"iTXt" + data + zlib.crc32(b"iTXt" + data).to_bytes(4, "big")
+    end_of_header = 8 + 4 + 4 + 13 + 4  # signature, IHDR length, type, data and CRC
+    return png[:end_of_header] + chunk + png[end_of_header:]

@@ -24,9 +24,12 @@ FOLDER = "embed"
 
 def write(site: Path, env, common: dict, page, chart: Chart, source: str, credit: str) -> None:
     """Write the chart's embed page and, when it has figures, its figures page (see the module docstring)."""
+    card = SimpleNamespace(title=chart.title or page.title, share={
+        "description": description(chart.summary), "image": f"share/{page.stem}.png", "alt": page.title,
+        "path": f"{FOLDER}/{chart.name}.html"})
     write_text(site / FOLDER / f"{chart.name}.html", env.get_template("embed.html.j2").render(
         figure=Markup(figure_html(chart, embed=True)), chart_title=chart.title or page.title, source=source,
-        credit=credit, page=page, **{k: v for k, v in common.items() if k not in ("page", "root")}))
+        credit=credit, page=page, card=card, **{**common, "root": "../"}))
     if not chart.rows:
         return
     title = f"The figures behind “{chart.title or page.title}”"
