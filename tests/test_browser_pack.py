@@ -263,7 +263,11 @@ MARK_COLOURS = """() => {
                         strokeOpacity: Number(style.opacity) * Number(style.strokeOpacity || 1)});
         });
     });
-    return {bg, marks};
+    const texts = [...document.querySelectorAll('figure.chart .chart-view svg text')]
+        .filter(t => t.getClientRects().length && t.textContent.trim())
+        .map(t => ({what: t.textContent.trim().slice(0, 60), fill: rgb(getComputedStyle(t).fill),
+                    size: parseFloat(getComputedStyle(t).fontSize)}));
+    return {bg, marks, texts};
 }"""
 
 
@@ -306,6 +310,10 @@ def test_every_chart_mark_reaches_3_to_1_against_the_background(page_at, sites, 
             if not ratios or max(ratios) < 3:
                 weak.append(f"{mark['what']}: {', '.join(f'{r:.2f}:1' for r in ratios) or 'no colour'}")
         assert not weak, f"{name}, {scheme}, {width} px: marks under 3:1:\n" + "\n".join(weak[:10])
+        # and the chart's text: at least 12 px, and 4.5:1 as any text
+        faint = [f"{t['what']}: {t['size']} px, {contrast(t['fill'], background):.2f}:1" for t in found["texts"]
+                 if t["size"] < charts.MIN_FONT_PX or contrast(t["fill"], background) < 4.5]
+        assert found["texts"] and not faint, f"{name}, {scheme}, {width} px: chart text\n" + "\n".join(faint[:10])
         if scheme == "dark":
             assert luminance(background) < 0.05, f"{name}: dark mode left a light background {background}"
 
@@ -385,3 +393,15 @@ def test_each_page_shows_its_byline_dates_and_correction_only_when_given(page_at
             assert seen["byline"] == f"By {DATELINE['byline']}", name
             assert seen["times"] == [["2026-12-07", "7 December 2026"], ["2026-12-09", "9 December 2026"]], name
             assert DATELINE["corrections"] in seen["correction"], name
+
+
+def test_a_journalists_own_data_gets_no_word_or_mark_of_illustrative_values(own_run):
+    """Nothing marked illustrative: no hatched mark, no chart words about generated values, and every
+    page still has its share image."""
+    site = own_run / "site"
+    for stem in CHART_PAGES:
+        text = (site / f"{stem}.html").read_text(encoding="utf-8")
+        summaries = re.findall(r'<p class="chart-summary" id="[^"]+">([^<]*)</p>', text)
+        assert summaries and not any("illustrative" in s for s in summaries), summaries
+        assert 'class="scr-ill"' not in text and "Hatched" not in text
+        assert png_size((site / "share" / f"{stem}.png").read_bytes()) == (1200, 630)
