@@ -453,8 +453,10 @@ def _share_card(site: Path, page: Page, headline: str, cache: ChartCache | None)
     reads: its description, image, image text and path."""
     figure = page.key_figures[0] if page.key_figures else None
     chart = page.charts[0].svg if page.charts else None
+    foot = ("Some values behind this page are illustrative: generated, not FOI answers. See the page."
+            if page.illustrative else "")  # the card never shows a generated figure as a fact
     svg = share.card_svg(STORY_TITLE if page.stem != "index" else "", headline if page.stem != "index" else
-                         f"{STORY_TITLE}. {headline}", figure, chart)
+                         f"{STORY_TITLE}. {headline}", figure, chart, foot)
     image = share.write_card(site, page.stem, svg, cache)
     page.share = {"description": share.description(headline), "image": image, "path": page.href,
                   "alt": share.description(f"{page.title}: {headline}", 400)}

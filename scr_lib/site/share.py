@@ -109,7 +109,7 @@ def card_svg(site_title: str, headline: str, figure: dict | None = None, chart_s
     size = 38 if len(first) < 110 or not chart_svg else 32
     parts = [f'<rect width="{CARD_WIDTH}" height="{CARD_HEIGHT}" fill="#ffffff"/>',
              f'<rect width="14" height="{CARD_HEIGHT}" fill="{house.BLUE}"/>',
-             _text(60, 70, _cut(site_title, 80 if not chart_svg else 48, 1), 22, 28, "#555")]
+             _text(60, 64, _cut(site_title, 90, 1), 22, 28, "#555")]
     lines = _cut(first, int(text_width / (size * 0.55)), 6 if figure is None else 5)
     parts.append(_text(60, 130, lines, size, int(size * 1.22), "#1d1d1d", "bold"))
     if figure:
@@ -120,7 +120,7 @@ def card_svg(site_title: str, headline: str, figure: dict | None = None, chart_s
         parts.append(_text(60, top + 80, _cut(label, int(text_width / 12.5), 2), 22, 28, "#555"))
     if chart_svg:
         inner = re.sub(r"^<\?xml[^>]*>\s*", "", chart_svg)
-        inner = re.sub(r"<svg\b", '<svg x="620" y="60" width="540" height="500" preserveAspectRatio="xMidYMid meet"',
+        inner = re.sub(r"<svg\b", '<svg x="620" y="96" width="540" height="470" preserveAspectRatio="xMidYMid meet"',
                        inner, count=1)
         parts.append(_fixed_size(inner))
     if foot:
