@@ -31,8 +31,9 @@ BLUE, RED, GREY_LINE, ILLUSTRATIVE_COLOUR = "#1b6ca8", "#c0392b", "#767676", "#6
 DARK = {BLUE: "#6cb4f0", RED: "#ff8a7a", GREY_LINE: "#9a9a9a", ILLUSTRATIVE_COLOUR: "#9aa5ad"}
 BACKGROUNDS = {"light": "#ffffff", "dark": "#16191c"}
 SOURCE_COLOURS = {PUBLISHED: BLUE, REPORTED: BLUE, ILLUSTRATIVE: ILLUSTRATIVE_COLOUR}
-# On the pages and in the downloads illustrative marks are hatched, with an outline (scr_lib/site/draw.py)
-ILLUSTRATIVE_NOTE = "Hatched grey bars are illustrative: no per-PCT breakdown of the FOI answers is public."
+# On the pages and in the downloads illustrative marks are also hatched, with an outline (scr_lib/site/draw.py):
+# "grey bars" is true of both drawings
+ILLUSTRATIVE_NOTE = "Grey bars are illustrative: no per-PCT breakdown of the FOI answers is public."
 MIN_FONT_PX = 12  # the smallest text in a chart
 SOURCE_TITLE = "Where the value comes from"  # the legend and tooltip title of source_label's values
 NOT_GIVEN = "not given"  # what a tooltip shows for a missing value

@@ -403,5 +403,5 @@ def test_a_journalists_own_data_gets_no_word_or_mark_of_illustrative_values(own_
         text = (site / f"{stem}.html").read_text(encoding="utf-8")
         summaries = re.findall(r'<p class="chart-summary" id="[^"]+">([^<]*)</p>', text)
         assert summaries and not any("illustrative" in s for s in summaries), summaries
-        assert 'class="scr-ill"' not in text and "Hatched" not in text
+        assert 'class="scr-ill"' not in text and "Grey bars" not in text
         assert png_size((site / "share" / f"{stem}.png").read_bytes()) == (1200, 630)
