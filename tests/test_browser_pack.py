@@ -405,3 +405,24 @@ def test_a_journalists_own_data_gets_no_word_or_mark_of_illustrative_values(own_
         assert summaries and not any("illustrative" in s for s in summaries), summaries
         assert 'class="scr-ill"' not in text and "Grey bars" not in text
         assert png_size((site / "share" / f"{stem}.png").read_bytes()) == (1200, 630)
+
+
+# -- Weight -------------------------------------------------------------------------------------------
+
+WEIGHT_LIMIT = 100 * 1024  # bytes: a finding page with everything it loads (issue 25; make bench-site prints it)
+
+
+@pytest.mark.parametrize("stem", FINDING_PAGES)
+def test_a_finding_page_with_all_it_loads_is_at_most_100_kb(browser, sites, stem):
+    url, site = sites["plain"]
+    context = new_context(browser, "desktop")
+    try:
+        page = context.new_page()
+        loaded = []
+        page.on("requestfinished", lambda r: loaded.append(urlparse(r.url).path.lstrip("/")))
+        page.goto(f"{url}{stem}.html", wait_until="load")
+        files = sorted({site / path for path in loaded})
+        weight = sum(f.stat().st_size for f in files)
+        assert weight <= WEIGHT_LIMIT, f"{stem}: {weight:,} bytes in {[f.name for f in files]}"
+    finally:
+        context.close()

@@ -6,8 +6,13 @@
                             verdict, each linking to its page
     NN-name.html            one story page per executed notebook: the story first, then "How we did it"
     assets/site.js          the charts' tooltips (hover, tap, keyboard); assets/site.css is the one stylesheet
-    charts/NN-name-K.svg    each chart as an SVG download (on the page each chart is inline SVG drawn
-                            at build time, see :mod:`scr_lib.site.draw`: no chart runtime)
+    charts/NN-name-K.svg    each chart as an SVG and a PNG (twice the size) download, with its title, source
+    charts/NN-name-K.png    and credit drawn in (on the page each chart is inline SVG drawn at build time,
+                            see :mod:`scr_lib.site.draw`: no chart runtime)
+    embed/NN-name-K.html    each chart alone, for another site's iframe, and its figures as a table
+                            (``-figures.html``), see :mod:`scr_lib.site.embed`
+    share/STEM.png          each page's share image, 1200 x 630 (the area pages share ``share/areas.png``),
+                            see :mod:`scr_lib.site.share`, which also makes the pages' dateline
     tables/NAME.csv         the tables the notebooks published, as a reader downloads them (site/downloads.py:
                             UTF-8 with a BOM, human headers, each unit's precision, formulas neutralised)
     areas/CODE.html         a page per PCT, and areas/index.html, "Find your area" (from the run folder's

@@ -7,12 +7,20 @@ A chart is drawn three times by vl-convert (no chart runtime reaches the page):
   plot is made narrower until everything fits, long axis and legend labels wrap onto two lines,
   long axis titles and text labels wrap, the legend is one column;
 - wide: the spec's own size, for screens of 50rem and more (the page's CSS shows one of the two);
-- download: the wide drawing with its title, as ``charts/NAME.svg``.
+- download: the wide drawing with its title; :func:`write_files` adds the source line and credit under
+  it and writes ``charts/NAME.svg`` and ``charts/NAME.png`` (twice the size, the title also as text).
+
+Illustrative marks are hatched with an outline (:func:`_hatched`), and no chart text is under 12 px
+(:func:`_house_spec`). The inline drawings leave out what the stylesheet gives (default attributes,
+empty paths) and the marks' ``<title>``; the wide drawing's marks carry empty ``data-tip`` when they repeat
+the narrow drawing's (site.js copies them across). Each figure also carries the chart in words
+(:mod:`scr_lib.site.chart_words`, its ``aria-describedby``), the code that embeds it
+(:func:`embed_code`) and links to its files and its figures as a table.
 
 On the page the title and subtitle are HTML text in the ``<figcaption>`` (they wrap on a phone), not
 part of the drawing. Each data mark that has a tooltip carries ``data-tip`` (plain text: its fields as
 "title: value", the first one's title left out when it names the mark, " · " between; a missing value
-is "not given") and a ``<title>`` with the same text, the hover text without JavaScript.
+is "not given"); in the download it also has a ``<title>`` with the same text.
 ``assets/site.js`` shows ``data-tip`` on hover, tap and keyboard focus.
 
 Sizes are CSS px. Drawing is pure: the same spec gives the same bytes.
