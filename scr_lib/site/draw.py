@@ -49,10 +49,11 @@ from .markup import write_text
 VEGALITE = "application/vnd.vegalite.v5+json"
 VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
 NARROW = 320  # px: the widest a phone drawing may be (360 px screen, 1rem margin each side, and some)
-DRAWING = 2  # bump when the drawing code changes, so cached drawings are made again
+DRAWING = 3  # bump when the drawing code changes, so cached drawings are made again
 TIP = "\u2063"  # (invisible separator) starts a mark description that is its tooltip text
 AXIS_LABEL_CHARS, LEGEND_LABEL_CHARS, TITLE_CHARS, TEXT_MARK_CHARS = 20, 32, 38, 24
-WRAPPED_STEP = 28  # px a band needs for a two-line label
+WRAPPED_STEP = 28  # px a band needs for a two-line label (labels wrap onto two lines at most)
+LABEL_LINE = 13  # px between the lines of a wrapped label (12 px text)
 NOT_GIVEN = "not given"
 
 
@@ -198,9 +199,13 @@ def _with_tips(spec: dict) -> dict:
     return spec
 
 
-def _wrapped(text, width: int):
-    """``text`` as a list of lines of at most ``width`` characters (words kept whole), or itself if one line."""
+def _wrapped(text, width: int, most: int = 2):
+    """``text`` as a list of lines of about ``width`` characters (words kept whole; wider where that would
+    take more than ``most`` lines, so a label fits its band), or itself if one line."""
     lines = textwrap.wrap(str(text), width, break_long_words=False)
+    while len(lines) > most:
+        width += 2
+        lines = textwrap.wrap(str(text), width, break_long_words=False)
     return lines if len(lines) > 1 else text
 
 
@@ -252,7 +257,7 @@ def _narrow_spec(spec: dict, plot_width: int) -> dict:
                 part = "legend" if channel == "color" else "axis"
                 expression = _label_lookup(values, LEGEND_LABEL_CHARS if part == "legend" else AXIS_LABEL_CHARS)
                 if expression and enc.get(part, {}) is not None:
-                    enc[part] = {**enc.get(part, {}), "labelExpr": expression, "labelLineHeight": 12}
+                    enc[part] = {**enc.get(part, {}), "labelExpr": expression, "labelLineHeight": LABEL_LINE}
                     wraps = wraps or part == "axis"
             if channel == "text":
                 expression = _label_lookup(_field_values(spec, view, enc["field"]), TEXT_MARK_CHARS,
