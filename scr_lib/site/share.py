@@ -34,24 +34,40 @@ FONT = "Helvetica, Arial, sans-serif"
 FOLDER = "share"
 
 
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
 def long_date(iso: str | None) -> str:
-    """``2026-12-07`` as "7 December 2026"; text that is not an ISO date as it is; None as ""."""
+    """``2026-12-07`` as "7 December 2026", ``2011-03`` as "March 2011", ``2011`` as "2011"; other text as
+    it is; None as ""."""
     if not iso:
         return ""
+    match = _PARTIAL.fullmatch(str(iso))
     try:
-        day = datetime.date.fromisoformat(str(iso))
+        if match and match.group(3):
+            day = datetime.date.fromisoformat(str(iso))
+            return f"{day.day} {day:%B %Y}"
+        if match and match.group(2):
+            return f"{datetime.date(int(match.group(1)), int(match.group(2)), 1):%B %Y}"
     except ValueError:
         return str(iso)
-    return f"{day.day} {day:%B %Y}"
+    return str(iso)
 
 
 def _iso(value) -> str | None:
+    """A date, a month (``2011-03``) or a year (``2011``) as the ISO text a ``<time datetime>`` takes;
+    None when ``value`` is none of these."""
     if value is None or value == "":
         return None
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+    match = _PARTIAL.fullmatch(text)
+    if not match:
+        return None
     try:
-        return datetime.date.fromisoformat(str(value)).isoformat()
+        datetime.date(int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1))
     except ValueError:
         return None
+    return text
 
 
 def dateline(values: dict) -> dict:
