@@ -106,7 +106,7 @@ def _cut(text: str, width: int, lines: int) -> list[str]:
     if len(wrapped) <= lines:
         return wrapped
     kept = wrapped[:lines]
-    kept[-1] = textwrap.shorten(kept[-1] + " " + wrapped[lines], width - 1, placeholder="") .rstrip(" ,;:") + "…"
+    kept[-1] = textwrap.shorten(kept[-1] + " " + wrapped[lines], width - 1, placeholder="").rstrip(" ,;:") + "…"
     return kept
 
 
