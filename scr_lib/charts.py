@@ -3,7 +3,7 @@
 A reader's words in every chart: the legend of where values come from is titled
 :data:`SOURCE_TITLE` (never "Value"), tooltip values are words made by
 :func:`shown` (a missing one is :data:`NOT_GIVEN`, never "null"), illustrative
-values are grey and labelled :data:`ILLUSTRATIVE`, and :func:`title` adds the
+values are grey (hatched on the pages) and labelled :data:`ILLUSTRATIVE`, and :func:`title` adds the
 note about grey bars only when some value is illustrative.
 
 :func:`use_house_style` (called by :func:`scr_lib.story.report.setup`, in each
@@ -24,8 +24,17 @@ FONT = "Helvetica, Arial, sans-serif"
 PUBLISHED = "Published (Pulse article)"
 ILLUSTRATIVE = "Illustrative (generated, not an FOI answer)"
 REPORTED = "As reported in the FOI file"
-SOURCE_COLOURS = {PUBLISHED: "#1b6ca8", REPORTED: "#1b6ca8", ILLUSTRATIVE: "#b9c4cc"}
+# The palette: every mark at least 3:1 against the page's background, light (white) and dark (#16191c, where
+# the pages' stylesheet swaps each colour for its DARK one), and told apart under the common colour-vision
+# deficiencies (docs/charts.md says how this was checked; tests/test_charts.py checks it).
+BLUE, RED, GREY_LINE, ILLUSTRATIVE_COLOUR = "#1b6ca8", "#c0392b", "#767676", "#6e7a82"
+DARK = {BLUE: "#6cb4f0", RED: "#ff8a7a", GREY_LINE: "#9a9a9a", ILLUSTRATIVE_COLOUR: "#9aa5ad"}
+BACKGROUNDS = {"light": "#ffffff", "dark": "#16191c"}
+SOURCE_COLOURS = {PUBLISHED: BLUE, REPORTED: BLUE, ILLUSTRATIVE: ILLUSTRATIVE_COLOUR}
+# On the pages and in the downloads illustrative marks are also hatched, with an outline (scr_lib/site/draw.py):
+# "grey bars" is true of both drawings
 ILLUSTRATIVE_NOTE = "Grey bars are illustrative: no per-PCT breakdown of the FOI answers is public."
+MIN_FONT_PX = 12  # the smallest text in a chart
 SOURCE_TITLE = "Where the value comes from"  # the legend and tooltip title of source_label's values
 NOT_GIVEN = "not given"  # what a tooltip shows for a missing value
 
@@ -37,11 +46,13 @@ def scr_theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 320},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#555"},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6", "domainColor": "#888"},
-            "legend": {"orient": "top", "labelFontSize": 11, "titleFontSize": 11, "labelLimit": 400},
-            "bar": {"color": "#1b6ca8"},
-            "point": {"color": "#1b6ca8", "filled": True, "size": 70},
-            "line": {"color": "#1b6ca8"},
+            "axis": {"labelFontSize": MIN_FONT_PX, "titleFontSize": 12, "gridColor": "#e6e6e6",
+                     "domainColor": GREY_LINE, "tickColor": GREY_LINE},
+            "legend": {"orient": "top", "labelFontSize": MIN_FONT_PX, "titleFontSize": MIN_FONT_PX, "labelLimit": 400},
+            "bar": {"color": BLUE},
+            "point": {"color": BLUE, "filled": True, "size": 70, "opacity": 1},
+            "line": {"color": BLUE},
+            "text": {"fontSize": MIN_FONT_PX},
         }
     }
 

@@ -1,4 +1,5 @@
 import json
+import math
 
 import altair as alt
 import pandas as pd
@@ -137,3 +138,67 @@ def test_refusal_chart_mentions_the_dashed_line_only_when_it_draws_one(overall):
     said = any("dashed line" in line for line in spec["title"]["subtitle"])
     drawn = any(layer.get("mark", {}).get("type") == "rule" for layer in spec.get("layer", []))
     assert said is drawn is (overall is not None)
+
+
+# --- The palette (issue 25): contrast in light and dark modes, and colour-vision deficiencies ---------
+
+# Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color vision
+# deficiency", IEEE TVCG 15(6): the matrices at severity 1.0, applied to linear RGB.
+CVD = {"protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+       "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+       "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]]}
+# Colours drawn side by side in one chart (a category each): told apart by everyone
+PAIRS = [(charts.BLUE, charts.RED), (charts.BLUE, charts.ILLUSTRATIVE_COLOUR), (charts.RED, charts.ILLUSTRATIVE_COLOUR),
+         (charts.BLUE, charts.GREY_LINE), (charts.RED, charts.GREY_LINE)]
+MIN_DIFFERENCE = 20  # CIE76 ΔE: clearly different at a glance (about 2.3 is "just noticeable")
+
+
+def _linear(hex_colour: str) -> list[float]:
+    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def _lab(linear: list[float]) -> tuple[float, float, float]:
+    x = (0.4124 * linear[0] + 0.3576 * linear[1] + 0.1805 * linear[2]) / 0.95047
+    y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    z = (0.0193 * linear[0] + 0.1192 * linear[1] + 0.9505 * linear[2]) / 1.08883
+    f = lambda t: t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116  # noqa: E731
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _seen(hex_colour: str, matrix=None) -> tuple[float, float, float]:
+    linear = _linear(hex_colour)
+    if matrix:
+        linear = [min(1.0, max(0.0, sum(m * c for m, c in zip(row, linear)))) for row in matrix]
+    return _lab(linear)
+
+
+def _contrast(a: str, b: str) -> float:
+    lum = lambda h: sum(w * c for w, c in zip((0.2126, 0.7152, 0.0722), _linear(h)))  # noqa: E731
+    high, low = sorted((lum(a), lum(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_every_chart_colour_reaches_3_to_1_against_the_background(mode):
+    background = charts.BACKGROUNDS[mode]
+    for colour in (charts.BLUE, charts.RED, charts.GREY_LINE, charts.ILLUSTRATIVE_COLOUR):
+        shown = colour if mode == "light" else charts.DARK[colour]
+        assert _contrast(shown, background) >= 3, f"{shown} on {background}: {_contrast(shown, background):.2f}:1"
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("deficiency", [None, *CVD])
+def test_colours_drawn_together_stay_apart_under_colour_vision_deficiencies(mode, deficiency):
+    matrix = CVD.get(deficiency)
+    for a, b in PAIRS:
+        a, b = (a, b) if mode == "light" else (charts.DARK[a], charts.DARK[b])
+        difference = math.dist(_seen(a, matrix), _seen(b, matrix))
+        assert difference >= MIN_DIFFERENCE, f"{a} and {b} under {deficiency or 'normal vision'}: ΔE {difference:.1f}"
+
+
+def test_the_house_style_draws_no_chart_text_under_12_px():
+    config = charts.scr_theme()["config"]
+    sizes = [v for part in config.values() if isinstance(part, dict) for k, v in part.items() if k.endswith("FontSize")
+             or k == "fontSize"]
+    assert sizes and min(sizes) >= charts.MIN_FONT_PX >= 12

@@ -173,3 +173,22 @@ def test_the_docs_state_the_params_limits_the_code_applies():
     text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
     assert f"longer than {params.MAX_NAME} characters" in text
     assert f"over {params.MAX_BYTES // 1024} KB" in text and f"nested more than {params.MAX_DEPTH} deep" in text
+
+
+@pytest.mark.parametrize("line, kept", [("published: 2026-12-07", "2026-12-07"), ('published: "2026-12-07"', "2026-12-07"),
+                                        ("published: null", None)])
+def test_a_dateline_date_is_kept_as_its_iso_text(params_file, line, kept):
+    assert load_params(params_file(f"name: t\nfoi_returns: foi.csv\n{line}\n")).values["published"] == kept
+
+
+@pytest.mark.parametrize("line, fragment", [("updated: 7 December 2026", "expected a date such as 2026-12-07"),
+                                            ('published: "2026-02-30"', "expected a date such as 2026-12-07"),
+                                            ("site_url: example.org", "expected an address starting https://")])
+def test_a_dateline_value_that_is_not_a_date_or_address_is_refused(params_file, line, fragment):
+    found = problems(params_file(f"name: t\nfoi_returns: foi.csv\n{line}\n"))
+    assert len(found) == 1 and found[0][0] == 3 and fragment in found[0][2], found
+
+
+def test_a_date_yaml_cannot_build_is_a_problem_not_a_crash(params_file):
+    found = problems(params_file("name: t\nfoi_returns: foi.csv\npublished: 2026-02-30\n"))
+    assert len(found) == 1 and "write dates as 2026-12-07" in found[0][2]

@@ -13,6 +13,7 @@ Example (``params/pulse_2010.yaml``)::
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 import re
@@ -36,6 +37,7 @@ class Knob:
     is_path: bool = False
     required: bool = False
     positive: bool = False  # a number that must be finite and above 0
+    is_date: bool = False  # an ISO date (2026-12-07), kept as that text
 
 
 COMMON_KNOBS: dict[str, Knob] = {
@@ -43,6 +45,15 @@ COMMON_KNOBS: dict[str, Knob] = {
     "foi_returns": Knob((str,), None, "FOI returns file (CSV or XLSX), relative to the params file",
                         is_path=True, required=True),
     "foi_sheet": Knob((str,), "", "the XLSX worksheet holding the FOI returns; blank: the first visible sheet"),
+    # The pages' dateline (scr_lib/site: each page's byline and dates); blank: not shown
+    "byline": Knob((str,), "", "who wrote the pages, as their byline shows it; blank: no byline"),
+    "published": Knob((str, datetime.date), None, "the date the pages were first published (2026-12-07); "
+                      "blank: no date shown", is_date=True),
+    "updated": Knob((str, datetime.date), None, "the date the pages were last updated (2026-12-07); blank: none",
+                    is_date=True),
+    "corrections": Knob((str,), "", "a corrections note shown on every page; blank: none"),
+    "site_url": Knob((str,), "", "the address the site is published at (https://...), for share cards' absolute "
+                     "links; blank: links relative to each page"),
 }
 """The knobs every run has. Each finding adds its own (``Finding.knobs``); the whole schema of a
 params file is :data:`scr_lib.findings.KNOBS`."""
@@ -167,6 +178,9 @@ def load_params(path: str | Path, knobs: Mapping[str, Knob]) -> Params:
     except yaml.YAMLError as err:
         line = getattr(getattr(err, "problem_mark", None), "line", -1) + 1
         raise InputError([Problem(shown, line, "", f"not valid YAML: {err}")]) from None
+    except ValueError as err:  # PyYAML reads 2026-02-30 as a date, and fails building it
+        raise InputError([Problem(shown, 0, "", f"a value that looks like a date is not one ({err}); "
+                                                "write dates as 2026-12-07")]) from None
     if not isinstance(raw, dict):
         raise InputError([Problem(shown, 1, "", "expected a mapping of key: value lines")])
     problems, values = [], {}
@@ -201,6 +215,17 @@ def load_params(path: str | Path, knobs: Mapping[str, Knob]) -> Params:
         if key == "name" and len(value) > MAX_NAME:
             problems.append(Problem(shown, line, key, f"expected a name of at most {MAX_NAME} characters for "
                                                       f"'name' (it names the output folder), found {len(value):,}"))
+            continue
+        if knob.is_date:
+            try:
+                value = datetime.date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                problems.append(Problem(shown, line, key, f"expected a date such as 2026-12-07 for {key!r}, "
+                                                          f"found {_short(value)}"))
+                continue
+        if key == "site_url" and value and not re.fullmatch(r"https?://[^\s\"'<>]+", value):
+            problems.append(Problem(shown, line, key, f"expected an address starting https:// for 'site_url', "
+                                                      f"found {_short(value)}"))
             continue
         if knob.is_path:
             if "\x00" in value or len(value) > 4096:

@@ -6,8 +6,13 @@
                             verdict, each linking to its page
     NN-name.html            one story page per executed notebook: the story first, then "How we did it"
     assets/site.js          the charts' tooltips (hover, tap, keyboard); assets/site.css is the one stylesheet
-    charts/NN-name-K.svg    each chart as an SVG download (on the page each chart is inline SVG drawn
-                            at build time, see :mod:`scr_lib.site.draw`: no chart runtime)
+    charts/NN-name-K.svg    each chart as an SVG and a PNG (twice the size) download, with its title, source
+    charts/NN-name-K.png    and credit drawn in (on the page each chart is inline SVG drawn at build time,
+                            see :mod:`scr_lib.site.draw`: no chart runtime)
+    embed/NN-name-K.html    each chart alone, for another site's iframe, and its figures as a table
+                            (``-figures.html``), see :mod:`scr_lib.site.embed`
+    share/STEM.png          each page's share image, 1200 x 630 (the area pages share ``share/areas.png``),
+                            see :mod:`scr_lib.site.share`, which also makes the pages' dateline
     tables/NAME.csv         the tables the notebooks published, as a reader downloads them (site/downloads.py:
                             UTF-8 with a BOM, human headers, each unit's precision, formulas neutralised)
     areas/CODE.html         a page per PCT, and areas/index.html, "Find your area" (from the run folder's
@@ -63,10 +68,11 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from .. import paths
-from . import area_pages
+from . import area_pages, embed, share
 from ..findings import FINDINGS, KNOBS, Finding
 from ..verdict import Verdict
 from .downloads import Download, copy_downloads
+from . import draw
 from .draw import VEGALITE, Chart, ChartCache, compile_chart, figure_html
 from .markup import json_for_script, markdown_html, sanitise_html, slug, write_text
 
@@ -131,7 +137,22 @@ class Page:
 
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
 _LEXER = PythonLexer()
-CODE_CSS = _FORMATTER.get_style_defs(".highlight")
+# Code is coloured by five kinds of token only (keywords, strings, comments, numbers, names of functions,
+# classes and built-ins): a span for every token (names, operators, punctuation) was a fifth of a page's
+# weight (issue 25: at most 100 KB). Colours are site.css's (--code-*), light and dark, each at least 4.5:1.
+CODE_KINDS = {"k": "kw", "kn": "kw", "kc": "kw", "kd": "kw", "kr": "kw", "ow": "kw",
+              "s": "str", "s1": "str", "s2": "str", "sa": "str", "sd": "str", "si": "str", "se": "str",
+              "c": "com", "c1": "com", "ch": "com", "cm": "com", "mi": "num", "mf": "num",
+              "nf": "name", "nc": "name", "nd": "name", "nb": "name", "bp": "name"}
+_TOKEN = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>')
+CODE_CSS = "\n".join(", ".join(f".highlight .{cls}" for cls, k in CODE_KINDS.items() if k == kind)
+                     + f" {{ color: var(--code-{kind});{' font-style: italic;' if kind == 'com' else ''} }}"
+                     for kind in dict.fromkeys(CODE_KINDS.values()))
+
+
+def _coloured(code_html: str) -> str:
+    """Pygments' HTML with a span kept only for the tokens :data:`CODE_KINDS` colours."""
+    return _TOKEN.sub(lambda m: m.group(0) if m.group(1) in CODE_KINDS else m.group(2), code_html)
 
 OUTPUT_ORDER = (VEGALITE, "text/markdown", "text/html", "image/svg+xml", "image/png", "image/jpeg", "text/plain")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -186,7 +207,8 @@ def _shown_value(name: str, value):
     return value
 
 
-def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: ChartCache | None = None) -> str:
+def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: ChartCache | None = None,
+                 site_url: str = "") -> str:
     kind = output.get("output_type")
     if kind == "stream":
         return f'<pre class="stream stream-{html.escape(output.get("name", ""))}">{html.escape(output.get("text", ""))}</pre>'
@@ -204,7 +226,7 @@ def _output_html(output, stem: str, charts: list[Chart], ids: set[str], cache: C
             chart.anchor += "-chart"
         ids.add(chart.anchor)
         charts.append(chart)
-        return figure_html(chart)
+        return figure_html(chart, site_url)
     if mime == "text/markdown":
         return f'<div class="output-markdown">{markdown_html(value, ids, links=False)}</div>'
     if mime == "text/html":
@@ -266,8 +288,10 @@ def _code_block(source: str, tags: set[str], section: str) -> str:
     label = ("Parameters given by scr run" if "injected-parameters" in tags
              else "Default parameters" if "parameters" in tags
              else f"Code for {CODE_SUMMARY[section]}" if section != "method" else "Code")
+    # the code scrolls sideways inside a focusable, labelled region (keyboard users can scroll it: issue 25)
     return (f'<details class="code"><summary>{html.escape(label)}</summary>'
-            f'{highlight(source, _LEXER, _FORMATTER)}</details>')
+            f'<div class="code-region" role="region" tabindex="0" aria-label="{html.escape(label, quote=True)}">'
+            f'{_coloured(highlight(source, _LEXER, _FORMATTER))}</div></details>')
 
 
 def notebook_body(nb, stem: str, params, declared: list[str],
@@ -294,7 +318,8 @@ def notebook_body(nb, stem: str, params, declared: list[str],
             if source.strip() and "remove-input" not in tags:
                 parts["method"].append(_code_block(source, tags, section))
             if "remove-output" not in tags:
-                shown = [_output_html(output, stem, charts, ids, cache) for output in cell.get("outputs", [])]
+                shown = [_output_html(output, stem, charts, ids, cache, params.values.get("site_url") or "")
+                         for output in cell.get("outputs", [])]
                 if any(shown):
                     parts[section].append(f'<div class="cell-output">{"".join(shown)}</div>')
     return Body(**{name: Markup("\n".join(html_parts)) for name, html_parts in parts.items()}), charts
@@ -361,15 +386,23 @@ def _environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["count"] = lambda n: f"{int(n):,}"
+    env.filters["long_date"] = share.long_date
+    env.filters["share_description"] = share.description
     return env
 
 
+_CSS_COMMENT = re.compile(r"/\*.*?\*/\n?", re.DOTALL)
+_JS_COMMENT = re.compile(r"^\s*(?://[^\n]*|/\*.*?\*/)\n", re.DOTALL | re.MULTILINE)
+
+
 def _write_assets(site: Path, cache: ChartCache | None = None, areas: bool = False) -> None:
-    write_text(site / "assets" / "site.js", (ASSETS / "site.js").read_text(encoding="utf-8"))
+    """The stylesheet and scripts, without their comments (whole-line ones in scripts): the sources in
+    scr_lib/site/assets keep them; the pages load fewer bytes (issue 25's 100 KB)."""
+    write_text(site / "assets" / "site.js", _JS_COMMENT.sub("", (ASSETS / "site.js").read_text(encoding="utf-8")))
     if areas:
         write_text(site / "assets" / area_pages.SCRIPT, (ASSETS / area_pages.SCRIPT).read_text(encoding="utf-8"))
-    write_text(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
-           + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
+    write_text(site / "assets" / "site.css", _CSS_COMMENT.sub("", (ASSETS / "site.css").read_text(encoding="utf-8"))
+               + CODE_CSS + "\n")
 
 
 def _run_inputs(run_dir: Path) -> dict:
@@ -415,6 +448,25 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     return page
 
 
+INDEX_STANDFIRST = ("Pulse's investigations into the NHS Summary Care Record, rebuilt from the data and re-checked "
+                    "figure by figure.")
+AREAS_CARD = "Find your area: every PCT of 2010, its figures beside the national ones."
+
+
+def _share_card(site: Path, page: Page, headline: str, cache: ChartCache | None) -> None:
+    """Draw the page's share image (``share/STEM.png``) and set ``page.share``, which ``_share_meta.html.j2``
+    reads: its description, image, image text and path."""
+    figure = page.key_figures[0] if page.key_figures else None
+    chart = page.charts[0].svg if page.charts else None
+    foot = ("Some values behind this page are illustrative: generated, not FOI answers. See the page."
+            if page.illustrative else "")  # the card never shows a generated figure as a fact
+    svg = share.card_svg(STORY_TITLE if page.stem != "index" else "", headline if page.stem != "index" else
+                         f"{STORY_TITLE}. {headline}", figure, chart, foot)
+    image = share.write_card(site, page.stem, svg, cache)
+    page.share = {"description": share.description(headline), "image": image, "path": page.href,
+                  "alt": share.description(f"{page.title}: {headline}", 400)}
+
+
 def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     """Write ``run_dir/site/`` from the run folder alone: ``notebooks/*.ipynb``, each notebook's
     ``*.results.json`` (what it handed over for its page), ``inputs.json`` and ``tables/``.
@@ -440,10 +492,15 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
             if any(f.id == area_pages.area_words.FINDING_ID for f in page.findings):
                 page.find_area = area_pages.LIST_HREF
     env = _environment()
-    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name, "root": ""}
+    dateline = share.dateline(params.values)
+    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name, "root": "", "dateline": dateline}
+    credit = share.credit(dateline, STORY_TITLE)
     for page in pages:
+        source = share.source_line(page)
         for chart in page.charts:
-            write_text(site / "charts" / chart.svg_name, chart.svg)
+            draw.write_files(site, chart, source, credit, cache)
+            embed.write(site, env, common, page, chart, source, credit)
+        _share_card(site, page, page.headline or page.title, cache)
         write_text(site / page.href, env.get_template("notebook.html.j2").render(page=page, **common))
 
     findings = [f for page in pages for f in page.findings]
@@ -457,6 +514,9 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
                                        [s for page in pages for s in page.sources], bool(findings))
     index.parameters = _parameters(list(KNOBS), params)
     index.find_area = area_pages.LIST_HREF if has_areas else None
+    _share_card(site, index, INDEX_STANDFIRST, cache)
+    if has_areas:
+        share.write_card(site, area_pages.FOLDER, share.card_svg(STORY_TITLE, AREAS_CARD), cache)
     write_text(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
     area_pages.write(run_dir, site, env, common, pages,
                      {"illustrative": index.illustrative,

@@ -7,12 +7,20 @@ A chart is drawn three times by vl-convert (no chart runtime reaches the page):
   plot is made narrower until everything fits, long axis and legend labels wrap onto two lines,
   long axis titles and text labels wrap, the legend is one column;
 - wide: the spec's own size, for screens of 50rem and more (the page's CSS shows one of the two);
-- download: the wide drawing with its title, as ``charts/NAME.svg``.
+- download: the wide drawing with its title; :func:`write_files` adds the source line and credit under
+  it and writes ``charts/NAME.svg`` and ``charts/NAME.png`` (twice the size, the title also as text).
+
+Illustrative marks are hatched with an outline (:func:`_hatched`), and no chart text is under 12 px
+(:func:`_house_spec`). The inline drawings leave out what the stylesheet gives (default attributes,
+empty paths) and the marks' ``<title>``; the wide drawing's marks carry empty ``data-tip`` when they repeat
+the narrow drawing's (site.js copies them across). Each figure also carries the chart in words
+(:mod:`scr_lib.site.chart_words`, its ``aria-describedby``), the code that embeds it
+(:func:`embed_code`) and links to its files and its figures as a table.
 
 On the page the title and subtitle are HTML text in the ``<figcaption>`` (they wrap on a phone), not
 part of the drawing. Each data mark that has a tooltip carries ``data-tip`` (plain text: its fields as
 "title: value", the first one's title left out when it names the mark, " · " between; a missing value
-is "not given") and a ``<title>`` with the same text, the hover text without JavaScript.
+is "not given"); in the download it also has a ``<title>`` with the same text.
 ``assets/site.js`` shows ``data-tip`` on hover, tap and keyboard focus.
 
 Sizes are CSS px. Drawing is pure: the same spec gives the same bytes.
@@ -20,6 +28,7 @@ Sizes are CSS px. Drawing is pure: the same spec gives the same bytes.
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import html
@@ -27,20 +36,24 @@ import json
 import math
 import re
 import textwrap
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import vl_convert
 
+from .. import charts as house
+from . import chart_words
 from .markup import write_text
 
 VEGALITE = "application/vnd.vegalite.v5+json"
 VL_VERSION = "5.20"  # Altair 5.5.0 writes Vega-Lite 5.20 specs
 NARROW = 320  # px: the widest a phone drawing may be (360 px screen, 1rem margin each side, and some)
-DRAWING = 1  # bump when the drawing code changes, so cached drawings are made again
+DRAWING = 3  # bump when the drawing code changes, so cached drawings are made again
 TIP = "\u2063"  # (invisible separator) starts a mark description that is its tooltip text
 AXIS_LABEL_CHARS, LEGEND_LABEL_CHARS, TITLE_CHARS, TEXT_MARK_CHARS = 20, 32, 38, 24
-WRAPPED_STEP = 28  # px a band needs for a two-line label
+WRAPPED_STEP = 28  # px a band needs for a two-line label (labels wrap onto two lines at most)
+LABEL_LINE = 13  # px between the lines of a wrapped label (12 px text)
 NOT_GIVEN = "not given"
 
 
@@ -59,6 +72,15 @@ class Chart:
     subtitle: list[str] = field(default_factory=list)
     narrow: str = ""
     wide: str = ""
+    summary: str = ""  # the chart in words (scr_lib/site/chart_words.py)
+    columns: list[str] = field(default_factory=list)  # its figures as a table: header texts,
+    rows: list[list[str]] = field(default_factory=list)  # and each row's cell texts
+
+    @property
+    def name(self) -> str:
+        """The chart's file name without extension: ``charts/NAME.svg``, ``charts/NAME.png``,
+        ``embed/NAME.html`` (the standalone page) and ``embed/NAME-figures.html`` (its figures as a table)."""
+        return self.svg_name.rsplit(".", 1)[0]
 
 
 class ChartCache:
@@ -177,9 +199,13 @@ def _with_tips(spec: dict) -> dict:
     return spec
 
 
-def _wrapped(text, width: int):
-    """``text`` as a list of lines of at most ``width`` characters (words kept whole), or itself if one line."""
+def _wrapped(text, width: int, most: int = 2):
+    """``text`` as a list of lines of about ``width`` characters (words kept whole; wider where that would
+    take more than ``most`` lines, so a label fits its band), or itself if one line."""
     lines = textwrap.wrap(str(text), width, break_long_words=False)
+    while len(lines) > most:
+        width += 2
+        lines = textwrap.wrap(str(text), width, break_long_words=False)
     return lines if len(lines) > 1 else text
 
 
@@ -231,7 +257,7 @@ def _narrow_spec(spec: dict, plot_width: int) -> dict:
                 part = "legend" if channel == "color" else "axis"
                 expression = _label_lookup(values, LEGEND_LABEL_CHARS if part == "legend" else AXIS_LABEL_CHARS)
                 if expression and enc.get(part, {}) is not None:
-                    enc[part] = {**enc.get(part, {}), "labelExpr": expression, "labelLineHeight": 12}
+                    enc[part] = {**enc.get(part, {}), "labelExpr": expression, "labelLineHeight": LABEL_LINE}
                     wraps = wraps or part == "axis"
             if channel == "text":
                 expression = _label_lookup(_field_values(spec, view, enc["field"]), TEXT_MARK_CHARS,
@@ -250,20 +276,44 @@ def _size(svg: str) -> tuple[float, float]:
 
 
 def _draw_narrow(tipped: dict) -> str:
-    """The phone drawing: the plot narrowed (at most four tries) until the whole drawing fits :data:`NARROW`."""
+    """The phone drawing: the plot narrowed (at most six tries) until the whole drawing fits :data:`NARROW`.
+    Labels beside the marks narrow less than the plot does, so each try takes off half again the overflow."""
     plot = NARROW
-    for _ in range(4):
+    for _ in range(6):
         svg = vl_convert.vegalite_to_svg(_narrow_spec(tipped, plot), vl_version=VL_VERSION)
         width = _size(svg)[0]
         if width <= NARROW or plot <= 80:
             break
-        plot = max(80, plot - math.ceil(width - NARROW) - 2)
+        plot = max(80, plot - math.ceil((width - NARROW) * 1.5) - 2)
     return svg
+
+
+FONT_SIZES = {"axis": ("labelFontSize", "titleFontSize"), "legend": ("labelFontSize", "titleFontSize"),
+              "title": ("subtitleFontSize",), "text": ("fontSize",)}
+
+
+def _house_spec(spec: dict) -> dict:
+    """``spec`` with no chart text under :data:`scr_lib.charts.MIN_FONT_PX` (a run folder from an older
+    version, or a notebook's own size, is drawn at the house minimum)."""
+    spec = copy.deepcopy(spec)
+    config = spec.setdefault("config", {})
+    for part, keys in FONT_SIZES.items():
+        config[part] = dict(config.get(part, {}))
+        for key in keys:
+            size = config[part].get(key)
+            config[part][key] = max(house.MIN_FONT_PX, size if isinstance(size, (int, float)) else 0)
+    for kind in ("point", "circle", "square"):  # Vega draws these at 0.7 opacity: paler than their colour
+        config[kind] = {"opacity": 1, **config.get(kind, {})}
+    for view in _views(spec):
+        mark = view.get("mark")
+        if isinstance(mark, dict) and isinstance(mark.get("fontSize"), (int, float)):
+            mark["fontSize"] = max(house.MIN_FONT_PX, mark["fontSize"])
+    return spec
 
 
 def _draw(spec: dict) -> str:
     """The three drawings of a Vega-Lite spec, as JSON text {"download", "narrow", "wide"}."""
-    tipped = _with_tips(spec)
+    tipped = _with_tips(_house_spec(spec))
     untitled = {k: v for k, v in tipped.items() if k != "title"}
     return json.dumps({"download": vl_convert.vegalite_to_svg(tipped, vl_version=VL_VERSION),
                        "narrow": _draw_narrow(untitled),
@@ -287,12 +337,67 @@ def _tipped_marks(svg: str) -> str:
 
 
 _GEOMETRY = re.compile(r'\s(?:d|transform|x|y|x1|x2|y1|y2|width|height|cx|cy|r|viewBox)="[^"]*"')
-_LONG_NUMBER = re.compile(r"(-?\d+\.\d{2})\d+")
+_LONG_NUMBER = re.compile(r"(-?\d+\.\d)\d+")
 
 
 def _rounded(svg: str) -> str:
-    """Coordinates to 1/100 px (Vega writes up to 17 digits): a third of the bytes, the same picture."""
+    """Coordinates to 1/10 px (Vega writes up to 17 digits): a third of the bytes, the same picture."""
     return _GEOMETRY.sub(lambda m: _LONG_NUMBER.sub(r"\1", m.group(0)), svg)
+
+
+# Illustrative marks: hatched, with an outline, never a pale fill (issue 25). The legacy grey is that of
+# run folders made before the palette changed.
+ILLUSTRATIVE_FILLS = (house.ILLUSTRATIVE_COLOUR, "#b9c4cc")
+HATCH_ID = "scr-hatch"
+_ILLUSTRATIVE_TAG = re.compile(r'<(path|rect|circle)\b([^>]*?)\sfill="(?:' + "|".join(ILLUSTRATIVE_FILLS)
+                               + r')"([^>]*?)(/?)>')
+_STROKES = re.compile(r'\s(?:stroke|stroke-width|class)="[^"]*"')
+HATCH = (f'<defs><pattern id="{HATCH_ID}" width="5" height="5" patternUnits="userSpaceOnUse" '
+         f'patternTransform="rotate(45)"><line class="scr-hatch" x1="1" y1="0" x2="1" y2="5" '
+         f'stroke="{house.ILLUSTRATIVE_COLOUR}" stroke-width="2"/></pattern></defs>')
+
+
+def _hatched(svg: str) -> str:
+    """Each illustrative mark (and its legend symbol) drawn hatched in :data:`scr_lib.charts.ILLUSTRATIVE_COLOUR`
+    with an outline of it: at least 3:1 against the background, told apart from the other marks by its
+    pattern as well as its colour. ``class="scr-ill"`` lets the page's dark style recolour it."""
+    def mark(match: re.Match) -> str:
+        tag, before, after, closed = match.groups()
+        rest = _STROKES.sub("", before + after)
+        return (f'<{tag}{rest} fill="url(#{HATCH_ID})" stroke="{house.ILLUSTRATIVE_COLOUR}" stroke-width="1.5" '
+                f'class="scr-ill"{closed}>')
+    hatched, count = _ILLUSTRATIVE_TAG.subn(mark, svg)
+    return re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + HATCH, hatched, count=1) if count else svg
+
+
+# What the page's stylesheet gives every inline drawing (site.css, ".chart svg"), or SVG's defaults:
+# left out of the inline drawings to keep pages light (issue 25: at most 100 KB with all they load).
+_DEFAULTS = re.compile(r' (?:opacity="1"|stroke-width="1"|font-family="Helvetica, Arial, sans-serif")(?=[ />])')
+_EMPTY_PATHS = re.compile(r'<path class="(?:background|foreground)" aria-hidden="true" '
+                          r'd="(?:M0,0h0v0h0Z|)" pointer-events="none"(?: display="none")?/>')
+
+
+_MARK_TITLE = re.compile(r'(<[a-z]+\b[^>]*\sdata-tip="[^"]*"[^>]*>)<title>[^<]*</title>')
+_TIP_VALUE = re.compile(r'\sdata-tip="([^"]*)"')
+
+
+def _compact(svg: str) -> str:
+    """An inline drawing without what the page does not need: the attributes the stylesheet or SVG's
+    defaults give, empty paths, and each mark's ``<title>`` and role (a mark is read by its ``data-tip``,
+    which site.js shows and its role="status" tooltip announces; the chart's words describe the whole)."""
+    svg = _MARK_TITLE.sub(r"\1", _EMPTY_PATHS.sub("", _DEFAULTS.sub("", svg)))
+    svg = svg.replace(f' stroke="{house.ILLUSTRATIVE_COLOUR}" stroke-width="1.5" class="scr-ill"', ' class="scr-ill"')
+    return re.sub(r'<[a-z]+\b[^>]*\sdata-tip="[^>]*>',
+                  lambda m: re.sub(r'\s(?:role="graphics-symbol"|aria-roledescription="[^"]*")', "", m.group(0)), svg)
+
+
+def _shared_tips(narrow: str, wide: str) -> str:
+    """The wide drawing with each mark's ``data-tip`` left empty when its marks carry the very tips of the
+    narrow drawing, in the same order (the usual case: one spec, drawn at two widths): site.js copies
+    them across on load. Otherwise the wide drawing as it is."""
+    if _TIP_VALUE.findall(narrow) != _TIP_VALUE.findall(wide):
+        return wide
+    return _TIP_VALUE.sub(' data-tip=""', wide)
 
 
 def _own_ids(svg: str, prefix: str) -> str:
@@ -320,9 +425,12 @@ def compile_chart(spec: dict, stem: str, number: int, cache: ChartCache | None =
     made = json.loads(text)
     width, height = _size(made["download"])
     title, subtitle = _title_lines(spec)
-    drawn = {name: _rounded(_tipped_marks(svg)) for name, svg in made.items()}
+    drawn = {name: _hatched(_rounded(_tipped_marks(svg))) for name, svg in made.items()}
+    words = chart_words.chart_text(spec)
     return Chart(f"chart-{number}", spec, f"{stem}-{number}.svg", drawn["download"],
-                 round(width), round(height), title, subtitle, drawn["narrow"], drawn["wide"])
+                 round(width), round(height), title, subtitle, _compact(drawn["narrow"]),
+                 _shared_tips(drawn["narrow"], _compact(drawn["wide"])),
+                 words.summary, words.columns, words.rows)
 
 
 def chart_title(spec: dict) -> str:
@@ -334,14 +442,90 @@ def _inline(svg: str, prefix: str) -> str:
     return _own_ids(svg, prefix)
 
 
-def figure_html(chart: Chart) -> str:
+EMBED_PADDING = 320  # px an embed page adds to its drawing: title, subtitle, words, source, credit and link
+
+
+def embed_code(chart: Chart, site_url: str = "") -> str:
+    """The "Embed this chart" snippet: an iframe of the chart's embed page, with a title attribute, at
+    the address ``site_url`` gives (else the page's address relative to the site folder)."""
+    src = f"{site_url.rstrip('/')}/embed/{chart.name}.html" if site_url else f"embed/{chart.name}.html"
+    title = html.escape(chart.title or chart_title(chart.spec), quote=True)
+    return (f'<iframe src="{html.escape(src, quote=True)}" title="{title}" width="100%" '
+            f'height="{embed_height(chart)}" style="border:0" loading="lazy"></iframe>')
+
+
+def embed_height(chart: Chart) -> int:
+    """The iframe's height in px: the taller of the two drawings (the frame's width picks one), and the
+    title, words, source and link around it."""
+    return round(max(_size(chart.narrow)[1], _size(chart.wide)[1])) + EMBED_PADDING
+
+
+def figure_html(chart: Chart, site_url: str = "", embed: bool = False) -> str:
     """The chart's ``<figure>``: title and subtitle as text, the phone and desktop drawings inline, the
-    download link. ``assets/site.js`` adds the tooltips; without it the drawings and ``<title>`` remain."""
+    chart in words (its ``aria-describedby``), then, on a page (not ``embed``), the snippet that embeds it
+    and the links to its PNG and SVG files and its figures as a table. ``assets/site.js`` adds the
+    tooltips; without it the drawings and ``<title>`` remain. Links are relative to the site folder."""
     caption = [f'<p class="chart-title">{html.escape(chart.title)}</p>'] if chart.title else []
     caption += [f'<p class="chart-subtitle">{html.escape(line)}</p>' for line in chart.subtitle]
-    return (f'<figure class="chart" id="{chart.anchor}">'
-            f'<figcaption>{"".join(caption) or html.escape(chart_title(chart.spec))}</figcaption>'
-            f'<div class="chart-view chart-narrow">{_inline(chart.narrow, chart.anchor + "-n-")}</div>'
-            f'<div class="chart-view chart-wide">{_inline(chart.wide, chart.anchor + "-w-")}</div>'
-            f'<p class="chart-download"><a href="charts/{chart.svg_name}" download>Download this chart (SVG)</a></p>'
-            f'</figure>')
+    summary_id = f"{chart.anchor}-summary"
+    parts = [f'<figure class="chart" id="{chart.anchor}" aria-describedby="{summary_id}">'
+             f'<figcaption>{"".join(caption) or html.escape(chart_title(chart.spec))}</figcaption>'
+             f'<div class="chart-view chart-narrow">{_inline(chart.narrow, chart.anchor + "-n-")}</div>'
+             f'<div class="chart-view chart-wide">{_inline(chart.wide, chart.anchor + "-w-")}</div>'
+             f'<p class="chart-summary" id="{summary_id}">{html.escape(chart.summary)}</p>']
+    root = "../" if embed else ""
+    table = f'<a href="{root}embed/{chart.name}-figures.html">The figures as a table</a>' if chart.rows else ""
+    if not embed:
+        parts.append(f'<details class="chart-embed"><summary>Embed this chart</summary>'
+                     f'<label for="{chart.anchor}-embed">Copy this code into your page:</label>'
+                     f'<textarea id="{chart.anchor}-embed" readonly rows="3">{html.escape(embed_code(chart, site_url))}'
+                     f'</textarea></details>')
+    parts.append(f'<p class="chart-download">Download this chart: <a href="{root}charts/{chart.name}.png" download>'
+                 f'PNG</a> · <a href="{root}charts/{chart.svg_name}" download>SVG</a>'
+                 + (f" · {table}" if table else "") + "</p></figure>")
+    return "".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------
+# The chart files: SVG and PNG with the title, source and credit inside
+
+FILE_FONT = "Helvetica, Arial, sans-serif"
+FILE_LINE = 17  # px between the lines under the drawing
+PNG_SCALE = 2
+
+
+def file_svg(chart: Chart, source: str, credit: str) -> str:
+    """The chart as a reader downloads it: the drawing with its title and subtitle (drawn light, as
+    printed), and under it the source line and the credit, wrapped to the drawing's width."""
+    width, height = chart.width, chart.height
+    chars = max(40, int((width - 20) / 6.6))  # 12 px Helvetica: about 6.6 px a character
+    lines = textwrap.wrap(source, chars) + textwrap.wrap(credit, chars)
+    total = height + 12 + FILE_LINE * len(lines)
+    inner = re.sub(r"^<\?xml[^>]*>\s*", "", chart.svg)
+    text = "".join(f'<text x="10" y="{height + 6 + FILE_LINE * (i + 1)}" font-family="{FILE_FONT}" font-size="12" '
+                   f'fill="#444">{html.escape(line)}</text>' for i, line in enumerate(lines))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{width}" '
+            f'height="{total}" viewBox="0 0 {width} {total}"><title>{html.escape(chart.title or chart_title(chart.spec))}'
+            f'</title><rect width="{width}" height="{total}" fill="white"/>{inner}{text}</svg>')
+
+
+def write_files(site: Path, chart: Chart, source: str, credit: str, cache: ChartCache | None = None) -> None:
+    """Write ``charts/NAME.svg`` and ``charts/NAME.png`` (twice the size, for print and slides), each
+    with its title, source and credit drawn in (see :func:`file_svg`); the PNG from ``cache`` when
+    its SVG is unchanged."""
+    svg = file_svg(chart, source, credit)
+    write_text(site / "charts" / chart.svg_name, svg)
+    key = hashlib.sha256(json.dumps([vl_convert.__version__, PNG_SCALE, svg]).encode("utf-8")).hexdigest()
+    make = lambda: base64.b64encode(vl_convert.svg_to_png(svg, scale=PNG_SCALE)).decode("ascii")  # noqa: E731
+    png = base64.b64decode(cache.text(f"png-{key}.b64", make) if cache else make())
+    (site / "charts").mkdir(parents=True, exist_ok=True)
+    (site / "charts" / f"{chart.name}.png").write_bytes(titled_png(png, chart.title or chart_title(chart.spec)))
+
+
+def titled_png(png: bytes, title: str) -> bytes:
+    """``png`` with its title also as text (an ``iTXt`` chunk "Title", UTF-8, after the header chunk), as
+    image viewers and search show it; the picture is unchanged."""
+    data = b"Title\x00\x00\x00\x00\x00" + title.encode("utf-8")
+    chunk = len(data).to_bytes(4, "big") + b"iTXt" + data + zlib.crc32(b"iTXt" + data).to_bytes(4, "big")
+    end_of_header = 8 + 4 + 4 + 13 + 4  # signature, IHDR length, type, data and CRC
+    return png[:end_of_header] + chunk + png[end_of_header:]

@@ -5,8 +5,9 @@
  * - on hover (mouse), on tap or click (touch, pen, mouse);
  * - from the keyboard: each chart is one tab stop; on focus it shows the first mark's text, the arrow keys
  *   step through the marks (Home and End go to the first and last), Escape hides it.
- * A tap or click elsewhere hides it. Without JavaScript the drawings still show, and each mark's <title>
- * gives the browser's own hover text.
+ * A tap or click elsewhere hides it. Without JavaScript the drawings still show, with the chart's words
+ * under them. The desktop drawing's marks have empty data-tip when they repeat the phone drawing's (a
+ * lighter page): they are copied across here.
  * The script is loaded in <head> (not deferred): its handlers are on the document, and each chart is made
  * reachable by keyboard as soon as the parser has finished it. When the first chart is interactive:
  * performance.mark("scr-first-chart") and <html data-charts="done">.
@@ -105,6 +106,14 @@
       return;
     }
     figure.setAttribute("data-ready", "");
+    // The desktop drawing's marks carry empty tips when they are the phone drawing's, in the same order
+    var wide = figure.querySelectorAll('.chart-wide [data-tip=""]');
+    var narrow = figure.querySelectorAll(".chart-narrow [data-tip]");
+    if (wide.length && wide.length === narrow.length) {
+      for (var i = 0; i < wide.length; i++) {
+        wide[i].setAttribute("data-tip", narrow[i].getAttribute("data-tip"));
+      }
+    }
     if (!figure.querySelector("[data-tip]")) {
       return;
     }
