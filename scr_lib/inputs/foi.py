@@ -840,6 +840,27 @@ def _pick_sheet(sheets: list, sheet: str | None, file: str) -> tuple[str, str, s
     return (*sheets[at], at, remarks)
 
 
+def sheet_problem(path: Path, sheet: str) -> str:
+    """Why ``sheet`` cannot be read from the file at ``path`` ('' when it can, or when the file is not a
+    workbook of any kind the suite reads: reading it says why). For the params file's ``foi_sheet``."""
+    import zipfile
+
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if start != _ZIP:
+        return (f"'foi_sheet' names a sheet ({sheet!r}), but foi_returns is a CSV file, which has no sheets: delete "
+                "the foi_sheet line") if not start.startswith(_OLE2[:4]) else ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = _xlsx_sheets(archive, display_path(path))
+        _pick_sheet(sheets, sheet, display_path(path))
+    except InputError as err:
+        return err.problems[0].message if "no sheet named" in err.problems[0].message else ""
+    except (zipfile.BadZipFile, OSError):
+        return ""
+    return ""
+
+
 def _open_xlsx(path: Path, file: str):
     """Open an .xlsx as a zip after checking what it holds and how large it is; refuse anything else."""
     import zipfile
