@@ -281,7 +281,7 @@ def test_the_summary_counts_the_answers_even_when_the_header_has_a_problem():
     ("returns_hidden_first_sheet.xlsx", "hidden sheet 'Draft' not read (name a sheet to read it)"),
     ("returns_merged_rollout.xlsx", "2 merged ranges (C2:C3, C5:C6) read as the value of each range's first cell"),
     ("returns_two_row_header.xlsx", "header in rows 1-2 (merged header cells read as one name per column)"),
-    ("returns_notes_rows.csv", "5 answers in rows 2-6 (1 blank row and 3 note rows (8, 9, 10) skipped)"),
+    ("returns_notes_rows.csv", "5 answers in rows 2-6 (1 blank row and 3 note rows (rows 8-10) skipped)"),
 ])
 def test_the_summary_says_how_the_file_was_understood(name, said):
     found = foi.check(CORPUS / "good" / name)
@@ -424,3 +424,108 @@ def test_scr_check_on_hostile_input_prints_lines_naming_the_file_and_no_tracebac
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
     lines = done.stdout.strip().splitlines()
     assert 2 <= len(lines) <= 3 and all(name in line for line in lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Round 3 (issue 23): long runs of skipped rows are ranges; advice, followed, gives a file read right
+
+@pytest.mark.parametrize("rows, said", [
+    ([7], "row 7"), ([3, 4, 5], "rows 3-5"), ([2, 4, 5], "rows 2 and 4-5"),
+    (list(range(13, 100_001)) + [100_004], "rows 13-100,000 and 100,004"),
+    (list(range(1, 40, 2)), "rows 1, 3, 5, 7, 9, 11, 13, 15, 17, 19 and 10 more runs"),
+])
+def test_row_numbers_are_written_as_runs(rows, said):
+    assert foi.row_ranges(rows) == said
+
+
+def test_a_file_of_many_blank_rows_is_said_in_a_line(tmp_path):
+    """100,000 blank rows below five answers: the summary and the notebook's note say it in a line."""
+    from scr_lib.story import report
+
+    text = (CORPUS / "good" / "returns_canonical.csv").read_text(encoding="utf-8")
+    path = tmp_path / "blank.csv"
+    path.write_text(text + ",,,\n" * 99_990 + " , ,\n" * 10, encoding="utf-8")
+    found = foi.check(path)
+    assert found.problems == [] and len(found.summary) < 400
+    said = report.loaded(found.returns).data
+    assert "rows 7-100,006" in said and len(said) < 1_000
+
+
+def canonical_rows() -> list[list[str]]:
+    return list(csv.reader(open(CORPUS / "good" / "returns_canonical.csv", encoding="utf-8", newline="")))
+
+
+def test_following_the_advice_for_a_merged_heading_gives_the_right_spend(tmp_path):
+    """'put sub-headings (such as 'To date', 'Expected') in the row below', done as said."""
+    path = CORPUS / "bad" / "xlsx_merged_header_without_subheadings.xlsx"
+    message = foi.check(path).problems[0].message
+    assert "put sub-headings (such as 'To date', 'Expected') in the row below" in message
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Returns"]
+    ws.insert_rows(5)
+    ws["F5"], ws["G5"] = "To date", "Expected"
+    # openpyxl does not move merged ranges with inserted rows: the heading's merge stays in row 4
+    wb.save(tmp_path / "followed.xlsx")
+    got = foi.load_returns(tmp_path / "followed.xlsx").frame
+    want = foi.load_returns(CORPUS / "good" / "returns_canonical.csv").frame
+    assert got.spend_to_date_gbp.tolist() == want.spend_to_date_gbp.tolist()
+    assert got.spend_expected_gbp.fillna(-1).tolist() == want.spend_expected_gbp.fillna(-1).tolist()
+
+
+@pytest.mark.parametrize("heading", ["To date", "Spend", "Amount spent (£)"])
+def test_following_the_advice_to_rename_an_unread_spend_column_gives_the_right_spend(tmp_path, heading):
+    rows = canonical_rows()
+    at = rows[0].index("spend_to_date_gbp")
+    rows[0][at] = heading
+    path = tmp_path / "unread.csv"
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    message = foi.check(path).problems[0].message
+    advised = re.search(r"rename it to '(\w+)'", message).group(1)
+    rows[0][at] = advised
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    got = foi.load_returns(path).frame
+    want = foi.load_returns(CORPUS / "good" / "returns_canonical.csv").frame
+    assert got[advised].fillna(-1).tolist() == want[advised].fillna(-1).tolist()
+
+
+def test_following_the_advice_for_a_share_gives_a_file_read_right(tmp_path):
+    """'give the numbers in a column headed 'Practices declined'': the counts, under that heading."""
+    rows = canonical_rows()
+    at = rows[0].index("practices_declined")
+    want = [r[at] for r in rows[1:]]
+    rows[0][at] = "Practices declined (%)"
+    for r in rows[1:]:
+        r[at] = f"{round(100 * int(r[at] or 0) / max(int(r[rows[0].index('practices_invited')]), 1))}%"
+    path = tmp_path / "share.csv"
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    problem, = foi.check(path).problems
+    heading = re.search(r"in a column headed '([^']+)'", problem.message).group(1)
+    rows[0][at] = heading
+    for r, count in zip(rows[1:], want):
+        r[at] = count
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    assert foi.load_returns(path).frame.practices_declined.astype(object).fillna("").astype(str).tolist() == \
+        [w for w in want]
+
+
+def test_following_the_advice_for_a_joint_figure_gives_a_file_read_right(tmp_path):
+    """'write 'not known' in each row and put the joint figure in the notes column; then unmerge'."""
+    path = CORPUS / "bad" / "xlsx_joint_figure_merged_rows.xlsx"
+    problem, = foi.check(path).problems
+    assert "write 'not known' in each row and put the joint figure in the notes column" in problem.message
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Returns"]
+    joint = ws["F6"].value
+    ws.unmerge_cells("F6:F7")
+    ws["F6"] = ws["F7"] = "not known"
+    ws["K6"] = ws["K7"] = f"joint figure for both PCTs: {joint}"
+    wb.save(tmp_path / "followed.xlsx")
+    frame = foi.load_returns(tmp_path / "followed.xlsx").frame
+    assert frame.spend_to_date_gbp.isna().tolist() == [False, True, True, False, False]
+
+
+def test_following_the_advice_for_a_cover_letter_reads_the_named_sheet():
+    path = CORPUS / "bad" / "xlsx_cover_letter_first.xlsx"
+    problem, = foi.check(path).problems
+    sheet = re.search(r"'foi_sheet: ([^']+)'", problem.message).group(1)
+    assert len(foi.load_returns(path, sheet=sheet).frame) == 5

@@ -1768,6 +1768,27 @@ class Check:
     returns: FOIReturns | None
 
 
+def row_ranges(rows, limit: int = 10) -> str:
+    """Row numbers as runs, for people: [13, 14, ..., 100000, 100004] -> 'rows 13-100,000 and 100,004'.
+
+    At most ``limit`` runs are written out, then how many more ('and 7 more runs'), so that a file of
+    100,000 blank rows is one short phrase, never 100,000 numbers.
+    """
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    if not runs:
+        return "no rows"
+    parts = [f"{a:,}" if a == b else f"{a:,}-{b:,}" for a, b in runs[:limit]]
+    if len(runs) > limit:
+        parts.append(f"{len(runs) - limit:,} more run{'s' if len(runs) - limit > 1 else ''}")
+    word = "row" if len(runs) == 1 and runs[0][0] == runs[0][1] else "rows"
+    return f"{word} {parts[0]}" if len(parts) == 1 else f"{word} {', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -1800,7 +1821,7 @@ def check(path: str | Path, sheet: str | None = None) -> Check:
     if done.blank_rows:
         skipped.append(_plural(len(done.blank_rows), 'blank row'))
     if done.note_rows:
-        skipped.append(f"{_plural(len(done.note_rows), 'note row')} ({', '.join(map(str, done.note_rows))})")
+        skipped.append(f"{_plural(len(done.note_rows), 'note row')} ({row_ranges(done.note_rows)})")
     if skipped:
         parts[-1] += f" ({' and '.join(skipped)} skipped)"
     used = f"{_plural(len(done.header), 'column')} used"
