@@ -529,3 +529,48 @@ def test_following_the_advice_for_a_cover_letter_reads_the_named_sheet():
     problem, = foi.check(path).problems
     sheet = re.search(r"'foi_sheet: ([^']+)'", problem.message).group(1)
     assert len(foi.load_returns(path, sheet=sheet).frame) == 5
+
+
+def with_rows(xml_rows: str, strings: list[str] | None = None) -> bytes:
+    """The good returns.xlsx with ``xml_rows`` (worksheet XML) after its six rows, and shared strings."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(CORPUS / "good" / "returns.xlsx") as src:
+        members = {info.filename: src.read(info.filename) for info in src.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", xml_rows.encode() + b"</sheetData>", 1)
+    if strings is not None:
+        members["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                           + "".join(f"<si><t xml:space='preserve'>{s}</t></si>" for s in strings)
+                                           + "</sst>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in members.items():
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def space_row(r: int, strings: bool = False, attrs: str = "") -> str:
+    cell = f'<c r="A{r}" t="s"><v>0</v></c>' if strings else \
+        f'<c r="A{r}" t="inlineStr"><is><t xml:space="preserve"> </t></is></c>'
+    return f'<row r="{r}"{attrs}>{cell}<c r="B{r}" s="1"/></row>'
+
+
+def test_rows_of_spaces_are_skipped_but_every_row_keeps_its_number(tmp_path):
+    """After runs of rows of spaces (inline and shared), a row without a number is still the next row, a
+    shared string that is not blank is still read, and a row of spaces that is hidden stays hidden."""
+    rows = "".join(space_row(r) for r in range(7, 500)) + "".join(space_row(r, True) for r in range(500, 900))
+    rows += '<row r="900"><c r="K900" t="s"><v>1</v></c></row>'  # an FOI ref (column K), and no PCT
+    rows += "".join(space_row(r, True) for r in range(901, 950))
+    rows += '<row><c r="A950" t="inlineStr"><is><t>NHS Bury</t></is></c><c t="inlineStr"><is><t>5JX</t></is></c>' \
+            '<c t="inlineStr"><is><t>no</t></is></c><c t="n"><v>0</v></c></row>'
+    path = tmp_path / "spaces.xlsx"
+    path.write_bytes(with_rows(rows, [" ", "x"]))
+    problems = foi.check(path).problems
+    assert [(p.row, p.column) for p in problems] == [(900, "PCT name")], problems
+    rows = rows.replace('<row r="900"><c r="K900" t="s"><v>1</v></c></row>', space_row(900, True, ' hidden="1"'))
+    path.write_bytes(with_rows(rows, [" ", "x"]))
+    returns = foi.load_returns(path)
+    assert returns.frame.source_row.tolist() == [2, 3, 4, 5, 6, 950]
+    assert returns.frame.ods_code.tolist()[-1] == "5JX"

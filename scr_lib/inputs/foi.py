@@ -575,7 +575,7 @@ class _SheetReader:
             self.row = int(r) if r and r.isdigit() else self.row + 1
             self.col, self.cells = -1, {}
             scan = self.scan
-            if attrs:
+            if len(attrs) > 1 or r is None:
                 height = _number_attr(attrs.get("ht"))
                 if attrs.get("hidden") in ("1", "true"):
                     scan.hidden_rows[self.row] = "is hidden"
@@ -718,9 +718,14 @@ class _SheetReader:
 # A row whose every cell is blank or holds only spaces (an inline string, or a shared string checked by
 # _collapse), matched in the XML so that such rows cost one regular-expression match instead of a dozen
 # Python calls each: a sheet of 1,048,576 rows of one space each is read in about a second rather than twenty.
-_SPACE_ROW = re.compile(
-    rb'(<row\b[^<>]*?)(?<!/)>((?:\s*<c\b(?=[^<>]*\bt="inlineStr")[^<>]*(?<!/)>\s*<is>\s*<t\b[^<>]*>[ \t\r\n]*</t>\s*'
-    rb'</is>\s*</c>|\s*<c\b(?=[^<>]*\bt="s")[^<>]*(?<!/)>\s*<v>\d+</v>\s*</c>|\s*<c\b[^<>]*/>)*)\s*</row>')
+_SPACE_CELLS = (rb'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>[ \t\r\n]*</t>'
+                rb'</is></c>| t="s"><v>\d+</v></c>|/>)\s*)*')
+_SPACE_ROW = re.compile(rb'(<row r="\d+"[^<>]*?)(?<!/)>\s*(' + _SPACE_CELLS + rb')</row>')
+# A run of such rows that carry nothing but their number (no height, no hidden flag, no outline level):
+# one empty row numbered as the run's last stands for the run, so a row after it without a number is
+# still counted right.
+_SPACE_RUN = re.compile(rb'(?:<row r="(\d+)"(?: spans="[^"<>]*")?(?: x14ac:dyDescent="[^"<>]*")?>\s*' + _SPACE_CELLS
+                        + rb'</row>\s*)+')
 _SHARED_INDEX = re.compile(rb"<v>(\d+)</v>")
 _CHUNK = 1 << 22
 
@@ -736,12 +741,21 @@ def _feed(parser, handle, strings: list) -> None:
             return match.group(1) + b"/>"
         return match.group(0)
 
+    def collapse_run(match):
+        text = match.group(0)
+        if all(int(i) in blank for i in _SHARED_INDEX.findall(text)):
+            return b'<row r="' + match.group(1) + b'"/>'
+        return _SPACE_ROW.sub(collapse, text)
+
+    def clean(data: bytes) -> bytes:
+        return _SPACE_ROW.sub(collapse, _SPACE_RUN.sub(collapse_run, data))
+
     carry = b""
     while True:
         chunk = handle.read(_CHUNK)
         buffer = carry + chunk
         if not chunk:
-            parser.Parse(_SPACE_ROW.sub(collapse, buffer), True)
+            parser.Parse(clean(buffer), True)
             return
         cut = buffer.rfind(b"</row>")
         if cut < 0:
@@ -751,7 +765,7 @@ def _feed(parser, handle, strings: list) -> None:
             carry = buffer
             continue
         cut += len(b"</row>")
-        parser.Parse(_SPACE_ROW.sub(collapse, buffer[:cut]), False)
+        parser.Parse(clean(buffer[:cut]), False)
         carry = buffer[cut:]
 
 
@@ -1214,9 +1228,9 @@ def _fill_merges(grid: list, header: list, bottom: int, scan: _SheetScan | None,
     over the same rows are one problem. Yes/no and text cells are filled (a merged 'yes' is every
     row's answer). Returns (rows, problems, refs of the merges filled).
     """
-    rows = [(row, list(cells)) for row, cells in grid if row > bottom]
     if not scan or not scan.merges:
-        return rows, [], []
+        return [(row, cells) for row, cells in grid if row > bottom], [], []
+    rows = [(row, list(cells)) for row, cells in grid if row > bottom]
     at = {row: cells for row, cells in rows}
     problems, filled = [], []
     joint: dict[tuple[int, int], list[Merge]] = {}
@@ -1635,13 +1649,14 @@ def _column_problems(table: RawTable, where: dict, header: dict, scales: dict, n
       that writes '£' gives its amount in pounds ('£190,000'), not in the header's unit.
     """
     found = {}
+    filled = [(row, cells) for row, cells in table.rows if any(cells) and row not in note_rows]
     for name, i in where.items():
         if not _sums_column(name):
             continue
         percents, pounds = [], []
-        for row, cells in table.rows:
+        for row, cells in filled:
             text = str(cells[i]).strip() if i < len(cells) else ""
-            if not text or row in note_rows:
+            if not text:
                 continue
             if text.endswith("%"):
                 percents.append((row, text))
