@@ -574,3 +574,9 @@ def test_rows_of_spaces_are_skipped_but_every_row_keeps_its_number(tmp_path):
     returns = foi.load_returns(path)
     assert returns.frame.source_row.tolist() == [2, 3, 4, 5, 6, 950]
     assert returns.frame.ods_code.tolist()[-1] == "5JX"
+
+
+def test_the_docs_state_the_visibility_thresholds_the_code_applies():
+    text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
+    assert f"lower than {foi.MIN_ROW_POINTS:g} points" in text
+    assert f"narrower than {'one' if foi.MIN_COLUMN_CHARACTERS == 1 else foi.MIN_COLUMN_CHARACTERS} character" in text

@@ -224,3 +224,10 @@ def test_a_sheet_that_the_workbook_lacks_is_reported_at_the_params_line(params_f
     (tmp_path / "book.xlsx").write_bytes((paths.PROJ_ROOT / "tests" / "corpus" / "good" / "returns.xlsx").read_bytes())
     found = problems(params_file("name: mine\nfoi_returns: book.xlsx\nfoi_sheet: Returns 2011\n"))
     assert found[0][:2] == (3, "foi_sheet") and "the sheets are: 'Returns'" in found[0][2]
+
+
+def test_the_docs_state_the_figure_limits_the_code_applies():
+    from scr_lib.inputs import params
+
+    text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
+    assert f"above {params.MAX_FIGURE:,}" in text and f"more than {params.MAX_DIGITS} digits" in text
