@@ -178,6 +178,12 @@ def web_page() -> bytes:
             + "</table></body></html>").encode("utf-8")
 
 
+def blanked_by_format() -> bytes:
+    wb = book()
+    wb[SHEET]["G5"].number_format = ";;"  # Salford's spend, shown as nothing
+    return save(wb)
+
+
 def unsaved_formula() -> bytes:
     wb = book()
     wb[SHEET]["J7"] = "=J4+J5"
@@ -193,6 +199,7 @@ REFUSED = [
     ("narrow_column.xlsx", narrow_column, "", 3, "SCRs viewed", "0.4 characters wide"),
     ("folded_columns.xlsx", folded_columns, "", 3, "SCRs uploaded", "collapsed outline"),
     ("custom_filter.xlsx", custom_filter, "", 4, "", "filter on column E"),
+    ("blanked_by_format.xlsx", blanked_by_format, "", 5, "Expenditure to date", "shows nothing"),
     ("hidden_by_default.xlsx", hidden_by_default, "", 4, "", "hides rows by default"),
     ("millions_in_pounds.xlsx", millions_in_pounds, "", 3, "Expenditure to date (£m)", "must agree"),
     ("thousands_by_format.xlsx", thousands_by_format, "", 3, "Planned further spend £'000", "must agree"),

@@ -505,6 +505,7 @@ class _SheetScan:
     hidden_rows: dict = field(default_factory=dict)
     hidden_columns: dict = field(default_factory=dict)
     formulas: dict = field(default_factory=dict)  # (row, column index) -> formula text, where no value is saved
+    hidden_values: dict = field(default_factory=dict)  # (row, column index) -> text a ';;;' format hides
     outline_rows: dict = field(default_factory=dict)  # row -> (outline level, collapsed)
     outline_columns: list = field(default_factory=list)  # (first, last 0-based column, level, collapsed)
     summary_below: bool = True
@@ -532,6 +533,7 @@ class _SheetReader:
         self.date_styles = {str(index) for index in styles.dates}
         self.percent_styles = {str(index) for index in styles.percents}
         self.pound_styles = {str(index) for index in styles.pounds}
+        self.hidden_styles = {str(index) for index in styles.hidden}
         self.filter_column = None  # the autofilter column being read: [column, values shown, blanks shown]
         self.scan = _SheetScan()
         self.rows: dict[int, dict[int, str]] = {}
@@ -657,6 +659,8 @@ class _SheetReader:
                 if self.row > MAX_ROWS or self.col >= MAX_COLUMNS:
                     self._beyond(f"{column_letter(self.col)}{self.row}")
                 self.cells[self.col] = text
+                if self.style in self.hidden_styles:
+                    self.scan.hidden_values[(self.row, self.col)] = text
             elif self.has_formula:
                 self.scan.formulas[(self.row, self.col)] = "".join(self.formula)
         elif tag == "row":
@@ -824,11 +828,15 @@ class _Styles:
     dates: frozenset = frozenset()
     percents: frozenset = frozenset()
     pounds: frozenset = frozenset()
+    hidden: frozenset = frozenset()
 
 
 def _format_kind(code: str) -> str:
-    """What a number format shows besides the number: 'percent', 'pounds' or ''."""
+    """What a number format shows besides the number: 'percent', 'pounds', 'hidden' (every section
+    empty, as ';;;': the cell shows nothing) or ''."""
     bare = re.sub(r'"[^"]*"|\\.', "", code)  # quoted text and escaped characters shown as they are
+    if ";" in code and not code.replace(";", "").strip():
+        return "hidden"
     if "%" in bare:
         return "percent"
     if "£" in code:
@@ -850,7 +858,7 @@ def _styles(archive) -> _Styles:
     for el in root.iter():
         if local(el.tag) == "numFmt" and (el.get("numFmtId") or "").isdigit():
             custom[int(el.get("numFmtId"))] = el.get("formatCode", "")
-    found = {"date": set(), "percent": set(), "pounds": set()}
+    found = {"date": set(), "percent": set(), "pounds": set(), "hidden": set()}
     for el in root.iter():
         if local(el.tag) == "cellXfs":
             for index, xf in enumerate(x for x in el if local(x.tag) == "xf"):
@@ -860,7 +868,8 @@ def _styles(archive) -> _Styles:
                     found["date"].add(index)
                 elif code and _format_kind(code):
                     found[_format_kind(code)].add(index)
-    return _Styles(frozenset(found["date"]), frozenset(found["percent"]), frozenset(found["pounds"]))
+    return _Styles(frozenset(found["date"]), frozenset(found["percent"]), frozenset(found["pounds"]),
+                   frozenset(found["hidden"]))
 
 
 def _refuse(file: str, message: str):
@@ -1002,6 +1011,9 @@ def _xlsx_grid(path: Path, sheet: str | None):
     _filtered_out(scan, grid)
     texts = {row: cells for row, cells in grid}
     cell_problems = {}
+    for (row, index), text in scan.hidden_values.items():
+        cell_problems[(row, index)] = (f"the cell's number format shows nothing (';;;'), so a reader cannot see its "
+                                       f"value ({_short_cell(text)}): set the cell's format to General and check it")
     for (row, index), formula in scan.formulas.items():
         cells = texts.get(row)
         if cells is not None and index < len(cells) and cells[index] == "":
@@ -1663,11 +1675,13 @@ def _column_problems(table: RawTable, where: dict, header: dict, scales: dict, n
             elif name in scales and "£" in text:
                 pounds.append((row, text))
         column = header[name]
+        money = COLUMNS[name].reader is values.read_money
+        what, figures = ("an amount", "amounts") if money else ("a count", "numbers")
         if percents:
             found[name] = Problem(table.file, table.header_row, column,
                                   f"column {column_letter(i)} ({column!r}) holds percentages ({_examples(percents)}), "
-                                  f"but the suite needs a count ({COLUMNS[name].meaning}): give the numbers instead, "
-                                  "or leave the column out if the answer gives no count")
+                                  f"but the suite needs {what} ({COLUMNS[name].meaning}): give the {figures} "
+                                  f"instead, or leave the column out if the answer gives none")
         elif pounds:
             scale, unit = scales[name]
             found[name] = Problem(table.file, table.header_row, column,
@@ -1676,6 +1690,10 @@ def _column_problems(table: RawTable, where: dict, header: dict, scales: dict, n
                                   f"Write the figures in {unit} without '£' (190 for £190,000), or in pounds with "
                                   "the unit taken out of the header ('(£)')")
     return found
+
+
+def _short_cell(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:30] + "...")
 
 
 def _examples(found: list) -> str:

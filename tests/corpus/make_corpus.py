@@ -450,6 +450,10 @@ def bad_files():
         wb["Returns"][f"D{row}"].number_format = "0%"
     cases.append(("xlsx_percent_format.xlsx", xlsx_bytes(wb), "", 4, "Practices declined",
                   "holds percentages ('28%' in row 5, and 3 more)"))
+    wb = book()
+    wb["Returns"]["D8"].number_format = ";;;"  # NHS Isle of Wight's practices declined, shown as nothing
+    cases.append(("xlsx_value_hidden_by_format.xlsx", xlsx_bytes(wb), "", 8, "Practices declined",
+                  "the cell's number format shows nothing (';;;')"))
     wb = book(first_sheet="Covering letter")
     wb["Covering letter"].append(["Dear Ms Smith, please find our response to your request below."])
     cases.append(("xlsx_cover_letter_first.xlsx", xlsx_bytes(wb), "", 0, "",
