@@ -35,7 +35,8 @@ ROWS = [
 ]
 SHEET = "FOI 2011-0456 response"
 TITLE = ["Response to request FOI/2011/0456 — Summary Care Record, Greater Manchester cluster"]
-FIX_WORDS = ("give", "write", "unhide", "clear", "save", "name it", "delete", "widen", "leave it out", "split")
+FIX_WORDS = ("give", "write", "unhide", "clear", "save", "name it", "delete", "widen", "leave it out", "split",
+             "set the")
 
 
 def book(rows=ROWS, headings=HEADINGS, sheet=SHEET, title=True) -> openpyxl.Workbook:

@@ -1012,8 +1012,9 @@ def _xlsx_grid(path: Path, sheet: str | None):
     texts = {row: cells for row, cells in grid}
     cell_problems = {}
     for (row, index), text in scan.hidden_values.items():
-        cell_problems[(row, index)] = (f"the cell's number format shows nothing (';;;'), so a reader cannot see its "
-                                       f"value ({_short_cell(text)}): set the cell's format to General and check it")
+        cell_problems[(row, index)] = (f"the cell's number format shows nothing (a format such as ';;;'), so a reader "
+                                       f"cannot see its value ({_short_cell(text)}): set the cell's format to General "
+                                       "and check the value")
     for (row, index), formula in scan.formulas.items():
         cells = texts.get(row)
         if cells is not None and index < len(cells) and cells[index] == "":

@@ -453,7 +453,7 @@ def bad_files():
     wb = book()
     wb["Returns"]["D8"].number_format = ";;;"  # NHS Isle of Wight's practices declined, shown as nothing
     cases.append(("xlsx_value_hidden_by_format.xlsx", xlsx_bytes(wb), "", 8, "Practices declined",
-                  "the cell's number format shows nothing (';;;')"))
+                  "the cell's number format shows nothing (a format such as ';;;')"))
     wb = book(first_sheet="Covering letter")
     wb["Covering letter"].append(["Dear Ms Smith, please find our response to your request below."])
     cases.append(("xlsx_cover_letter_first.xlsx", xlsx_bytes(wb), "", 0, "",
