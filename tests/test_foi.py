@@ -580,3 +580,39 @@ def test_the_docs_state_the_visibility_thresholds_the_code_applies():
     text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
     assert f"lower than {foi.MIN_ROW_POINTS:g} points" in text
     assert f"narrower than {'one' if foi.MIN_COLUMN_CHARACTERS == 1 else foi.MIN_COLUMN_CHARACTERS} character" in text
+
+
+@pytest.mark.parametrize("header, column", [
+    ("Expenditure to date", "spend_to_date_gbp"), ("Spending To date", "spend_to_date_gbp"),
+    ("Total SCR costs to date (£)", "spend_to_date_gbp"), ("Planned further spend", "spend_expected_gbp"),
+    ("Expenditure planned", "spend_expected_gbp"),
+    ("Spend to date (thousands)", None), ("Cost per record to date", None), ("Spend to date in millions", None),
+    ("Staff costs", None), ("Expenditure rate to date", None),
+])
+def test_spend_named_in_other_words_is_read_only_when_every_word_is_understood(header, column):
+    assert foi.canonical_column(header) == column
+
+
+def test_spend_in_an_unknown_unit_is_an_error_never_pounds(tmp_path):
+    rows = canonical_rows()
+    rows[0][rows[0].index("spend_to_date_gbp")] = "Spend to date (thousands)"
+    path = tmp_path / "thousands.csv"
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    problem, = foi.check(path).problems
+    assert problem.column == "Spend to date (thousands)" and "looks like data the suite needs" in problem.message
+
+
+@pytest.mark.parametrize("heading, scale", [("Spend to date (thousands)", 1_000), ("Expenditure to date in 000s", 1_000)])
+def test_following_the_advice_for_spend_in_a_named_unit_reads_it_in_that_unit(tmp_path, heading, scale):
+    rows = canonical_rows()
+    at = rows[0].index("spend_to_date_gbp")
+    rows[0][at] = heading
+    for r in rows[1:]:
+        r[at] = r[at].replace("£", "") if r[at].startswith("£") else r[at]
+    path = tmp_path / "unit.csv"
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    problem, = foi.check(path).problems
+    rows[0][at] = re.search(r"rename it to '([^']+)'", problem.message).group(1)
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    want = foi.load_returns(CORPUS / "good" / "returns_canonical.csv").frame.spend_to_date_gbp * scale
+    assert foi.load_returns(path).frame.spend_to_date_gbp.fillna(-1).tolist() == want.fillna(-1).tolist()

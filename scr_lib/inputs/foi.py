@@ -186,15 +186,20 @@ def canonical_column(header: str) -> str | None:
 
 _MONEY_WORDS = {"spend", "spent", "spending", "expenditure", "cost", "costs"}
 _LATER_WORDS = {"expected", "planned", "further", "forecast", "future", "committed"}
-_NOT_AMOUNT = {"per", "rate", "share", "percent", "percentage", "proportion", "ratio"}
+# The only other words such a header may hold: any other word (a unit such as 'thousands', a rate such
+# as 'per record') leaves the header unread, and so an error, never a figure read in the wrong unit.
+_SPEND_FILLER = {"to", "date", "so", "far", "total", "amount", "local", "the", "on", "of", "in", "scr", "summary",
+                 "care", "record", "records", "rollout", "roll", "out", "programme", "project", "gbp", "pounds",
+                 "sterling", "money"}
 
 
 def _spend_by_words(key: str) -> str | None:
     """A spend column named in other words: a money word with 'to date' is spend to date ('Expenditure to
     date', 'Spending To date'); with a word for later ('planned', 'expected', 'further') it is spend
-    expected. Never a rate or share ('Cost per record')."""
+    expected. Any word besides these and a few fillers (see ``_SPEND_FILLER``) means no match: 'Spend to
+    date (thousands)' and 'Cost per record to date' stay unread, and so are errors."""
     words = set(key.split("_"))
-    if not words & _MONEY_WORDS or words & _NOT_AMOUNT:
+    if not words & _MONEY_WORDS or words - _MONEY_WORDS - _LATER_WORDS - _SPEND_FILLER:
         return None
     if "to_date" in key:
         return "spend_to_date_gbp" if not words & _LATER_WORDS else None
@@ -1508,6 +1513,24 @@ def illustrative_mask(frame: pd.DataFrame, column: str) -> pd.Series:
     return listed.map(lambda names: column in names or "*" in names).astype(bool)
 
 
+# Words for a unit in a header the suite does not read ('Spend to date (thousands)'), and the unit to write.
+_UNIT_WORDS = [(re.compile(r"thousand|'?000s?\b|\bk\b", re.I), "£000s"),
+               (re.compile(r"million|\bmn?\b", re.I), "£m")]
+
+
+def _name_for(column: str, header: str) -> str:
+    """The names to advise for an unread header meant as ``column``: the canonical name and a variant;
+    for money whose header names a unit ('thousands'), the variant with that unit, so that the renamed
+    column is read in the header's unit, never in pounds."""
+    variant = VARIANTS[column][0] if VARIANTS[column] else ""
+    if column in MONEY_COLUMNS:
+        for pattern, unit in _UNIT_WORDS:
+            if pattern.search(header):
+                plain = re.sub(r"\s*\(£\)", "", variant) or column
+                return f"'{plain} ({unit})' (its figures are in {'thousands' if unit == '£000s' else 'millions'})"
+    return f"{column!r} (or {variant!r})" if variant else repr(column)
+
+
 def _match_header(table: RawTable) -> tuple[dict[str, int], list[str], list[Problem], dict[str, tuple]]:
     """Where each known column is, the headers not read, problems, and the unit of each scaled money column."""
     problems, where, ignored, scales = [], {}, [], {}
@@ -1542,7 +1565,7 @@ def _match_header(table: RawTable) -> tuple[dict[str, int], list[str], list[Prob
             meant = [c for c in looks_like(text) if c not in where]
             told = any(p.row == table.header_row and p.column == text for p in table.problems)
             if meant and not told:
-                names = "; ".join(f"{c!r} (or {VARIANTS[c][0]!r})" if VARIANTS[c] else repr(c) for c in meant)
+                names = "; ".join(_name_for(c, text) for c in meant)
                 problems.append(Problem(table.file, table.header_row, text,
                                         f"column {column_letter(i)} ({text!r}) is not read, but looks like data the "
                                         f"suite needs: rename it to {names}, or delete the column if it holds "
