@@ -36,7 +36,7 @@ ROWS = [
 SHEET = "FOI 2011-0456 response"
 TITLE = ["Response to request FOI/2011/0456 — Summary Care Record, Greater Manchester cluster"]
 FIX_WORDS = ("give", "write", "unhide", "clear", "save", "name it", "delete", "widen", "leave it out", "split",
-             "set the")
+             "set the", "put the")
 
 
 def book(rows=ROWS, headings=HEADINGS, sheet=SHEET, title=True) -> openpyxl.Workbook:
@@ -185,6 +185,13 @@ def blanked_by_format() -> bytes:
     return save(wb)
 
 
+def unit_in_a_note() -> bytes:
+    wb = book([[*r[:6], r[6] / 1000 if isinstance(r[6], int) else r[6], *r[7:]] for r in ROWS])
+    wb[SHEET].append([])
+    wb[SHEET].append(["NB: all amounts in thousands of pounds"])
+    return save(wb)
+
+
 def unsaved_formula() -> bytes:
     wb = book()
     wb[SHEET]["J7"] = "=J4+J5"
@@ -200,6 +207,7 @@ REFUSED = [
     ("narrow_column.xlsx", narrow_column, "", 3, "SCRs viewed", "0.4 characters wide"),
     ("folded_columns.xlsx", folded_columns, "", 3, "SCRs uploaded", "collapsed outline"),
     ("custom_filter.xlsx", custom_filter, "", 4, "", "filter on column E"),
+    ("unit_in_a_note.xlsx", unit_in_a_note, "", 10, "", "says the figures are in thousands of pounds"),
     ("blanked_by_format.xlsx", blanked_by_format, "", 5, "Expenditure to date", "shows nothing"),
     ("hidden_by_default.xlsx", hidden_by_default, "", 4, "", "hides rows by default"),
     ("millions_in_pounds.xlsx", millions_in_pounds, "", 3, "Expenditure to date (£m)", "must agree"),

@@ -276,6 +276,7 @@ class RawTable:
     problems: list = field(default_factory=list)
     remarks: list = field(default_factory=list)
     strict_width: bool = False
+    titles: list = field(default_factory=list)  # (row, cells) of the rows above the header that hold anything
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1470,8 +1471,9 @@ def read_cells(path: str | Path, sheet: str | None = None) -> RawTable:
         shown = ", ".join(filled[:5]) + (f" and {len(filled) - 5:,} more" if len(filled) > 5 else "")
         remarks.append(f"{_plural(len(filled), 'merged range')} ({shown}) read as the value of each range's "
                        "first cell")
+    titles = [(row, cells) for row, cells in grid if row in set(skipped)]
     return RawTable(file, header, header_row, rows, source, skipped, cell_problems, position, problems, remarks,
-                    strict_width=scan is None)
+                    strict_width=scan is None, titles=titles)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1720,6 +1722,33 @@ def _short_cell(text: str) -> str:
     return repr(text) if len(text) <= 40 else repr(text[:30] + "...")
 
 
+def _unit_notes(table: RawTable, note_rows: set, where: dict, header: dict, scales: dict) -> list[Problem]:
+    """A unit stated in a title or note row ('All figures in £000s') must agree with the money headers: a
+    money column whose header gives another unit (or none: pounds) is a problem at that row, so that a
+    figure is never read a thousand times too small."""
+    money = [name for name in MONEY_COLUMNS if name in where]
+    if not money:
+        return []
+    rows = [*table.titles, *((row, cells) for row, cells in table.rows if row in note_rows)]
+    for row, cells in rows:
+        text = " ".join(str(c).strip() for c in cells if str(c).strip())
+        try:
+            _, scale, unit = header_unit(text)
+        except ValueError:
+            continue
+        if scale == 1:
+            continue
+        other = [name for name in money if scales.get(name, (1, ""))[0] != scale]
+        if other:
+            shown = text if len(text) <= 60 else text[:50] + "..."
+            names = ", ".join(repr(header[n]) for n in other)
+            return [Problem(table.file, row, "", f"row {row} says the figures are in {unit} ({shown!r}), but the "
+                                                 f"header of {names} does not: put the unit in the header (such as "
+                                                 f"'Spend to date (£000s)'), or take it out of row {row} if the "
+                                                 "figures are in pounds")]
+    return []
+
+
 def _examples(found: list) -> str:
     """'£190,000' in row 5, and 3 more' from [(row, text), ...]."""
     row, text = found[0]
@@ -1732,6 +1761,7 @@ def _validate(table: RawTable) -> _Validated:
     problems = list(table.problems) + problems
     header = {name: table.header[i] for name, i in where.items()}
     note_rows = set(row for row, cells in table.rows if is_note_row(cells))
+    problems += _unit_notes(table, note_rows, where, header, scales)
     if problems:
         answers = [row for row, cells in table.rows if not _is_blank(cells) and row not in note_rows]
         return _Validated(None, header, ignored, [], answers, problems, sorted(note_rows), scales)

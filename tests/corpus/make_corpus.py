@@ -454,6 +454,10 @@ def bad_files():
     wb["Returns"]["D8"].number_format = ";;;"  # NHS Isle of Wight's practices declined, shown as nothing
     cases.append(("xlsx_value_hidden_by_format.xlsx", xlsx_bytes(wb), "", 8, "Practices declined",
                   "the cell's number format shows nothing (a format such as ';;;')"))
+    cases.append(("title_row_unit.csv", ("All figures £000s\n" + csv_text(c, [[*r[:5], *(THOUSANDS.get(v, v) for v in r[5:7]),
+                                                                           *r[7:]] for r in BASE])).encode("utf-8"),
+                  "", 1, "", "row 1 says the figures are in thousands of pounds ('All figures £000s'), but the header "
+                             "of 'spend_to_date_gbp', 'spend_expected_gbp' does not"))
     wb = book(first_sheet="Covering letter")
     wb["Covering letter"].append(["Dear Ms Smith, please find our response to your request below."])
     cases.append(("xlsx_cover_letter_first.xlsx", xlsx_bytes(wb), "", 0, "",
