@@ -192,6 +192,19 @@ def unit_in_a_note() -> bytes:
     return save(wb)
 
 
+def commented_page() -> bytes:
+    return b"<!-- exported by the FOI case system -->\n<HTML><BODY><TABLE><TR><TD>PCT</TD></TR></TABLE></BODY></HTML>"
+
+
+def web_archive() -> bytes:
+    return b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart"\r\n\r\n' + b"x" * 3000
+
+
+def encrypted() -> bytes:
+    """What a password-protected .xlsx is: a compound file holding an 'EncryptedPackage' stream."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600) + "EncryptedPackage".encode("utf-16-le") + bytes(900)
+
+
 def unsaved_formula() -> bytes:
     wb = book()
     wb[SHEET]["J7"] = "=J4+J5"
@@ -218,6 +231,9 @@ REFUSED = [
     ("letter_first.xlsx", letter_first, "", 0, "", "foi_sheet: Data 2011"),
     ("utf16_be.csv", utf16_be, "", 0, "", "UTF-16"),
     ("web_page.xlsx", web_page, "", 0, "", "a web page (HTML), not a spreadsheet"),
+    ("commented_page.xls", commented_page, "", 0, "", "a web page (HTML), not a spreadsheet"),
+    ("web_archive.xls", web_archive, "", 0, "", "a web archive (MHTML"),
+    ("encrypted.xlsx", encrypted, "", 0, "", "protected with a password"),
     ("unsaved_formula.xlsx", unsaved_formula, "", 7, "SCRs viewed", "Paste Special > Values"),
 ]
 

@@ -332,7 +332,9 @@ def _utf16_without_bom(raw: bytes) -> bool:
 
 # Files that are no spreadsheet, whatever they are named: (how they start, after spaces; what they are).
 _NOT_SPREADSHEETS = [
-    (re.compile(rb"(?i)<!doctype html|<html|<head|<body|<table|<meta"), "a web page (HTML), not a spreadsheet"),
+    (re.compile(rb"(?is)(<!--.*?-->\s*)*(<!doctype html|<html|<head|<body|<table|<meta)"),
+     "a web page (HTML), not a spreadsheet"),
+    (re.compile(rb"(?i)mime-version:"), "a web archive (MHTML, a 'single file web page'), not a spreadsheet"),
     (re.compile(rb"(?i)<\?xml[^>]*>\s*(<\?mso-application[^>]*Excel|<Workbook)"),
      "an Excel 2003 XML spreadsheet, which is not read"),
     (re.compile(rb"%PDF-"), "a PDF document, not a spreadsheet"),
@@ -1421,6 +1423,10 @@ def read_cells(path: str | Path, sheet: str | None = None) -> RawTable:
         _refuse(file, f"this is {what}{f', though it is named {suffix}' if suffix else ''}: open it in a "
                       "spreadsheet program and save it as .xlsx or as CSV")
     if start.startswith(_OLE2):
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            _refuse(file, "the workbook is protected with a password (encrypted), so it cannot be read: remove "
+                          "the password (in Excel: File > Info > Protect Workbook > Encrypt with Password, clear it) "
+                          "and save it, or save the table as CSV")
         raise InputError([Problem(file, 0, "", "this is an old-style Excel .xls workbook, which is not read: "
                                                 "save it as .xlsx or as CSV")])
     if start.startswith(_ZIP):

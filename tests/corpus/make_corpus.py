@@ -469,6 +469,11 @@ def bad_files():
             + "</table></body></html>\n")
     cases.append(("web_page.xls", page.encode("utf-8"), "", 0, "", "this is a web page (HTML), not a spreadsheet, "
                                                                    "though it is named .xls"))
+    cases.append(("web_archive.xls", b"MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n\r\n" + page.encode("utf-8"), "",
+                  0, "", "a web archive (MHTML, a 'single file web page'), not a spreadsheet"))
+    cases.append(("password_protected.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1016)
+                  + "EncryptedPackage".encode("utf-16-le") + bytes(1000), "", 0, "",
+                  "the workbook is protected with a password (encrypted)"))
     cases += [
         ("unquoted_thousands.csv", utf8(c, BASE).replace(b'"\xc2\xa3240,000"', "£240,000".encode()), "", 6, "",
          "('£240,000' in columns F-G) must be in quotes"),
