@@ -616,3 +616,22 @@ def test_following_the_advice_for_spend_in_a_named_unit_reads_it_in_that_unit(tm
     path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
     want = foi.load_returns(CORPUS / "good" / "returns_canonical.csv").frame.spend_to_date_gbp * scale
     assert foi.load_returns(path).frame.spend_to_date_gbp.fillna(-1).tolist() == want.fillna(-1).tolist()
+
+
+@pytest.mark.parametrize("name, follow", [
+    ("xlsx_filtered_out_row.xlsx", lambda ws: setattr(ws.auto_filter, "filterColumn", [])),  # clear the filter
+    ("xlsx_zero_height_row.xlsx", lambda ws: setattr(ws.row_dimensions[7], "height", 15)),  # tall enough to read
+    ("xlsx_collapsed_outline_rows.xlsx", lambda ws: [setattr(ws.row_dimensions[r], "outlineLevel", 0)
+                                                     for r in (6, 7)]),  # unhide (ungroup) them
+    ("xlsx_zero_width_column.xlsx", lambda ws: setattr(ws.column_dimensions["I"], "width", 12)),  # widen it
+])
+def test_following_the_advice_for_rows_and_columns_no_one_can_see_gives_the_file_read_right(tmp_path, name, follow):
+    path = CORPUS / "bad" / name
+    assert foi.check(path).problems
+    wb = openpyxl.load_workbook(path)
+    follow(wb["Returns"])
+    wb.save(tmp_path / name)
+    got = foi.load_returns(tmp_path / name).frame
+    want = foi.load_returns(CORPUS / "good" / "returns_title_rows.xlsx").frame  # the same, with ODS codes
+    pd.testing.assert_frame_equal(got.drop(columns=["source_row", "pct_code"]),
+                                  want.drop(columns=["source_row", "pct_code"]))
