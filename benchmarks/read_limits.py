@@ -20,7 +20,8 @@ and runs `python -m scr_lib.cli check FILE` on each in a child process, printing
 and peak resident memory (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``, measured in a
 wrapper process around each check so that figures do not mix) against the targets: files over
 the limits refused, and files that misstate their size read or refused, within 5 s and 500 MB, with
-the first line of output shown; a 100,000-row file checked within 10 s and 500 MB. The machine's core count and load average are printed with them.
+the first line of output shown; a 100,000-row file checked within 10 s and 500 MB. The machine's core
+count and load average are printed with them.
 With --check the exit status is 1 when a target is missed. Timings are never asserted in tests.
 """
 

@@ -602,7 +602,8 @@ def test_spend_in_an_unknown_unit_is_an_error_never_pounds(tmp_path):
     assert problem.column == "Spend to date (thousands)" and "looks like data the suite needs" in problem.message
 
 
-@pytest.mark.parametrize("heading, scale", [("Spend to date (thousands)", 1_000), ("Expenditure to date in 000s", 1_000)])
+@pytest.mark.parametrize("heading, scale", [("Spend to date (thousands)", 1_000),
+                                            ("Expenditure to date in 000s", 1_000)])
 def test_following_the_advice_for_spend_in_a_named_unit_reads_it_in_that_unit(tmp_path, heading, scale):
     rows = canonical_rows()
     at = rows[0].index("spend_to_date_gbp")

@@ -730,8 +730,9 @@ class _SheetReader:
 # A row whose every cell is blank or holds only spaces (an inline string, or a shared string checked by
 # _collapse), matched in the XML so that such rows cost one regular-expression match instead of a dozen
 # Python calls each: a sheet of 1,048,576 rows of one space each is read in about a second rather than twenty.
-_SPACE_CELLS = (rb'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="inlineStr"><is><t(?: xml:space="preserve")?>[ \t\r\n]*</t>'
-                rb'</is></c>| t="s"><v>\d+</v></c>|/>)\s*)*')
+_SPACE_CELLS = (rb'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?'
+                rb'(?: t="inlineStr"><is><t(?: xml:space="preserve")?>[ \t\r\n]*</t></is></c>| t="s"><v>\d+</v></c>|/>)'
+                rb'\s*)*')
 _SPACE_ROW = re.compile(rb'(<row r="\d+"[^<>]*?)(?<!/)>\s*(' + _SPACE_CELLS + rb')</row>')
 # A run of such rows that carry nothing but their number (no height, no hidden flag, no outline level):
 # one empty row numbered as the run's last stands for the run, so a row after it without a number is

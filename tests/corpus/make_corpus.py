@@ -195,7 +195,8 @@ def good_files() -> dict[str, bytes]:
     for r in coded:
         ws.append([number(v) for v in r])
     # The same with the sub-headings in the row below the header, in a CSV.
-    below = [[*variant_header[:6], "Spend (£)", "", *variant_header[8:]], [""] * 6 + ["To date", "Expected"] + [""] * 5]
+    below = [[*variant_header[:6], "Spend (£)", "", *variant_header[8:]],
+             [""] * 6 + ["To date", "Expected"] + [""] * 5]
     # One stray space in the sheet's last cell, and rows of spaces after the table.
     stray = workbook(VARIANT, variant_rows, code_column=True)
     for row in range(7, 400):
@@ -454,8 +455,8 @@ def bad_files():
     wb["Returns"]["D8"].number_format = ";;;"  # NHS Isle of Wight's practices declined, shown as nothing
     cases.append(("xlsx_value_hidden_by_format.xlsx", xlsx_bytes(wb), "", 8, "Practices declined",
                   "the cell's number format shows nothing (a format such as ';;;')"))
-    cases.append(("title_row_unit.csv", ("All figures £000s\n" + csv_text(c, [[*r[:5], *(THOUSANDS.get(v, v) for v in r[5:7]),
-                                                                           *r[7:]] for r in BASE])).encode("utf-8"),
+    in_thousands = [[*r[:5], *(THOUSANDS.get(v, v) for v in r[5:7]), *r[7:]] for r in BASE]
+    cases.append(("title_row_unit.csv", ("All figures £000s\n" + csv_text(c, in_thousands)).encode("utf-8"),
                   "", 1, "", "row 1 says the figures are in thousands of pounds ('All figures £000s'), but the header "
                              "of 'spend_to_date_gbp', 'spend_expected_gbp' does not"))
     wb = book(first_sheet="Covering letter")
@@ -469,8 +470,8 @@ def bad_files():
             + "</table></body></html>\n")
     cases.append(("web_page.xls", page.encode("utf-8"), "", 0, "", "this is a web page (HTML), not a spreadsheet, "
                                                                    "though it is named .xls"))
-    cases.append(("web_archive.xls", b"MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n\r\n" + page.encode("utf-8"), "",
-                  0, "", "a web archive (MHTML, a 'single file web page'), not a spreadsheet"))
+    archive = b"MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n\r\n" + page.encode("utf-8")
+    cases.append(("web_archive.xls", archive, "", 0, "", "a web archive (MHTML, a 'single file web page'), not a spreadsheet"))
     cases.append(("password_protected.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1016)
                   + "EncryptedPackage".encode("utf-16-le") + bytes(1000), "", 0, "",
                   "the workbook is protected with a password (encrypted)"))
