@@ -732,13 +732,14 @@ class _SheetReader:
 # Python calls each: a sheet of 1,048,576 rows of one space each is read in about a second rather than twenty.
 _SPACE_CELLS = (rb'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?'
                 rb'(?: t="inlineStr"><is><t(?: xml:space="preserve")?>[ \t\r\n]*</t></is></c>| t="s"><v>\d+</v></c>|/>)'
-                rb'\s*)*')
+                rb'\s*)*+')
 _SPACE_ROW = re.compile(rb'(<row r="\d+"[^<>]*?)(?<!/)>\s*(' + _SPACE_CELLS + rb')</row>')
 # A run of such rows that carry nothing but their number (no height, no hidden flag, no outline level):
 # one empty row numbered as the run's last stands for the run, so a row after it without a number is
-# still counted right.
-_SPACE_RUN = re.compile(rb'(?:<row r="(\d+)"(?: spans="[^"<>]*")?(?: x14ac:dyDescent="[^"<>]*")?>\s*' + _SPACE_CELLS
-                        + rb'</row>\s*)+')
+# still counted right. (It starts with a literal, which the engine finds quickly, and its repeats are
+# possessive: 4 MB of rows of spaces take about 0.04 s, against 0.13 s written plainly.)
+_SPACE_ONE = rb'(?: spans="[^"<>]*")?(?: x14ac:dyDescent="[^"<>]*")?>\s*' + _SPACE_CELLS + rb'</row>\s*'
+_SPACE_RUN = re.compile(rb'<row r="\d+"' + _SPACE_ONE + rb'(?:<row r="\d+"' + _SPACE_ONE + rb')*+')
 _SHARED_INDEX = re.compile(rb"<v>(\d+)</v>")
 _CHUNK = 1 << 22
 
@@ -757,7 +758,8 @@ def _feed(parser, handle, strings: list) -> None:
     def collapse_run(match):
         text = match.group(0)
         if all(int(i) in blank for i in _SHARED_INDEX.findall(text)):
-            return b'<row r="' + match.group(1) + b'"/>'
+            last = text.rfind(b'<row r="') + len(b'<row r="')
+            return b'<row r="' + text[last:text.index(b'"', last)] + b'"/>'
         return _SPACE_ROW.sub(collapse, text)
 
     def clean(data: bytes) -> bytes:
