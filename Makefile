@@ -69,7 +69,7 @@ bench-draft: $(INSTALLED)
 bench-params: $(INSTALLED)
 	$(BIN)/python benchmarks/params_limits.py
 
-## bench-read: time and peak memory of `scr check` on a far-cell XLSX, a zip bomb and 100,000-row files (prints figures)
+## bench-read: time and peak memory of `scr check` on far cells, sheets of spaces that misstate their size, blank rows, a zip bomb and 100,000-row files (prints figures)
 .PHONY: bench-read
 bench-read: $(INSTALLED)
 	$(BIN)/python benchmarks/read_limits.py

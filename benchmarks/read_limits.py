@@ -4,7 +4,13 @@
 
 Builds every input in a temporary folder (nothing is written to the project):
 
-  far cell        an .xlsx of five answers and one space in cell XFD1048576 (its dimension far out)
+  far space       an .xlsx of five answers and one space in cell XFD1048576 (its dimension far out):
+                  read, since a cell of spaces is blank
+  far text        the same with an 'x' in XFD1048576: refused
+  spaces 200,000  five answers, then 200,000 rows of one space each, the sheet's dimension
+                  claiming A1:XFD1048576: read or refused
+  spaces 1,048,576  the same with a space in every row the format allows
+  blank CSV       a CSV of five answers and 100,000 blank rows: read, skipped rows said as a range
   strings bomb    an .xlsx of about 1 MB whose shared strings unpack to 1 GB
   N-row CSV       a CSV of N answers (default 100,000; the PCT names cycle, so most rows are
                   reported as duplicates: a worst case for the number of problems)
@@ -13,8 +19,9 @@ Builds every input in a temporary folder (nothing is written to the project):
 and runs `python -m scr_lib.cli check FILE` on each in a child process, printing its wall time
 and peak resident memory (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``, measured in a
 wrapper process around each check so that figures do not mix) against the targets: files over
-the limits refused within 5 s and 500 MB, with the refusal message shown; a 100,000-row file
-checked within 10 s and 500 MB. The machine's core count and load average are printed with them.
+the limits refused, and files that misstate their size read or refused, within 5 s and 500 MB, with
+the first line of output shown; a 100,000-row file checked within 10 s and 500 MB. The machine's core
+count and load average are printed with them.
 With --check the exit status is 1 when a target is missed. Timings are never asserted in tests.
 """
 
@@ -83,7 +90,7 @@ def write_xlsx(path: Path, n: int) -> Path:
     return path
 
 
-def write_far_cell(path: Path) -> Path:
+def write_far_cell(path: Path, text: str = " ") -> Path:
     import openpyxl
 
     header, rows = header_and_rows(5)
@@ -92,8 +99,37 @@ def write_far_cell(path: Path) -> Path:
     ws.append(header)
     for row in rows:
         ws.append(row)
-    ws["XFD1048576"] = " "
+    ws["XFD1048576"] = text
     wb.save(path)
+    return path
+
+
+def write_spaces(path: Path, spaces: int) -> Path:
+    """Five answers, then ``spaces`` rows of one space each (a shared string), the dimension claiming the
+    whole sheet: the sheet misstates its size."""
+    small = write_far_cell(path.with_name("five.xlsx"))
+    with zipfile.ZipFile(small) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, _, tail = data.partition(b"</sheetData>")
+                head = head[:head.rindex(b"<row r=\"1048576\"")] if b'<row r="1048576"' in head else head
+                with dst.open(info.filename, "w", force_zip64=True) as out:
+                    out.write(head)
+                    for start in range(7, 7 + spaces, 10_000):
+                        out.write("".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t xml:space="preserve"> '
+                                          f'</t></is></c></row>' for r in range(start, min(start + 10_000,
+                                                                                          7 + spaces))).encode())
+                    out.write(b"</sheetData>" + tail)
+            else:
+                dst.writestr(info, data)
+    return path
+
+
+def write_blank_csv(path: Path, blank: int) -> Path:
+    write_csv(path, 5)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(",,,\n" * blank)
     return path
 
 
@@ -131,15 +167,25 @@ def main() -> int:
     missed = 0
     with tempfile.TemporaryDirectory(prefix="scr-read-limits-") as tmp:
         folder = Path(tmp)
+        # (label, file, seconds, MB, what must happen: 'refused', 'read' or 'either')
         cases = [
-            ("far cell (space in XFD1048576)", write_far_cell(folder / "far_cell.xlsx"), REFUSE_SECONDS, REFUSE_MB,
-             True),
+            ("far space (a space in XFD1048576)", write_far_cell(folder / "far_space.xlsx"), REFUSE_SECONDS,
+             REFUSE_MB, "read"),
+            ("far text (an 'x' in XFD1048576)", write_far_cell(folder / "far_text.xlsx", "x"), REFUSE_SECONDS,
+             REFUSE_MB, "refused"),
+            ("200,000 rows of spaces, size misstated", write_spaces(folder / "spaces.xlsx", 200_000),
+             REFUSE_SECONDS, REFUSE_MB, "either"),
+            ("1,048,570 rows of spaces (every row)", write_spaces(folder / "all_spaces.xlsx", 1_048_570),
+             REFUSE_SECONDS, REFUSE_MB, "either"),
+            ("CSV of 100,000 blank rows", write_blank_csv(folder / "blank.csv", 100_000), REFUSE_SECONDS, REFUSE_MB,
+             "read"),
             ("shared-strings bomb (1 GB unpacked)", write_strings_bomb(folder / "bomb.xlsx"), REFUSE_SECONDS,
-             REFUSE_MB, True),
-            (f"{args.rows:,}-row CSV", write_csv(folder / "large.csv", args.rows), CHECK_SECONDS, CHECK_MB, False),
-            (f"{args.rows:,}-row XLSX", write_xlsx(folder / "large.xlsx", args.rows), CHECK_SECONDS, CHECK_MB, False),
+             REFUSE_MB, "refused"),
+            (f"{args.rows:,}-row CSV", write_csv(folder / "large.csv", args.rows), CHECK_SECONDS, CHECK_MB, "either"),
+            (f"{args.rows:,}-row XLSX", write_xlsx(folder / "large.xlsx", args.rows), CHECK_SECONDS, CHECK_MB,
+             "either"),
         ]
-        for label, path, seconds, mb, refused in cases:
+        for label, path, seconds, mb, expected in cases:
             got = measure(path)
             ok = got["seconds"] <= seconds and got["mb"] <= mb
             missed += not ok
@@ -148,8 +194,13 @@ def main() -> int:
             print(f"  memory {got['mb']:7.0f} MB  (target: at most {mb:g} MB)  {'ok' if ok else 'MISSED'}")
             print(f"  exit {got['code']}, {got['count']:,} lines of output; first: {got['lines'][0][:200]}"
                   if got["lines"] else f"  exit {got['code']}, no output")
-            if refused and "over" not in " ".join(got["lines"]) and "beyond" not in " ".join(got["lines"]):
-                print("  MISSED: not refused as over the limits")
+            said = " ".join(got["lines"])
+            refused = got["code"] == 1 and ("over" in said or "beyond" in said)
+            if expected == "refused" and not refused or expected == "read" and got["code"] != 0:
+                print(f"  MISSED: expected the file to be {expected}")
+                missed += 1
+            if "Traceback" in said or "bug in scr" in said:
+                print("  MISSED: a traceback or a bug line")
                 missed += 1
     print(f"\n{missed} target{'s' if missed != 1 else ''} missed" if missed else "\nevery target met")
     return 1 if args.check and missed else 0

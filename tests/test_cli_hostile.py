@@ -55,7 +55,13 @@ def prepare(tmp: Path) -> None:
         "long_name.yaml": f"name: {'x' * 250}\nfoi_returns: foi.csv\n",
         "slash_name.yaml": "name: a/b\nfoi_returns: foi.csv\n",
         "afile": "not a folder\n",
+        "digits.yaml": good + "ooh_views_per_week: " + "9" * 400 + "\n",
+        "csv_sheet.yaml": good + "foi_sheet: Returns\n",
+        "windows.yaml": "name: mine\nfoi_returns: sub\\foi.csv\n",
     }
+    (tmp / "sub").mkdir()
+    (tmp / "sub" / "foi.csv").write_bytes((CORPUS / "bad" / "utf16_no_bom.csv").read_bytes())
+    (tmp / "page.xls").write_bytes((CORPUS / "bad" / "web_page.xls").read_bytes())
     for name, text in files.items():
         (tmp / name).write_text(text, encoding="utf-8")
     (tmp / "binary.yaml").write_bytes(bytes(range(256)) * 4)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from pathlib import Path
 
 import openpyxl
@@ -22,7 +23,8 @@ CORPUS = Path(__file__).parent / "corpus"
 MANIFEST = list(csv.DictReader(open(CORPUS / "manifest.csv", encoding="utf-8", newline="")))
 GOOD = sorted((CORPUS / "good").iterdir())
 GOOD_SHEETS = {"returns_second_sheet.xlsx": "Returns"}
-GOOD_OFFSETS = {"returns_title_rows.xlsx": 3, "returns_two_row_header.xlsx": 1}  # title rows push the header down
+GOOD_OFFSETS = {"returns_title_rows.xlsx": 3, "returns_two_row_header.xlsx": 1,  # title rows push the header down
+                "returns_two_row_header_blank_corner.xlsx": 1, "returns_subheadings_below.csv": 1}
 
 
 def sha(path: Path) -> str:
@@ -164,8 +166,8 @@ def test_a_named_sheet_is_read_and_its_name_matches_loosely():
     path = CORPUS / "good" / "returns_second_sheet.xlsx"
     assert foi.load_returns(path, sheet="Returns").sheet_position == 1
     assert foi.load_returns(path, sheet=" returns ").sheet_position == 1
-    with pytest.raises(InputError, match="no header row found"):  # the first sheet is a cover note
-        foi.load_returns(path)
+    with pytest.raises(InputError, match="sheet 'Cover' has no header row.*Sheet 'Returns' has the table"):
+        foi.load_returns(path)  # the first sheet is a cover note
 
 
 def test_xlsx_numbers_are_read_as_a_spreadsheet_shows_them(tmp_path):
@@ -264,7 +266,7 @@ def test_the_summary_counts_the_answers_even_when_the_header_has_a_problem():
     ("returns_hidden_first_sheet.xlsx", "hidden sheet 'Draft' not read (name a sheet to read it)"),
     ("returns_merged_rollout.xlsx", "2 merged ranges (C2:C3, C5:C6) read as the value of each range's first cell"),
     ("returns_two_row_header.xlsx", "header in rows 1-2 (merged header cells read as one name per column)"),
-    ("returns_notes_rows.csv", "5 answers in rows 2-6 (1 blank row and 3 note rows (8, 9, 10) skipped)"),
+    ("returns_notes_rows.csv", "5 answers in rows 2-6 (1 blank row and 3 note rows (rows 8-10) skipped)"),
 ])
 def test_the_summary_says_how_the_file_was_understood(name, said):
     found = foi.check(CORPUS / "good" / name)
@@ -303,22 +305,52 @@ def test_a_row_with_a_pct_or_figures_is_not_a_note(cells):
 
 
 # ---------------------------------------------------------------------------------------------
-# Limits: over-large input is refused from the zip's sizes and the sheet's dimension, before parsing
+# Limits: over-large input is refused from the zip's sizes, or at its first cell beyond the limits; cells of
+# spaces are blank, wherever they are
 
-@pytest.mark.parametrize("name, message", [
-    ("xlsx_space_in_far_cell.xlsx", "reaches cell XFD1048576, beyond the largest sheet the suite reads"),
-    ("xlsx_shared_strings_bomb.xlsx", "xl/sharedStrings.xml unpacks to 60,000,"),
-])
-def test_an_xlsx_over_the_limits_is_refused_before_its_cells_are_read(monkeypatch, name, message):
-    """The bomb is refused from the zip's table of sizes; the far cell from the sheet's stated dimension,
-    before a single row is read."""
+def test_a_shared_strings_bomb_is_refused_before_its_cells_are_read(monkeypatch):
+    """Refused from the zip's table of sizes, before a single string or cell is read."""
     def never(*args, **kwargs):
         raise AssertionError("cells were read from a file over the limits")
 
-    monkeypatch.setattr(foi, "_read_strings", never if "bomb" in name else foi._read_strings)
+    monkeypatch.setattr(foi, "_read_strings", never)
     monkeypatch.setattr(foi._SheetReader, "_cell_text", never)
-    with pytest.raises(InputError, match=message):
-        foi.load_returns(CORPUS / "bad" / name)
+    with pytest.raises(InputError, match="xl/sharedStrings.xml unpacks to 60,000,"):
+        foi.load_returns(CORPUS / "bad" / "xlsx_shared_strings_bomb.xlsx")
+
+
+def test_a_stray_space_in_the_last_cell_is_read_as_blank():
+    found = foi.check(CORPUS / "good" / "returns_stray_spaces.xlsx")
+    assert found.problems == [] and len(found.returns.frame) == 5
+
+
+def test_a_sheet_that_misstates_its_size_with_rows_of_spaces_is_read(tmp_path):
+    """Tens of thousands of rows holding one space each, and a dimension claiming the whole sheet: the
+    spaces are blank, so the table above them is read (benchmarks/read_limits.py times 200,000 such rows)."""
+    path = tmp_path / "spaces.xlsx"
+    path.write_bytes(spaces_workbook(30_000))
+    found = foi.check(path)
+    assert found.problems == [] and len(found.returns.frame) == 5
+
+
+def spaces_workbook(rows: int) -> bytes:
+    """The good returns.xlsx with ``rows`` rows of one space each after the table, and a dimension of A1:XFD1048576."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(CORPUS / "good" / "returns.xlsx") as src:
+        members = {info.filename: src.read(info.filename) for info in src.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    spaces = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t xml:space="preserve"> </t></is></c></row>'
+                     for r in range(7, 7 + rows)).encode()
+    sheet = sheet.replace(b"</sheetData>", spaces + b"</sheetData>", 1)
+    sheet = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', sheet)
+    members["xl/worksheets/sheet1.xml"] = sheet
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in members.items():
+            dst.writestr(name, data)
+    return out.getvalue()
 
 
 def test_a_csv_with_more_rows_than_the_limit_is_refused(monkeypatch, tmp_path):
@@ -337,7 +369,7 @@ def test_a_file_over_the_byte_limit_is_refused_unread(monkeypatch, tmp_path):
 
 def test_a_workbook_with_values_below_the_row_limit_but_no_dimension_is_refused(monkeypatch, tmp_path):
     monkeypatch.setattr(foi, "MAX_ROWS", 4)
-    with pytest.raises(InputError, match="reaches cell M6, beyond the largest sheet"):
+    with pytest.raises(InputError, match="has something in cell A5, beyond the largest sheet"):
         foi.load_returns(CORPUS / "good" / "returns.xlsx")
 
 
@@ -359,13 +391,14 @@ def test_a_workbook_without_a_stated_dimension_is_refused_at_the_first_cell_beyo
     ws.append(["NHS Bolton", "yes", 1, 0])
     wb.save(tmp_path / "nodim.xlsx")
     monkeypatch.setattr(foi, "MAX_ROWS", 5)
-    with pytest.raises(InputError, match="reaches cell A10, beyond the largest sheet"):
+    with pytest.raises(InputError, match="has something in cell A10, beyond the largest sheet"):
         foi.load_returns(tmp_path / "nodim.xlsx")
 
 
 @pytest.mark.slow  # a subprocess each: about a second of Python start-up
 @pytest.mark.parametrize("name", ["opendocument.ods", "random_bytes.xlsx", "zip_without_workbook.xlsx",
-                                  "xlsx_space_in_far_cell.xlsx", "xlsx_shared_strings_bomb.xlsx", "count_2_63.csv",
+                                  "xlsx_text_in_far_cell.xlsx", "xlsx_shared_strings_bomb.xlsx",
+                                  "web_page.xls", "utf16_no_bom.csv", "xlsx_cover_letter_first.xlsx", "count_2_63.csv",
                                   "xlsx_count_2_63.xlsx", "money_400_digits.csv", "unquoted_thousands.csv"])
 def test_scr_check_on_hostile_input_prints_lines_naming_the_file_and_no_traceback(name):
     import subprocess
@@ -376,3 +409,215 @@ def test_scr_check_on_hostile_input_prints_lines_naming_the_file_and_no_tracebac
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
     lines = done.stdout.strip().splitlines()
     assert 2 <= len(lines) <= 3 and all(name in line for line in lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Round 3 (issue 23): long runs of skipped rows are ranges; advice, followed, gives a file read right
+
+@pytest.mark.parametrize("rows, said", [
+    ([7], "row 7"), ([3, 4, 5], "rows 3-5"), ([2, 4, 5], "rows 2 and 4-5"),
+    (list(range(13, 100_001)) + [100_004], "rows 13-100,000 and 100,004"),
+    (list(range(1, 40, 2)), "rows 1, 3, 5, 7, 9, 11, 13, 15, 17, 19 and 10 more runs"),
+])
+def test_row_numbers_are_written_as_runs(rows, said):
+    assert foi.row_ranges(rows) == said
+
+
+def test_a_file_of_many_blank_rows_is_said_in_a_line(tmp_path):
+    """100,000 blank rows below five answers: the summary and the notebook's note say it in a line."""
+    from scr_lib.story import report
+
+    text = (CORPUS / "good" / "returns_canonical.csv").read_text(encoding="utf-8")
+    path = tmp_path / "blank.csv"
+    path.write_text(text + ",,,\n" * 99_990 + " , ,\n" * 10, encoding="utf-8")
+    found = foi.check(path)
+    assert found.problems == [] and len(found.summary) < 400
+    said = report.loaded(found.returns).data
+    assert "rows 7-100,006" in said and len(said) < 1_000
+
+
+def canonical_rows() -> list[list[str]]:
+    return list(csv.reader(open(CORPUS / "good" / "returns_canonical.csv", encoding="utf-8", newline="")))
+
+
+def test_following_the_advice_for_a_merged_heading_gives_the_right_spend(tmp_path):
+    """'put sub-headings (such as 'To date', 'Expected') in the row below', done as said."""
+    path = CORPUS / "bad" / "xlsx_merged_header_without_subheadings.xlsx"
+    message = foi.check(path).problems[0].message
+    assert "put sub-headings (such as 'To date', 'Expected') in the row below" in message
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Returns"]
+    ws.insert_rows(5)
+    ws["F5"], ws["G5"] = "To date", "Expected"
+    # openpyxl does not move merged ranges with inserted rows: the heading's merge stays in row 4
+    wb.save(tmp_path / "followed.xlsx")
+    got = foi.load_returns(tmp_path / "followed.xlsx").frame
+    want = foi.load_returns(CORPUS / "good" / "returns_canonical.csv").frame
+    assert got.spend_to_date_gbp.tolist() == want.spend_to_date_gbp.tolist()
+    assert got.spend_expected_gbp.fillna(-1).tolist() == want.spend_expected_gbp.fillna(-1).tolist()
+
+
+@pytest.mark.parametrize("heading", ["To date", "Spend", "Amount spent (£)"])
+def test_following_the_advice_to_rename_an_unread_spend_column_gives_the_right_spend(tmp_path, heading):
+    rows = canonical_rows()
+    at = rows[0].index("spend_to_date_gbp")
+    rows[0][at] = heading
+    path = tmp_path / "unread.csv"
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    message = foi.check(path).problems[0].message
+    advised = re.search(r"rename it to '(\w+)'", message).group(1)
+    rows[0][at] = advised
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    got = foi.load_returns(path).frame
+    want = foi.load_returns(CORPUS / "good" / "returns_canonical.csv").frame
+    assert got[advised].fillna(-1).tolist() == want[advised].fillna(-1).tolist()
+
+
+def test_following_the_advice_for_a_share_gives_a_file_read_right(tmp_path):
+    """'give the numbers in a column headed 'Practices declined'': the counts, under that heading."""
+    rows = canonical_rows()
+    at = rows[0].index("practices_declined")
+    want = [r[at] for r in rows[1:]]
+    rows[0][at] = "Practices declined (%)"
+    for r in rows[1:]:
+        r[at] = f"{round(100 * int(r[at] or 0) / max(int(r[rows[0].index('practices_invited')]), 1))}%"
+    path = tmp_path / "share.csv"
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    problem, = foi.check(path).problems
+    heading = re.search(r"in a column headed '([^']+)'", problem.message).group(1)
+    rows[0][at] = heading
+    for r, count in zip(rows[1:], want):
+        r[at] = count
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    assert foi.load_returns(path).frame.practices_declined.astype(object).fillna("").astype(str).tolist() == \
+        [w for w in want]
+
+
+def test_following_the_advice_for_a_joint_figure_gives_a_file_read_right(tmp_path):
+    """'write 'not known' in each row and put the joint figure in the notes column; then unmerge'."""
+    path = CORPUS / "bad" / "xlsx_joint_figure_merged_rows.xlsx"
+    problem, = foi.check(path).problems
+    assert "write 'not known' in each row and put the joint figure in the notes column" in problem.message
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Returns"]
+    joint = ws["F6"].value
+    ws.unmerge_cells("F6:F7")
+    ws["F6"] = ws["F7"] = "not known"
+    ws["K6"] = ws["K7"] = f"joint figure for both PCTs: {joint}"
+    wb.save(tmp_path / "followed.xlsx")
+    frame = foi.load_returns(tmp_path / "followed.xlsx").frame
+    assert frame.spend_to_date_gbp.isna().tolist() == [False, True, True, False, False]
+
+
+def test_following_the_advice_for_a_cover_letter_reads_the_named_sheet():
+    path = CORPUS / "bad" / "xlsx_cover_letter_first.xlsx"
+    problem, = foi.check(path).problems
+    sheet = re.search(r"'foi_sheet: ([^']+)'", problem.message).group(1)
+    assert len(foi.load_returns(path, sheet=sheet).frame) == 5
+
+
+def with_rows(xml_rows: str, strings: list[str] | None = None) -> bytes:
+    """The good returns.xlsx with ``xml_rows`` (worksheet XML) after its six rows, and shared strings."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(CORPUS / "good" / "returns.xlsx") as src:
+        members = {info.filename: src.read(info.filename) for info in src.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", xml_rows.encode() + b"</sheetData>", 1)
+    if strings is not None:
+        members["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                           + "".join(f"<si><t xml:space='preserve'>{s}</t></si>" for s in strings)
+                                           + "</sst>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in members.items():
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def space_row(r: int, strings: bool = False, attrs: str = "") -> str:
+    cell = f'<c r="A{r}" t="s"><v>0</v></c>' if strings else \
+        f'<c r="A{r}" t="inlineStr"><is><t xml:space="preserve"> </t></is></c>'
+    return f'<row r="{r}"{attrs}>{cell}<c r="B{r}" s="1"/></row>'
+
+
+def test_rows_of_spaces_are_skipped_but_every_row_keeps_its_number(tmp_path):
+    """After runs of rows of spaces (inline and shared), a row without a number is still the next row, a
+    shared string that is not blank is still read, and a row of spaces that is hidden stays hidden."""
+    rows = "".join(space_row(r) for r in range(7, 500)) + "".join(space_row(r, True) for r in range(500, 900))
+    rows += '<row r="900"><c r="K900" t="s"><v>1</v></c></row>'  # an FOI ref (column K), and no PCT
+    rows += "".join(space_row(r, True) for r in range(901, 950))
+    rows += '<row><c r="A950" t="inlineStr"><is><t>NHS Bury</t></is></c><c t="inlineStr"><is><t>5JX</t></is></c>' \
+            '<c t="inlineStr"><is><t>no</t></is></c><c t="n"><v>0</v></c></row>'
+    path = tmp_path / "spaces.xlsx"
+    path.write_bytes(with_rows(rows, [" ", "x"]))
+    problems = foi.check(path).problems
+    assert [(p.row, p.column) for p in problems] == [(900, "PCT name")], problems
+    rows = rows.replace('<row r="900"><c r="K900" t="s"><v>1</v></c></row>', space_row(900, True, ' hidden="1"'))
+    path.write_bytes(with_rows(rows, [" ", "x"]))
+    returns = foi.load_returns(path)
+    assert returns.frame.source_row.tolist() == [2, 3, 4, 5, 6, 950]
+    assert returns.frame.ods_code.tolist()[-1] == "5JX"
+
+
+def test_the_docs_state_the_visibility_thresholds_the_code_applies():
+    text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
+    assert f"lower than {foi.MIN_ROW_POINTS:g} points" in text
+    assert f"narrower than {'one' if foi.MIN_COLUMN_CHARACTERS == 1 else foi.MIN_COLUMN_CHARACTERS} character" in text
+
+
+@pytest.mark.parametrize("header, column", [
+    ("Expenditure to date", "spend_to_date_gbp"), ("Spending To date", "spend_to_date_gbp"),
+    ("Total SCR costs to date (£)", "spend_to_date_gbp"), ("Planned further spend", "spend_expected_gbp"),
+    ("Expenditure planned", "spend_expected_gbp"),
+    ("Spend to date (thousands)", None), ("Cost per record to date", None), ("Spend to date in millions", None),
+    ("Staff costs", None), ("Expenditure rate to date", None),
+])
+def test_spend_named_in_other_words_is_read_only_when_every_word_is_understood(header, column):
+    assert foi.canonical_column(header) == column
+
+
+def test_spend_in_an_unknown_unit_is_an_error_never_pounds(tmp_path):
+    rows = canonical_rows()
+    rows[0][rows[0].index("spend_to_date_gbp")] = "Spend to date (thousands)"
+    path = tmp_path / "thousands.csv"
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    problem, = foi.check(path).problems
+    assert problem.column == "Spend to date (thousands)" and "looks like data the suite needs" in problem.message
+
+
+@pytest.mark.parametrize("heading, scale", [("Spend to date (thousands)", 1_000),
+                                            ("Expenditure to date in 000s", 1_000)])
+def test_following_the_advice_for_spend_in_a_named_unit_reads_it_in_that_unit(tmp_path, heading, scale):
+    rows = canonical_rows()
+    at = rows[0].index("spend_to_date_gbp")
+    rows[0][at] = heading
+    for r in rows[1:]:
+        r[at] = r[at].replace("£", "") if r[at].startswith("£") else r[at]
+    path = tmp_path / "unit.csv"
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    problem, = foi.check(path).problems
+    rows[0][at] = re.search(r"rename it to '([^']+)'", problem.message).group(1)
+    path.write_text("".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows), encoding="utf-8")
+    want = foi.load_returns(CORPUS / "good" / "returns_canonical.csv").frame.spend_to_date_gbp * scale
+    assert foi.load_returns(path).frame.spend_to_date_gbp.fillna(-1).tolist() == want.fillna(-1).tolist()
+
+
+@pytest.mark.parametrize("name, follow", [
+    ("xlsx_filtered_out_row.xlsx", lambda ws: setattr(ws.auto_filter, "filterColumn", [])),  # clear the filter
+    ("xlsx_zero_height_row.xlsx", lambda ws: setattr(ws.row_dimensions[7], "height", 15)),  # tall enough to read
+    ("xlsx_collapsed_outline_rows.xlsx", lambda ws: [setattr(ws.row_dimensions[r], "outlineLevel", 0)
+                                                     for r in (6, 7)]),  # unhide (ungroup) them
+    ("xlsx_zero_width_column.xlsx", lambda ws: setattr(ws.column_dimensions["I"], "width", 12)),  # widen it
+])
+def test_following_the_advice_for_rows_and_columns_no_one_can_see_gives_the_file_read_right(tmp_path, name, follow):
+    path = CORPUS / "bad" / name
+    assert foi.check(path).problems
+    wb = openpyxl.load_workbook(path)
+    follow(wb["Returns"])
+    wb.save(tmp_path / name)
+    got = foi.load_returns(tmp_path / name).frame
+    want = foi.load_returns(CORPUS / "good" / "returns_title_rows.xlsx").frame  # the same, with ODS codes
+    pd.testing.assert_frame_equal(got.drop(columns=["source_row", "pct_code"]),
+                                  want.drop(columns=["source_row", "pct_code"]))

@@ -192,3 +192,61 @@ def test_a_dateline_value_that_is_not_a_date_or_address_is_refused(params_file, 
 def test_a_date_yaml_cannot_build_is_a_problem_not_a_crash(params_file):
     found = problems(params_file("name: t\nfoi_returns: foi.csv\npublished: 2026-02-30\n"))
     assert len(found) == 1 and "write dates as 2026-12-07" in found[0][2]
+
+
+# --- Round 3 (issue 23): any value gives a message at its line, never a traceback ----------------------------
+
+@pytest.mark.parametrize("key", ["ooh_records_created", "ooh_views_per_week", "name", "foi_sheet", "foi_returns",
+                                 "no_such_key"])
+@pytest.mark.parametrize("value", ["9" * 400, "-" + "9" * 400, "9" * 5000, "1e400", "0x" + "f" * 400,
+                                   "[" + ", ".join(["9" * 400] * 3) + "]", "{" + "9" * 400 + ": 1}"],
+                         ids=["400-digits", "negative-400-digits", "5000-digits", "1e400", "hex-400", "list",
+                              "mapping"])
+def test_any_value_gives_a_problem_at_its_line_and_never_an_exception(params_file, key, value):
+    text = f"name: mine\nfoi_returns: foi.csv\n{key}: {value}\n" if key not in ("name", "foi_returns") else \
+        ("name: mine\n" if key == "foi_returns" else "foi_returns: foi.csv\n") + f"{key}: {value}\n"
+    try:
+        load_params(params_file(text))
+    except InputError as err:
+        found = [(p.row, p.column, p.message) for p in err.problems]
+        line = text.splitlines().index(f"{key}: {value}") + 1
+        assert len(found) == 1 and found[0][:2] == (line, key), found
+        assert len(found[0][2]) < 400
+        return
+    assert key in ("foi_sheet", "name") and value == "1e400"  # a sheet or run named "1e400" is a name like any other
+
+
+def test_a_figure_too_large_for_any_run_is_refused(params_file):
+    found = problems(params_file("name: mine\nfoi_returns: foi.csv\nooh_views_per_week: " + "9" * 400 + "\n"))
+    assert found[0][:2] == (3, "ooh_views_per_week") and "a number of 400 digits" in found[0][2]
+
+
+def test_a_windows_path_with_backslashes_is_read_as_the_same_path(params_file, tmp_path):
+    (tmp_path / "data" / "2011").mkdir(parents=True)
+    (tmp_path / "data" / "2011" / "returns.csv").write_text("x\n", encoding="utf-8")
+    params = load_params(params_file("name: mine\nfoi_returns: data\\2011\\returns.csv\n"))
+    assert params.values["foi_returns"] == str(tmp_path / "data" / "2011" / "returns.csv")
+
+
+def test_a_windows_path_that_leads_nowhere_says_to_use_slashes(params_file):
+    found = problems(params_file("name: mine\nfoi_returns: C:\\Users\\me\\returns.csv\n"))
+    assert found[0][:2] == (2, "foi_returns") and "write it relative to the params file, with '/'" in found[0][2]
+
+
+def test_a_sheet_named_for_a_csv_is_reported_at_the_params_line(params_file):
+    found = problems(params_file("name: mine\nfoi_returns: foi.csv\n\nfoi_sheet: Returns\n"))
+    assert found == [(4, "foi_sheet", "'foi_sheet' names a sheet ('Returns'), but foi_returns is a CSV file, which "
+                                      "has no sheets: delete the foi_sheet line")]
+
+
+def test_a_sheet_that_the_workbook_lacks_is_reported_at_the_params_line(params_file, tmp_path):
+    (tmp_path / "book.xlsx").write_bytes((paths.PROJ_ROOT / "tests" / "corpus" / "good" / "returns.xlsx").read_bytes())
+    found = problems(params_file("name: mine\nfoi_returns: book.xlsx\nfoi_sheet: Returns 2011\n"))
+    assert found[0][:2] == (3, "foi_sheet") and "the sheets are: 'Returns'" in found[0][2]
+
+
+def test_the_docs_state_the_figure_limits_the_code_applies():
+    from scr_lib.inputs import params
+
+    text = " ".join((paths.PROJ_ROOT / "docs" / "rerunning.md").read_text(encoding="utf-8").split())
+    assert f"above {params.MAX_FIGURE:,}" in text and f"more than {params.MAX_DIGITS} digits" in text

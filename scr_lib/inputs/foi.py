@@ -179,7 +179,31 @@ def canonical_column(header: str) -> str | None:
             return None
         if scale != 1:
             found = _HEADERS.get(header_key(plain))
+        if found is None:
+            found = _spend_by_words(header_key(plain))
     return found
+
+
+_MONEY_WORDS = {"spend", "spent", "spending", "expenditure", "cost", "costs"}
+_LATER_WORDS = {"expected", "planned", "further", "forecast", "future", "committed"}
+# The only other words such a header may hold: any other word (a unit such as 'thousands', a rate such
+# as 'per record') leaves the header unread, and so an error, never a figure read in the wrong unit.
+_SPEND_FILLER = {"to", "date", "so", "far", "total", "amount", "local", "the", "on", "of", "in", "scr", "summary",
+                 "care", "record", "records", "rollout", "roll", "out", "programme", "project", "gbp", "pounds",
+                 "sterling", "money"}
+
+
+def _spend_by_words(key: str) -> str | None:
+    """A spend column named in other words: a money word with 'to date' is spend to date ('Expenditure to
+    date', 'Spending To date'); with a word for later ('planned', 'expected', 'further') it is spend
+    expected. Any word besides these and a few fillers (see ``_SPEND_FILLER``) means no match: 'Spend to
+    date (thousands)' and 'Cost per record to date' stay unread, and so are errors."""
+    words = set(key.split("_"))
+    if not words & _MONEY_WORDS or words - _MONEY_WORDS - _LATER_WORDS - _SPEND_FILLER:
+        return None
+    if "to_date" in key:
+        return "spend_to_date_gbp" if not words & _LATER_WORDS else None
+    return "spend_expected_gbp" if words & _LATER_WORDS else None
 
 
 # Words in a header the suite does not read that suggest it holds data the suite needs, and the
@@ -192,7 +216,29 @@ _LOOKS_LIKE = [
     (re.compile(r"sign|agree|interest|accept"), ("practices_signed_up",)),
     (re.compile(r"practice|surger"), ("practices_invited", "practices_declined", "practices_signed_up")),
     (re.compile(r"roll.?out|begun|started|launch"), ("rollout_begun",)),
+    (re.compile(r"\bto.?date\b|expected|planned|forecast|further"), ("spend_to_date_gbp", "spend_expected_gbp")),
 ]
+
+# A share, percentage or rate: never a count, whatever else the header says ('Practices declined (%)').
+_SHARE = re.compile(r"%|\bper ?cent|\bpercentage|\bproportion\b|\bshare\b|\bratio\b|\brate\b", re.I)
+
+
+def share_of(header: str) -> str | None:
+    """The count or money column a share header stands in for ('Practices declined (%)' ->
+    'practices_declined'); ``None`` when the header is no share, or a share of nothing the suite reads."""
+    text = str(header)
+    if not _SHARE.search(text):
+        return None
+    plain = _SHARE.sub(" ", text).replace("of ", " ")
+    name = canonical_column(plain) or canonical_column(text)
+    if name is None:
+        meant = looks_like(plain)
+        name = meant[0] if len(meant) == 1 else None
+    return name if name is not None and _sums_column(name) else None
+
+
+def _sums_column(name: str) -> bool:
+    return COLUMNS[name].reader in (values.read_count, values.read_money)
 
 
 def looks_like(header: str) -> tuple[str, ...]:
@@ -230,6 +276,7 @@ class RawTable:
     problems: list = field(default_factory=list)
     remarks: list = field(default_factory=list)
     strict_width: bool = False
+    titles: list = field(default_factory=list)  # (row, cells) of the rows above the header that hold anything
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,6 +317,40 @@ def _encoding_problem(file: str, raw: bytes, text: str, err: UnicodeDecodeError,
     return Problem(file, row, column, message.format(byte=f"0x{byte}"))
 
 
+def _utf16_without_bom(raw: bytes) -> bool:
+    """True when the bytes read as UTF-16 text: most of the first bytes in odd (or even) places are NUL
+    (ASCII characters, as CSV mostly holds, have a zero high byte) and the others are not."""
+    head = raw[:4096]
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return False
+    for zeros, chars in ((odd, even), (even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) <= 0.1 * len(chars):
+            return True
+    return False
+
+
+# Files that are no spreadsheet, whatever they are named: (how they start, after spaces; what they are).
+_NOT_SPREADSHEETS = [
+    (re.compile(rb"(?is)(<!--.*?-->\s*)*(<!doctype html|<html|<head|<body|<table|<meta)"),
+     "a web page (HTML), not a spreadsheet"),
+    (re.compile(rb"(?i)mime-version:"), "a web archive (MHTML, a 'single file web page'), not a spreadsheet"),
+    (re.compile(rb"(?i)<\?xml[^>]*>\s*(<\?mso-application[^>]*Excel|<Workbook)"),
+     "an Excel 2003 XML spreadsheet, which is not read"),
+    (re.compile(rb"%PDF-"), "a PDF document, not a spreadsheet"),
+    (re.compile(rb"\{\\rtf"), "an RTF document, not a spreadsheet"),
+]
+
+
+def _not_a_spreadsheet(start: bytes) -> str:
+    """What the file is when its first bytes show it is no spreadsheet or CSV ('' otherwise)."""
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    for pattern, what in _NOT_SPREADSHEETS:
+        if pattern.match(text):
+            return what
+    return ""
+
+
 def decode_csv(path: Path) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read in ('UTF-8', 'UTF-8 with BOM', 'Windows-1252').
 
@@ -285,8 +366,12 @@ def decode_csv(path: Path) -> tuple[str, str]:
         raise InputError([Problem(file, 0, "", "the file is UTF-16 ('Unicode text'): save it as 'CSV UTF-8' "
                                                 "or plain CSV, or send the .xlsx")])
     if b"\x00" in raw:
-        raise InputError([Problem(file, 0, "", "the file holds NUL bytes: expected a CSV (text) or an .xlsx "
-                                                "workbook")])
+        if _utf16_without_bom(raw):
+            raise InputError([Problem(file, 0, "", "the file is UTF-16 ('Unicode text') without a byte-order mark: "
+                                                    "save it as 'CSV UTF-8' or plain CSV, or send the .xlsx")])
+        raise InputError([Problem(file, 0, "", "the file holds NUL bytes, so it is not text: expected a CSV (text) "
+                                                "or an .xlsx workbook; save the spreadsheet as 'CSV UTF-8' or "
+                                                ".xlsx")])
     if raw.startswith(codecs.BOM_UTF8):
         body = raw[len(codecs.BOM_UTF8):]
         try:
@@ -408,15 +493,34 @@ class Merge:
     right: int
 
 
+# A row or column a person cannot see is hidden, whatever hides it: the hidden flag, a height or width too
+# small to show a figure, a collapsed outline group, or a filter that leaves it out.
+MIN_ROW_POINTS = 5.0  # a row lower than this shows no readable text (a line of 8-point text needs about 11)
+MIN_COLUMN_CHARACTERS = 1.0  # a column narrower than one character shows no figure
+
+
 @dataclass
 class _SheetScan:
-    """What the suite needs from a worksheet's XML besides its values."""
+    """What the suite needs from a worksheet's XML besides its values.
+
+    ``hidden_rows`` and ``hidden_columns`` map a row (1-based) or column (0-based) that a person cannot
+    see to why ('is hidden', 'is 0 points high', ...). ``filters`` lists the autofilter's columns and what
+    each shows: (0-based column, values shown or ``None`` for a kind of filter not read, blanks shown).
+    """
 
     dimension: str = ""
     merges: list = field(default_factory=list)
-    hidden_rows: set = field(default_factory=set)
-    hidden_columns: set = field(default_factory=set)
+    hidden_rows: dict = field(default_factory=dict)
+    hidden_columns: dict = field(default_factory=dict)
     formulas: dict = field(default_factory=dict)  # (row, column index) -> formula text, where no value is saved
+    hidden_values: dict = field(default_factory=dict)  # (row, column index) -> text a ';;;' format hides
+    outline_rows: dict = field(default_factory=dict)  # row -> (outline level, collapsed)
+    outline_columns: list = field(default_factory=list)  # (first, last 0-based column, level, collapsed)
+    summary_below: bool = True
+    summary_right: bool = True
+    rows_hidden_by_default: bool = False
+    filter_ref: str = ""
+    filters: list = field(default_factory=list)
 
 
 _LOCAL: dict[str, str] = {}  # XML names ('x:c') -> local names ('c'), filled as met
@@ -432,9 +536,13 @@ class _SheetReader:
     rules are kept: a number with a date style is a date, written YYYY-MM-DD.)
     """
 
-    def __init__(self, strings: list, date_styles: set, epoch, file: str, title: str):
+    def __init__(self, strings: list, styles: "_Styles", epoch, file: str, title: str):
         self.strings, self.epoch, self.file, self.title = strings, epoch, file, title
-        self.date_styles = {str(index) for index in date_styles}
+        self.date_styles = {str(index) for index in styles.dates}
+        self.percent_styles = {str(index) for index in styles.percents}
+        self.pound_styles = {str(index) for index in styles.pounds}
+        self.hidden_styles = {str(index) for index in styles.hidden}
+        self.filter_column = None  # the autofilter column being read: [column, values shown, blanks shown]
         self.scan = _SheetScan()
         self.rows: dict[int, dict[int, str]] = {}
         self.row, self.col = 0, -1
@@ -446,9 +554,9 @@ class _SheetReader:
         self.width = 0
 
     def _beyond(self, ref: str):
-        _refuse(self.file, f"sheet {self.title!r} reaches cell {ref}, beyond the largest sheet the suite reads "
-                           f"({MAX_ROWS:,} rows, columns A-{column_letter(MAX_COLUMNS - 1)}): delete the rows and "
-                           "columns after the table (even a space counts), or copy the table into a new workbook")
+        _refuse(self.file, f"sheet {self.title!r} has something in cell {ref}, beyond the largest sheet the suite "
+                           f"reads ({MAX_ROWS:,} rows, columns A-{column_letter(MAX_COLUMNS - 1)}): delete the rows "
+                           "and columns after the table, or copy the table into a new workbook")
 
     def start(self, name, attrs):
         tag = _LOCAL.get(name) or _LOCAL.setdefault(name, name.rpartition(":")[2])
@@ -476,22 +584,59 @@ class _SheetReader:
             r = attrs.get("r")
             self.row = int(r) if r and r.isdigit() else self.row + 1
             self.col, self.cells = -1, {}
-            if attrs.get("hidden") in ("1", "true"):
-                self.scan.hidden_rows.add(self.row)
+            scan = self.scan
+            if len(attrs) > 1 or r is None:
+                height = _number_attr(attrs.get("ht"))
+                if attrs.get("hidden") in ("1", "true"):
+                    scan.hidden_rows[self.row] = "is hidden"
+                elif height is not None and height < MIN_ROW_POINTS:
+                    scan.hidden_rows[self.row] = f"is {height:g} points high"
+                elif scan.rows_hidden_by_default and height is None:
+                    scan.hidden_rows[self.row] = "is hidden (the sheet hides rows by default)"
+                level = attrs.get("outlineLevel", "0")
+                collapsed = attrs.get("collapsed") in ("1", "true")
+                if (level.isdigit() and level != "0") or collapsed:
+                    scan.outline_rows[self.row] = (int(level) if level.isdigit() else 0, collapsed)
+            elif scan.rows_hidden_by_default:
+                scan.hidden_rows[self.row] = "is hidden (the sheet hides rows by default)"
         elif tag == "dimension":
-            self.scan.dimension = attrs.get("ref", "")
-            last = self.scan.dimension.split(":")[-1]
-            try:
-                rows, column = _cell_ref(last)
-            except ValueError:
-                return
-            if rows > MAX_ROWS or column >= MAX_COLUMNS:
-                self._beyond(last)
+            self.scan.dimension = attrs.get("ref", "")  # said in messages only: a sheet's claim about its size
         elif tag == "col":
-            if attrs.get("hidden") in ("1", "true") and attrs.get("min", "").isdigit():
+            if attrs.get("min", "").isdigit():
                 low = int(attrs["min"])
                 high = int(attrs["max"]) if attrs.get("max", "").isdigit() else low
-                self.scan.hidden_columns |= set(range(low - 1, min(high, MAX_COLUMNS + 1)))
+                columns = range(low - 1, min(high, MAX_COLUMNS + 1))
+                width = _number_attr(attrs.get("width"))
+                reason = "is hidden" if attrs.get("hidden") in ("1", "true") else \
+                    f"is {width:g} characters wide" if width is not None and width < MIN_COLUMN_CHARACTERS else ""
+                if reason:
+                    for index in columns:
+                        self.scan.hidden_columns.setdefault(index, reason)
+                level = attrs.get("outlineLevel", "0")
+                collapsed = attrs.get("collapsed") in ("1", "true")
+                if (level.isdigit() and level != "0") or collapsed:
+                    self.scan.outline_columns.append((low - 1, high - 1, int(level) if level.isdigit() else 0,
+                                                      collapsed))
+        elif tag == "sheetFormatPr":
+            height = _number_attr(attrs.get("defaultRowHeight"))
+            self.scan.rows_hidden_by_default = attrs.get("zeroHeight") in ("1", "true") or \
+                (height is not None and height < MIN_ROW_POINTS)
+        elif tag == "outlinePr":
+            self.scan.summary_below = attrs.get("summaryBelow") not in ("0", "false")
+            self.scan.summary_right = attrs.get("summaryRight") not in ("0", "false")
+        elif tag == "autoFilter":
+            self.scan.filter_ref = attrs.get("ref", "")
+        elif tag == "filterColumn":
+            column = attrs.get("colId", "")
+            self.filter_column = [int(column) if column.isdigit() else 0, set(), False]
+            self.scan.filters.append(self.filter_column)
+        elif tag == "filters" and self.filter_column is not None:
+            self.filter_column[2] = attrs.get("blank") in ("1", "true")
+        elif tag == "filter" and self.filter_column is not None and self.filter_column[1] is not None:
+            self.filter_column[1].add(_filter_key(attrs.get("val", "")))
+        elif tag in ("customFilters", "top10", "dynamicFilter", "colorFilter", "iconFilter", "dateGroupItem") \
+                and self.filter_column is not None:
+            self.filter_column[1] = None  # a kind of filter the suite does not work out
         elif tag == "mergeCell":
             ref = attrs.get("ref", "")
             try:
@@ -514,12 +659,16 @@ class _SheetReader:
             self.where = None
         elif tag == "is":
             self.in_inline = False
+        elif tag == "filterColumn":
+            self.filter_column = None
         elif tag == "c":
             text = self._cell_text()
-            if text:
+            if text and not text.isspace():  # a cell of spaces is blank: it never makes a file refused or slow
                 if self.row > MAX_ROWS or self.col >= MAX_COLUMNS:
                     self._beyond(f"{column_letter(self.col)}{self.row}")
                 self.cells[self.col] = text
+                if self.style in self.hidden_styles:
+                    self.scan.hidden_values[(self.row, self.col)] = text
             elif self.has_formula:
                 self.scan.formulas[(self.row, self.col)] = "".join(self.formula)
         elif tag == "row":
@@ -544,13 +693,19 @@ class _SheetReader:
             return "TRUE" if value.strip() in ("1", "true") else "FALSE"
         if kind == "d":
             return value[:10]
-        dated = self.style is not None and self.style in self.date_styles
-        if not dated and value.isdigit():  # a whole number, as most figures are
-            return value
+        style = self.style
+        dated = style is not None and style in self.date_styles
+        if style is None or not (dated or style in self.percent_styles or style in self.pound_styles):
+            if value.isdigit():  # a whole number, as most figures are
+                return value
         try:
             number = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
         except ValueError:
             return value
+        if style in self.percent_styles:  # shown as a percentage: 0.25 is '25%'
+            return _xlsx_text(round(number * 100, 12)) + "%"
+        if style in self.pound_styles:  # shown with a pound sign: 190000 is '£190000'
+            return ("-£" if number < 0 else "£") + _xlsx_text(abs(number))
         if dated:
             from openpyxl.utils.datetime import from_excel
 
@@ -570,6 +725,64 @@ class _SheetReader:
             cells = self.rows.get(row, {})
             out.append((row, [cells.get(i, "") for i in range(self.width)]))
         return out
+
+
+# A row whose every cell is blank or holds only spaces (an inline string, or a shared string checked by
+# _feed), matched in the XML so that such rows cost one regular-expression match instead of a dozen
+# Python calls each: a sheet of 1,048,570 rows of one space each took about 2 s to read (in-process, on a
+# 2-core machine under heavy load), where `scr check` took 22 s without it.
+_SPACE_CELLS = (rb'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?'
+                rb'(?: t="inlineStr"><is><t(?: xml:space="preserve")?>[ \t\r\n]*</t></is></c>| t="s"><v>\d+</v></c>|/>)'
+                rb'\s*)*+')
+_SPACE_ROW = re.compile(rb'(<row r="\d+"[^<>]*?)(?<!/)>\s*(' + _SPACE_CELLS + rb')</row>')
+# A run of such rows that carry nothing but their number (no height, no hidden flag, no outline level):
+# one empty row numbered as the run's last stands for the run, so a row after it without a number is
+# still counted right. (It starts with a literal, which the engine finds quickly, and its repeats are
+# possessive: 4 MB of rows of spaces take about 0.04 s, against 0.13 s written plainly.)
+_SPACE_ONE = rb'(?: spans="[^"<>]*")?(?: x14ac:dyDescent="[^"<>]*")?>\s*' + _SPACE_CELLS + rb'</row>\s*'
+_SPACE_RUN = re.compile(rb'<row r="\d+"' + _SPACE_ONE + rb'(?:<row r="\d+"' + _SPACE_ONE + rb')*+')
+_SHARED_INDEX = re.compile(rb"<v>(\d+)</v>")
+_CHUNK = 1 << 22
+
+
+def _feed(parser, handle, strings: list) -> None:
+    """Parse a worksheet's XML in chunks, each row of nothing but spaces first collapsed to an empty row
+    (its attributes kept: a hidden or outline row stays one). Cuts fall after a '</row>', so no row is split."""
+    blank = {i for i, text in enumerate(strings) if not text.strip()}
+
+    def collapse(match):
+        indexes = _SHARED_INDEX.findall(match.group(2))
+        if all(int(i) in blank for i in indexes):
+            return match.group(1) + b"/>"
+        return match.group(0)
+
+    def collapse_run(match):
+        text = match.group(0)
+        if all(int(i) in blank for i in _SHARED_INDEX.findall(text)):
+            last = text.rfind(b'<row r="') + len(b'<row r="')
+            return b'<row r="' + text[last:text.index(b'"', last)] + b'"/>'
+        return _SPACE_ROW.sub(collapse, text)
+
+    def clean(data: bytes) -> bytes:
+        return _SPACE_ROW.sub(collapse, _SPACE_RUN.sub(collapse_run, data))
+
+    carry = b""
+    while True:
+        chunk = handle.read(_CHUNK)
+        buffer = carry + chunk
+        if not chunk:
+            parser.Parse(clean(buffer), True)
+            return
+        cut = buffer.rfind(b"</row>")
+        if cut < 0:
+            if len(buffer) > 4 * _CHUNK:  # no row ends here (prefixed names, or no rows): parse as it is
+                parser.Parse(buffer, False)
+                buffer = b""
+            carry = buffer
+            continue
+        cut += len(b"</row>")
+        parser.Parse(clean(buffer[:cut]), False)
+        carry = buffer[cut:]
 
 
 def _read_strings(archive) -> list[str]:
@@ -610,29 +823,65 @@ def _read_strings(archive) -> list[str]:
     return strings
 
 
-def _date_styles(archive) -> set[int]:
-    """Indexes of the cell styles whose number format is a date."""
+def _number_attr(text) -> float | None:
+    """An XML attribute's number ('12.75' -> 12.75); ``None`` when absent or not a number."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """Indexes of the cell styles whose number format shows a date, a percentage or a pound sign."""
+
+    dates: frozenset = frozenset()
+    percents: frozenset = frozenset()
+    pounds: frozenset = frozenset()
+    hidden: frozenset = frozenset()
+
+
+def _format_kind(code: str) -> str:
+    """What a number format shows besides the number: 'percent', 'pounds', 'hidden' (every section
+    empty, as ';;;': the cell shows nothing) or ''."""
+    bare = re.sub(r'"[^"]*"|\\.', "", code)  # quoted text and escaped characters shown as they are
+    if ";" in code and not code.replace(";", "").strip():
+        return "hidden"
+    if "%" in bare:
+        return "percent"
+    if "£" in code:
+        return "pounds"
+    return ""
+
+
+def _styles(archive) -> _Styles:
+    """The cell styles whose number format shows a date, a percentage or a pound sign (see :class:`_Styles`)."""
     import xml.etree.ElementTree as ET
 
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
     if "xl/styles.xml" not in archive.namelist():
-        return set()
+        return _Styles()
     root = ET.fromstring(archive.read("xl/styles.xml"))
     local = lambda tag: tag.rpartition("}")[2]  # noqa: E731
     custom = {}
     for el in root.iter():
         if local(el.tag) == "numFmt" and (el.get("numFmtId") or "").isdigit():
             custom[int(el.get("numFmtId"))] = el.get("formatCode", "")
-    dates = set()
+    found = {"date": set(), "percent": set(), "pounds": set(), "hidden": set()}
     for el in root.iter():
         if local(el.tag) == "cellXfs":
             for index, xf in enumerate(x for x in el if local(x.tag) == "xf"):
                 fmt = int(xf.get("numFmtId", "0")) if (xf.get("numFmtId") or "0").isdigit() else 0
                 code = custom.get(fmt, BUILTIN_FORMATS.get(fmt, ""))
                 if code and is_date_format(code):
-                    dates.add(index)
-    return dates
+                    found["date"].add(index)
+                elif code and _format_kind(code):
+                    found[_format_kind(code)].add(index)
+    return _Styles(frozenset(found["date"]), frozenset(found["percent"]), frozenset(found["pounds"]),
+                   frozenset(found["hidden"]))
 
 
 def _refuse(file: str, message: str):
@@ -685,6 +934,27 @@ def _pick_sheet(sheets: list, sheet: str | None, file: str) -> tuple[str, str, s
     return (*sheets[at], at, remarks)
 
 
+def sheet_problem(path: Path, sheet: str) -> str:
+    """Why ``sheet`` cannot be read from the file at ``path`` ('' when it can, or when the file is not a
+    workbook of any kind the suite reads: reading it says why). For the params file's ``foi_sheet``."""
+    import zipfile
+
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if start != _ZIP:
+        return (f"'foi_sheet' names a sheet ({sheet!r}), but foi_returns is a CSV file, which has no sheets: delete "
+                "the foi_sheet line") if not start.startswith(_OLE2[:4]) else ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = _xlsx_sheets(archive, display_path(path))
+        _pick_sheet(sheets, sheet, display_path(path))
+    except InputError as err:
+        return err.problems[0].message if "no sheet named" in err.problems[0].message else ""
+    except (zipfile.BadZipFile, OSError):
+        return ""
+    return ""
+
+
 def _open_xlsx(path: Path, file: str):
     """Open an .xlsx as a zip after checking what it holds and how large it is; refuse anything else."""
     import zipfile
@@ -733,14 +1003,14 @@ def _xlsx_grid(path: Path, sheet: str | None):
                           "that holds the table")
         mac = re.search(rb"date1904=\"(1|true)\"", archive.read("xl/workbook.xml"))
         try:
-            reader = _SheetReader(_read_strings(archive), _date_styles(archive),
+            reader = _SheetReader(_read_strings(archive), _styles(archive),
                                   CALENDAR_MAC_1904 if mac else CALENDAR_WINDOWS_1900, file, title)
             parser = xml.parsers.expat.ParserCreate()
             parser.buffer_text = True
             parser.StartElementHandler, parser.EndElementHandler = reader.start, reader.end
             parser.CharacterDataHandler = reader.text
             with archive.open(part) as handle:
-                parser.ParseFile(handle)
+                _feed(parser, handle, reader.strings)
         except InputError:
             raise
         except Exception as err:  # malformed XML, a damaged zip member
@@ -749,15 +1019,85 @@ def _xlsx_grid(path: Path, sheet: str | None):
     scan = reader.scan
     scan.merges = sorted(set(scan.merges), key=lambda m: (m.top, m.left))
     grid = reader.grid()
+    _folded_away(scan)
+    _filtered_out(scan, grid)
     texts = {row: cells for row, cells in grid}
     cell_problems = {}
+    for (row, index), text in scan.hidden_values.items():
+        cell_problems[(row, index)] = (f"the cell's number format shows nothing (a format such as ';;;'), so a reader "
+                                       f"cannot see its value ({_short_cell(text)}): set the cell's format to General "
+                                       "and check the value")
     for (row, index), formula in scan.formulas.items():
         cells = texts.get(row)
         if cells is not None and index < len(cells) and cells[index] == "":
             shown = f"the formula '={formula}'" if formula else "a formula"
-            cell_problems[(row, index)] = (f"{shown} has no saved value: open the file in a spreadsheet program "
-                                           "and save it, or paste the values")
+            cell_problems[(row, index)] = (f"{shown} has no saved value (the program that wrote the file did not "
+                                           "calculate it; saving it again may not): replace the formulas with "
+                                           "their values (copy the cells, then Paste Special > Values) and save, "
+                                           "or recalculate before saving (Excel: Formulas > Calculate Now; "
+                                           "LibreOffice: Data > Calculate > Recalculate Hard)")
     return grid, f"XLSX, sheet {title!r}", cell_problems, position, scan, remarks
+
+
+def _folded_away(scan: _SheetScan) -> None:
+    """Add to the hidden rows and columns those inside a collapsed outline group.
+
+    A group's summary row (below the group unless the sheet says otherwise) is marked collapsed; the
+    rows next to it at a deeper outline level are folded away, whether or not each carries the hidden flag.
+    """
+    rows = scan.outline_rows
+    for row, (level, collapsed) in sorted(rows.items()):
+        if not collapsed:
+            continue
+        step = -1 if scan.summary_below else 1
+        inner = row + step
+        while rows.get(inner, (0, False))[0] > level:
+            scan.hidden_rows.setdefault(inner, "is folded away in a collapsed outline group")
+            inner += step
+    levels = {}
+    for first, last, level, collapsed in scan.outline_columns:
+        for index in range(first, min(last, MAX_COLUMNS) + 1):
+            levels[index] = (level, collapsed)
+    for index, (level, collapsed) in sorted(levels.items()):
+        if not collapsed:
+            continue
+        step = -1 if scan.summary_right else 1
+        inner = index + step
+        while levels.get(inner, (0, False))[0] > level:
+            scan.hidden_columns.setdefault(inner, "is folded away in a collapsed outline group")
+            inner += step
+
+
+def _filter_key(text) -> str:
+    """A cell's text as a filter value is compared: case, spaces, '£' and thousands commas ignored."""
+    return " ".join(str(text).lower().replace(",", "").replace("£", "").split())
+
+
+def _filtered_out(scan: _SheetScan, grid: list) -> None:
+    """Add to the hidden rows those an autofilter leaves out (each row below the filter's first row whose
+    cell is not among the values a filter column shows). A kind of filter the suite does not work out
+    (a custom, top-10, date or colour filter) hides every row of its range that holds anything, as far as
+    the suite can tell: the message says to clear the filter."""
+    if not scan.filters or not scan.filter_ref:
+        return
+    try:
+        (top, left), (bottom, _) = (_cell_ref(r) for r in (scan.filter_ref.split(":") + [scan.filter_ref])[:2])
+    except ValueError:
+        return
+    for row, cells in grid:
+        if row <= top or row > bottom or row in scan.hidden_rows:
+            continue
+        for offset, shown, blanks in scan.filters:
+            index = left + offset
+            letter = column_letter(index)
+            if shown is None:
+                scan.hidden_rows[row] = f"may be left out by the filter on column {letter} (a kind of filter " \
+                                        "the suite does not work out)"
+                break
+            text = _filter_key(cells[index]) if index < len(cells) else ""
+            if (text == "" and not blanks) or (text != "" and text not in shown):
+                scan.hidden_rows[row] = f"is filtered out (the filter on column {letter} does not show it)"
+                break
 
 
 def find_header(grid: list[tuple[int, list[str]]]) -> int | None:
@@ -824,17 +1164,101 @@ def _merged_header(grid: list, header_row: int, scan: _SheetScan | None, file: s
     return header, bottom, problems
 
 
+def _heading_over(cells: list, index: int, row: int, merges: list, texts: Callable) -> str:
+    """The heading a row puts over column ``index``: its own text, the merged cell covering it, or the
+    nearest text to its left (a heading typed in the first of the columns it spans)."""
+    for m in merges:
+        if m.top <= row <= m.bottom and m.left <= index <= m.right:
+            return texts(m.top, m.left)
+    for j in range(min(index, len(cells) - 1), -1, -1):
+        if str(cells[j]).strip():
+            return str(cells[j]).strip()
+    return ""
+
+
+def _looks_like_figure(text: str) -> bool:
+    """True for a cell that holds a figure or a yes/no rather than a heading ('12', '£1,200', 'nil', 'yes')."""
+    for reader in (values.read_money, values.read_yes_no):
+        try:
+            if reader(text) is not None:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _two_row_header(grid: list, header: list, header_row: int, bottom: int, scan: _SheetScan | None):
+    """Header names read with a heading in the row above or sub-headings in the row below, whatever the
+    corner holds.
+
+    A two-row header ('Spend (£)' over 'To date' and 'Expected') is read as combined names: a header cell
+    that names no column by itself is read with the heading above it (the cell above, the merged cell
+    over it, or the nearest heading to its left in that row) when the two together name a column the
+    header lacks. A row right below the header with no PCT and no figures, whose words complete the
+    headings above them into columns the header lacks, is a row of sub-headings. Returns (header, first
+    row, last row, the combined names read).
+    """
+    rows = {row: cells for row, cells in grid}
+    merges = scan.merges if scan else []
+
+    def texts(row, index):
+        cells = rows.get(row, [])
+        return str(cells[index]).strip() if index < len(cells) else ""
+
+    have = {canonical_column(n) for n in header if str(n).strip()} - {None}
+    header = list(header)
+    combined = []
+    above = rows.get(header_row - 1)
+    if above and not _is_blank(above):
+        for c, name in enumerate(header):
+            if str(name).strip() and canonical_column(name) is not None:
+                continue
+            heading = _heading_over(above, c, header_row - 1, merges, texts)
+            joined = f"{heading} {name}".strip()
+            found = canonical_column(joined) if heading else None
+            if found is not None and found not in have:
+                header[c] = joined
+                have.add(found)
+                combined.append(joined)
+        if combined:
+            return header, header_row - 1, bottom, combined
+    if bottom != header_row:
+        return header, header_row, bottom, combined
+    below = rows.get(bottom + 1)
+    pct_at = [i for i, n in enumerate(header) if str(n).strip() and canonical_column(n) in ("pct", "pct_code")]
+    if not below or _is_blank(below) or any(i < len(below) and str(below[i]).strip() for i in pct_at):
+        return header, header_row, bottom, combined
+    subs = {c: str(t).strip() for c, t in enumerate(below) if str(t).strip()}
+    if any(_looks_like_figure(t) for t in subs.values()):
+        return header, header_row, bottom, combined
+    names = list(header) + [""] * max(0, len(below) - len(header))
+    gained = set()
+    for c, sub in subs.items():
+        heading = _heading_over(header, c, header_row, merges, texts)
+        names[c] = f"{heading} {sub}".strip()
+        found = canonical_column(names[c])
+        if found is not None and found not in have:
+            gained.add(found)
+    if not gained:
+        return header, header_row, bottom, combined
+    return names, header_row, bottom + 1, [names[c] for c in subs]
+
+
 def _fill_merges(grid: list, header: list, bottom: int, scan: _SheetScan | None, file: str):
     """Data rows with merged cells filled from each merge's first cell, as a reader sees them.
 
-    A merge down a PCT name or code column is a problem instead (each row needs its own PCT).
-    Returns (rows, problems, refs of the merges filled).
+    A merge down a PCT name or code column is a problem instead (each row needs its own PCT), and so is
+    a joint figure: a merge over a count or an amount that spans several rows or columns, so that one
+    figure stands for several PCTs or several columns. It cannot be split without a decision; merges
+    over the same rows are one problem. Yes/no and text cells are filled (a merged 'yes' is every
+    row's answer). Returns (rows, problems, refs of the merges filled).
     """
-    rows = [(row, list(cells)) for row, cells in grid if row > bottom]
     if not scan or not scan.merges:
-        return rows, [], []
+        return [(row, cells) for row, cells in grid if row > bottom], [], []
+    rows = [(row, list(cells)) for row, cells in grid if row > bottom]
     at = {row: cells for row, cells in rows}
     problems, filled = [], []
+    joint: dict[tuple[int, int], list[Merge]] = {}
     for m in scan.merges:
         if m.bottom <= bottom:
             continue
@@ -847,6 +1271,9 @@ def _fill_merges(grid: list, header: list, bottom: int, scan: _SheetScan | None,
             problems.append(Problem(file, m.top, name, f"cells {m.ref} are merged: each PCT needs its own row; "
                                                        "unmerge them"))
             continue
+        if any(_sums(header[c]) for c in range(m.left, min(m.right + 1, len(header)))):
+            joint.setdefault((m.top, m.bottom), []).append(m)
+            continue
         first = at.get(m.top, [])
         value = first[m.left] if m.left < len(first) else ""
         for r in range(m.top, m.bottom + 1):
@@ -857,27 +1284,118 @@ def _fill_merges(grid: list, header: list, bottom: int, scan: _SheetScan | None,
             for c in range(m.left, m.right + 1):
                 cells[c] = value
         filled.append(m.ref)
+    pct_at = [i for i, text in enumerate(header) if text and canonical_column(text) in ("pct", "pct_code")]
+    for (top, low), merges in joint.items():
+        m = merges[0]
+        first = at.get(top, [])
+        value = first[m.left] if m.left < len(first) else ""
+        refs = " and ".join(x.ref for x in merges)
+        verb = "are" if len(merges) > 1 else "is"
+        if low > top:
+            names = [at[r][pct_at[0]] for r in range(top, low + 1)
+                     if pct_at and r in at and pct_at[0] < len(at[r]) and at[r][pct_at[0]]]
+            whose = f" ({', '.join(names)})" if names else ""
+            message = (f"a joint figure: {refs} {verb} merged over rows {top}-{low}{whose}, so one figure "
+                       f"({value!r}) stands for {low - top + 1} PCTs, and it cannot be split without a decision. "
+                       "Give each PCT's row its own figure (split as the PCTs' answer says), or leave it out: "
+                       "write 'not known' in each row and put the joint figure in the notes column; then unmerge "
+                       "the cells")
+        else:
+            columns = ", ".join(repr(header[c]) for c in range(m.left, min(m.right + 1, len(header))))
+            message = (f"a joint figure: {refs} {verb} merged across columns {columns}, so one figure ({value!r}) "
+                       "stands for several: give each column its own figure, or write 'not known' where the "
+                       "answer gives none; then unmerge the cells")
+        problems.append(Problem(file, top, header[m.left] if m.left < len(header) else "", message))
     return rows, problems, filled
 
 
+def _sums(header_text: str) -> bool:
+    """True when a header names a column of counts or amounts (figures that add up over PCTs)."""
+    name = canonical_column(header_text) if str(header_text).strip() else None
+    return name is not None and _sums_column(name)
+
+
 def _hidden_problems(rows: list, header: list, header_row: int, scan: _SheetScan | None, file: str) -> list:
-    """A problem for each hidden row of the data, and each hidden column with anything in it."""
+    """A problem for each run of data rows a person cannot see with anything in it, and each such column.
+
+    What cannot be seen is not read: hidden rows and columns, rows or columns too small to show a figure,
+    folded away in a collapsed outline or left out by a filter (see :class:`_SheetScan`). A run of
+    consecutive hidden rows is one problem, at its first row that holds anything.
+    """
     if not scan:
         return []
     problems = []
+    hidden = scan.hidden_rows
+    runs: list[list] = []  # [first row, last row, first row with content, reason]
     for row, cells in rows:
-        if row in scan.hidden_rows and not _is_blank(cells):
-            problems.append(Problem(file, row, "", f"row {row} is hidden in the spreadsheet, so it is easy to miss: "
-                                                   "unhide it and check it (delete the row if it should not be "
-                                                   "counted)"))
+        if row not in hidden:
+            continue
+        if runs and runs[-1][1] == row - 1 and hidden[runs[-1][0]] == hidden[row]:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row, None, hidden[row]])
+        if runs[-1][2] is None and not _is_blank(cells):
+            runs[-1][2] = row
+    for first, last, content, reason in runs:
+        if content is None:
+            continue
+        if first == last:
+            where, verb = f"row {first} {reason}", "it"
+        else:
+            plural = reason.replace("is ", "are ", 1) if reason.startswith("is ") else reason
+            where, verb = f"rows {first:,}-{last:,} {plural}", "them"
+        fix = "clear the filter (show every row)" if "filter" in reason else f"unhide {verb} (or make {verb} tall " \
+            "enough to read)" if "points high" in reason else f"unhide {verb}"
+        problems.append(Problem(file, content, "", f"{where}, so a reader cannot see {verb}: {fix} and check "
+                                                   f"{verb} (delete what should not be counted), then save"))
+    seen = []  # runs of consecutive hidden columns with a header or anything in them: [first, last, reason]
     for index in sorted(scan.hidden_columns):
         name = header[index] if index < len(header) else ""
         used = any(index < len(cells) and str(cells[index]).strip() for _, cells in rows)
-        if name or used:
-            problems.append(Problem(file, header_row, name, f"column {column_letter(index)} is hidden in the "
-                                                             "spreadsheet, so it is easy to miss: unhide it and "
-                                                             "check it (delete the column if it should not be read)"))
+        if not (name or used):
+            continue
+        reason = scan.hidden_columns[index]
+        if seen and seen[-1][1] == index - 1 and seen[-1][2] == reason:
+            seen[-1][1] = index
+        else:
+            seen.append([index, index, reason])
+    for first, last, reason in seen:
+        name = header[first] if first < len(header) else ""
+        if first == last:
+            where, verb = f"column {column_letter(first)} {reason}", "it"
+        else:
+            plural = reason.replace("is ", "are ", 1) if reason.startswith("is ") else reason
+            where, verb = f"columns {column_letter(first)}-{column_letter(last)} {plural}", "them"
+        fix = f"widen {verb}" if "wide" in reason else f"unhide {verb}"
+        problems.append(Problem(file, header_row, name, f"{where} in the spreadsheet, so a reader cannot see {verb}: "
+                                                        f"{fix} and check {verb} (delete what should not be read)"))
     return problems
+
+
+def _no_table_in_sheet(path: Path, source: str, empty: bool, sheet: str | None) -> str:
+    """The message for a worksheet without a header row (a cover letter, say): the workbook's sheets, which
+    of them holds a table, and how to name it (``foi_sheet`` in the params file, or ``scr check --sheet``)."""
+    import zipfile
+
+    title = source.removeprefix("XLSX, sheet ")
+    with zipfile.ZipFile(path) as archive:
+        sheets = _xlsx_sheets(archive, display_path(path))
+    names = [name for name, _, _ in sheets]
+    what = "is empty" if empty else "has no header row (a row naming the columns, such as pct, rollout_begun)"
+    said = f"sheet {title} {what}; the workbook's sheets are: {', '.join(repr(n) for n in names)}."
+    for name in names:
+        if repr(name) == title:
+            continue
+        try:
+            grid, *_ = _xlsx_grid(path, name)
+        except InputError:
+            continue
+        row = find_header(grid)
+        if row is not None:
+            return (f"{said} Sheet {name!r} has the table (header in row {row}): name it with 'foi_sheet: {name}' "
+                    f"in the params file (or `scr check --sheet '{name}'`)")
+    named = " named" if sheet else ""
+    return f"{said} No sheet has a header row: put the table in the{named} sheet, its header in one row"
 
 
 def read_cells(path: str | Path, sheet: str | None = None) -> RawTable:
@@ -901,10 +1419,18 @@ def read_cells(path: str | Path, sheet: str | None = None) -> RawTable:
         _refuse(file, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,} the suite reads: split it, or "
                       "save only the table")
     with open(path, "rb") as handle:
-        start = handle.read(8)
+        start = handle.read(512)
     cell_problems, position, scan, remarks = {}, 0, None, []
     suffix = path.suffix.lower()
+    what = _not_a_spreadsheet(start)
+    if what:
+        _refuse(file, f"this is {what}{f', though it is named {suffix}' if suffix else ''}: open it in a "
+                      "spreadsheet program and save it as .xlsx or as CSV")
     if start.startswith(_OLE2):
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            _refuse(file, "the workbook is protected with a password (encrypted), so it cannot be read: remove "
+                          "the password (in Excel: File > Info > Protect Workbook > Encrypt with Password, clear it) "
+                          "and save it, or save the table as CSV")
         raise InputError([Problem(file, 0, "", "this is an old-style Excel .xls workbook, which is not read: "
                                                 "save it as .xlsx or as CSV")])
     if start.startswith(_ZIP):
@@ -921,29 +1447,43 @@ def read_cells(path: str | Path, sheet: str | None = None) -> RawTable:
         grid, source = _csv_grid(path)
         if len(grid) > MAX_ROWS + 1:
             _refuse(file, f"the file has {len(grid):,} rows, over the {MAX_ROWS:,} the suite reads: split it")
-    if not any(any(str(c).strip() for c in cells) for _, cells in grid):
+    empty = not any(any(str(c).strip() for c in cells) for _, cells in grid)
+    header_row = None if empty else find_header(grid)
+    if header_row is None and scan is not None:
+        _refuse(file, _no_table_in_sheet(path, source, empty, sheet))
+    if empty:
         raise InputError([Problem(file, 0, "", "the file is empty: expected a header row")])
-    header_row = find_header(grid)
     if header_row is None:
         first = next(cells for _, cells in grid if any(str(c).strip() for c in cells))
         hint = ""
         if len(first) == 1 and (";" in first[0] or "\t" in first[0]):
             hint = " The first row looks separated by ';' or tabs: save the file as comma-separated CSV."
+        shown = ", ".join(str(c).strip() for c in first if str(c).strip())
+        shown = shown if len(shown) <= 120 else shown[:100] + f"... ({len(shown):,} characters)"
         raise InputError([Problem(file, 0, "", "no header row found: expected a row naming the columns, such as "
                                                f"{', '.join(n for n, c in COLUMNS.items() if c.required)}; "
-                                               f"the first row has: {', '.join(map(str, first))}.{hint}")])
+                                               f"the first row has: {shown}.{hint}")])
     skipped = [row for row, cells in grid if row < header_row and not _is_blank(cells)]
     header, bottom, problems = _merged_header(grid, header_row, scan, file)
+    merged_bottom = bottom
+    header, top, bottom, combined = _two_row_header(grid, header, header_row, bottom, scan)
+    if problems and bottom > merged_bottom:  # the sub-headings that a merged heading lacked are there after all
+        problems = []
     rows, merge_problems, filled = _fill_merges(grid, header, bottom, scan, file)
     problems += merge_problems + _hidden_problems(rows, header, header_row, scan, file)
-    if bottom > header_row:
+    if combined:
+        skipped = [row for row in skipped if row < top]
+        remarks.append(f"header in rows {top}-{bottom} (names read with the heading above them: "
+                       f"{', '.join(repr(n) for n in combined)})")
+    elif bottom > header_row:
         remarks.append(f"header in rows {header_row}-{bottom} (merged header cells read as one name per column)")
     if filled:
         shown = ", ".join(filled[:5]) + (f" and {len(filled) - 5:,} more" if len(filled) > 5 else "")
         remarks.append(f"{_plural(len(filled), 'merged range')} ({shown}) read as the value of each range's "
                        "first cell")
+    titles = [(row, cells) for row, cells in grid if row in set(skipped)]
     return RawTable(file, header, header_row, rows, source, skipped, cell_problems, position, problems, remarks,
-                    strict_width=scan is None)
+                    strict_width=scan is None, titles=titles)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -985,10 +1525,34 @@ def illustrative_mask(frame: pd.DataFrame, column: str) -> pd.Series:
     return listed.map(lambda names: column in names or "*" in names).astype(bool)
 
 
+# Words for a unit in a header the suite does not read ('Spend to date (thousands)'), and the unit to write.
+_UNIT_WORDS = [(re.compile(r"thousand|'?000s?\b|\bk\b", re.I), "£000s"),
+               (re.compile(r"million|\bmn?\b", re.I), "£m")]
+
+
+def _name_for(column: str, header: str) -> str:
+    """The names to advise for an unread header meant as ``column``: the canonical name and a variant;
+    for money whose header names a unit ('thousands'), the variant with that unit, so that the renamed
+    column is read in the header's unit, never in pounds."""
+    variant = VARIANTS[column][0] if VARIANTS[column] else ""
+    if column in MONEY_COLUMNS:
+        for pattern, unit in _UNIT_WORDS:
+            if pattern.search(header):
+                plain = re.sub(r"\s*\(£\)", "", variant) or column
+                return f"'{plain} ({unit})' (its figures are in {'thousands' if unit == '£000s' else 'millions'})"
+    return f"{column!r} (or {variant!r})" if variant else repr(column)
+
+
 def _match_header(table: RawTable) -> tuple[dict[str, int], list[str], list[Problem], dict[str, tuple]]:
     """Where each known column is, the headers not read, problems, and the unit of each scaled money column."""
     problems, where, ignored, scales = [], {}, [], {}
+    shares = []
     for i, text in enumerate(table.header):
+        share = share_of(text) if text.strip() else None
+        if share is not None:
+            shares.append((i, text, share))
+            ignored.append(text)
+            continue
         name = canonical_column(text) if text.strip() else None
         try:
             _, scale, unit = header_unit(text)
@@ -1013,13 +1577,23 @@ def _match_header(table: RawTable) -> tuple[dict[str, int], list[str], list[Prob
             meant = [c for c in looks_like(text) if c not in where]
             told = any(p.row == table.header_row and p.column == text for p in table.problems)
             if meant and not told:
-                names = "; ".join(f"{c!r} (or {VARIANTS[c][0]!r})" if VARIANTS[c] else repr(c) for c in meant)
+                names = "; ".join(_name_for(c, text) for c in meant)
                 problems.append(Problem(table.file, table.header_row, text,
                                         f"column {column_letter(i)} ({text!r}) is not read, but looks like data the "
                                         f"suite needs: rename it to {names}, or delete the column if it holds "
                                         "something else"))
+    for i, text, name in shares:
+        if name in where:
+            continue  # the count is given too: the share beside it is not read
+        wanted = VARIANTS[name][0] if VARIANTS[name] else name
+        problems.append(Problem(table.file, table.header_row, text,
+                                f"column {column_letter(i)} ({text!r}) gives a share or percentage, but the suite "
+                                f"needs a count ({COLUMNS[name].meaning}): give the numbers in a column headed "
+                                f"{wanted!r}, or delete the column if the answer gives no count"))
+        where[name] = -1  # reported: not reported again as missing
+    where = {name: i for name, i in where.items() if i >= 0}
     for name, col in COLUMNS.items():
-        if name == "pct" and "pct_code" in where:
+        if name == "pct" and "pct_code" in where or any(name == n for _, _, n in shares):
             continue
         if col.required and name not in where:
             also = VARIANTS.get(name, ())
@@ -1042,6 +1616,27 @@ class _Validated:
     scales: dict = field(default_factory=dict)
 
 
+_JOINED = re.compile(r"\s+(?:and|&)\s+|\s*[/+;]\s*|,\s*", re.I)
+
+
+def _joint_pcts(text: str) -> str:
+    """The message for a PCT cell that names several PCTs ('NHS Bolton and NHS Bury'): a joint answer;
+    '' when the text is not two or more PCTs' names."""
+    parts = [part for part in _JOINED.split(text) if part.strip()]
+    if len(parts) < 2:
+        return ""
+    names = []
+    for part in parts:
+        try:
+            names.append(reference.pct_name(reference.resolve(part).ods_code))
+        except reference.UnknownPCT:
+            return ""
+    return (f"a joint answer: {text!r} names {len(names)} PCTs ({'; '.join(names)}), and figures given for "
+            "several PCTs together cannot be split without a decision. Give each PCT its own row with its own "
+            "figures (split as the answer says), or leave the joint figures out: one row per PCT with 'not "
+            "known', and the joint figures in the notes column")
+
+
 def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -> list[Problem]:
     """Set ``record['ods_code']`` from the name and/or code columns; return any problems."""
     problems = []
@@ -1054,7 +1649,7 @@ def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -
         try:
             found[name] = reference.resolve(text).ods_code
         except reference.UnknownPCT as err:
-            problems.append(Problem(table.file, row_number, header[name], str(err)))
+            problems.append(Problem(table.file, row_number, header[name], _joint_pcts(text) or str(err)))
     if not record.get("pct") and not record.get("pct_code"):
         column = header.get("pct", header.get("pct_code"))
         problems.append(Problem(table.file, row_number, column,
@@ -1093,11 +1688,90 @@ def _split_amount(cells: list[str]) -> str:
     return ""
 
 
+def _column_problems(table: RawTable, where: dict, header: dict, scales: dict, note_rows: set) -> dict:
+    """Rules about a column as a whole, each a problem at its header naming the column (and then its cells
+    are not read one by one):
+
+    - a count or an amount is never a percentage: cells such as '28%' in a column of counts;
+    - a unit in the header and a unit in the cells must agree: under a header in £000s or £m, a cell
+      that writes '£' gives its amount in pounds ('£190,000'), not in the header's unit.
+    """
+    found = {}
+    filled = [(row, cells) for row, cells in table.rows if any(cells) and row not in note_rows]
+    for name, i in where.items():
+        if not _sums_column(name):
+            continue
+        percents, pounds = [], []
+        for row, cells in filled:
+            text = str(cells[i]).strip() if i < len(cells) else ""
+            if not text:
+                continue
+            if text.endswith("%"):
+                percents.append((row, text))
+            elif name in scales and "£" in text:
+                pounds.append((row, text))
+        column = header[name]
+        money = COLUMNS[name].reader is values.read_money
+        what, figures = ("an amount", "amounts") if money else ("a count", "numbers")
+        if percents:
+            found[name] = Problem(table.file, table.header_row, column,
+                                  f"column {column_letter(i)} ({column!r}) holds percentages ({_examples(percents)}), "
+                                  f"but the suite needs {what} ({COLUMNS[name].meaning}): give the {figures} "
+                                  f"instead, or leave the column out if the answer gives none")
+        elif pounds:
+            scale, unit = scales[name]
+            found[name] = Problem(table.file, table.header_row, column,
+                                  f"the header of column {column_letter(i)} ({column!r}) gives its unit as {unit}, "
+                                  f"but its cells give amounts in pounds ({_examples(pounds)}): the two must agree. "
+                                  f"Write the figures in {unit} without '£' (190 for £190,000), or in pounds with "
+                                  "the unit taken out of the header ('(£)')")
+    return found
+
+
+def _short_cell(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:30] + "...")
+
+
+def _unit_notes(table: RawTable, note_rows: set, where: dict, header: dict, scales: dict) -> list[Problem]:
+    """A unit stated in a title or note row ('All figures in £000s') must agree with the money headers: a
+    money column whose header gives another unit (or none: pounds) is a problem at that row, so that a
+    figure is never read a thousand times too small."""
+    money = [name for name in MONEY_COLUMNS if name in where]
+    if not money:
+        return []
+    rows = [*table.titles, *((row, cells) for row, cells in table.rows if row in note_rows)]
+    for row, cells in rows:
+        text = " ".join(str(c).strip() for c in cells if str(c).strip())
+        try:
+            _, scale, unit = header_unit(text)
+        except ValueError:
+            continue
+        if scale == 1:
+            continue
+        other = [name for name in money if scales.get(name, (1, ""))[0] != scale]
+        if other:
+            shown = text if len(text) <= 60 else text[:50] + "..."
+            names = ", ".join(repr(header[n]) for n in other)
+            return [Problem(table.file, row, "", f"row {row} says the figures are in {unit} ({shown!r}), but the "
+                                                 f"header of {names} does not: put the unit in the header (such as "
+                                                 f"'Spend to date (£000s)'), or take it out of row {row} if the "
+                                                 "figures are in pounds")]
+    return []
+
+
+def _examples(found: list) -> str:
+    """'£190,000' in row 5, and 3 more' from [(row, text), ...]."""
+    row, text = found[0]
+    more = f", and {len(found) - 1:,} more" if len(found) > 1 else ""
+    return f"{text!r} in row {row}{more}"
+
+
 def _validate(table: RawTable) -> _Validated:
     where, ignored, problems, scales = _match_header(table)
     problems = list(table.problems) + problems
     header = {name: table.header[i] for name, i in where.items()}
     note_rows = set(row for row, cells in table.rows if is_note_row(cells))
+    problems += _unit_notes(table, note_rows, where, header, scales)
     if problems:
         answers = [row for row, cells in table.rows if not _is_blank(cells) and row not in note_rows]
         return _Validated(None, header, ignored, [], answers, problems, sorted(note_rows), scales)
@@ -1105,6 +1779,8 @@ def _validate(table: RawTable) -> _Validated:
     width = len(table.header)
     unnamed = [i for i, text in enumerate(table.header) if not text]
     readers = [(name, where.get(name), col) for name, col in COLUMNS.items()]
+    column_problems = _column_problems(table, where, header, scales, note_rows)
+    problems += column_problems.values()
     for row_number, cells in table.rows:
         if not any(str(c).strip() for c in cells):
             blank_rows.append(row_number)
@@ -1136,6 +1812,9 @@ def _validate(table: RawTable) -> _Validated:
                 continue
             if col.reader is None:
                 record[name] = str(text).strip()
+                continue
+            if name in column_problems:  # the column as a whole is reported
+                record[name] = None
                 continue
             try:
                 record[name] = col.reader(text, scale=scales[name][0]) if name in scales else col.reader(text)
@@ -1257,6 +1936,27 @@ class Check:
     returns: FOIReturns | None
 
 
+def row_ranges(rows, limit: int = 10) -> str:
+    """Row numbers as runs, for people: [13, 14, ..., 100000, 100004] -> 'rows 13-100,000 and 100,004'.
+
+    At most ``limit`` runs are written out, then how many more ('and 7 more runs'), so that a file of
+    100,000 blank rows is one short phrase, never 100,000 numbers.
+    """
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    if not runs:
+        return "no rows"
+    parts = [f"{a:,}" if a == b else f"{a:,}-{b:,}" for a, b in runs[:limit]]
+    if len(runs) > limit:
+        parts.append(f"{len(runs) - limit:,} more run{'s' if len(runs) - limit > 1 else ''}")
+    word = "row" if len(runs) == 1 and runs[0][0] == runs[0][1] else "rows"
+    return f"{word} {parts[0]}" if len(parts) == 1 else f"{word} {', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -1289,7 +1989,7 @@ def check(path: str | Path, sheet: str | None = None) -> Check:
     if done.blank_rows:
         skipped.append(_plural(len(done.blank_rows), 'blank row'))
     if done.note_rows:
-        skipped.append(f"{_plural(len(done.note_rows), 'note row')} ({', '.join(map(str, done.note_rows))})")
+        skipped.append(f"{_plural(len(done.note_rows), 'note row')} ({row_ranges(done.note_rows)})")
     if skipped:
         parts[-1] += f" ({' and '.join(skipped)} skipped)"
     used = f"{_plural(len(done.header), 'column')} used"

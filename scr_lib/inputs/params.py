@@ -70,7 +70,20 @@ def _short(value) -> str:
     shortener.maxstring = shortener.maxother = 60
     shortener.maxlist = shortener.maxdict = 5
     shortener.maxlevel = 2
-    return shortener.repr(value)
+    try:
+        return shortener.repr(value)
+    except (ValueError, OverflowError):  # an integer too long to write out
+        return f"a number of {value.bit_length() * 0.30103:,.0f} digits" if isinstance(value, int) else "a value"
+
+
+def _short_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 20] + f"... ({len(text):,} characters)"
+
+
+# A figure no knob takes: larger than any count of the Summary Care Record.
+MAX_FIGURE = 1_000_000_000_000
+# A path written on Windows: a drive letter or a network share.
+_WINDOWS_ROOT = re.compile(r"^[A-Za-z]:[\\/]|^\\\\")
 
 
 # A run's name becomes a folder under build/: no separators, no leading dot.
@@ -80,31 +93,53 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 class _TooComplex(ValueError):
     """A YAML construct a params file has no use for, and which could cost unbounded time or memory."""
 
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, key: str = ""):
         super().__init__(message)
-        self.line = line
+        self.line, self.key = line, key
+
+
+# A plain YAML scalar that PyYAML turns into a number ('12', '-3.5', '0x1f', '1_000'), and how many digits
+# a figure may have: no knob takes a longer one, and converting a longer one costs time or fails.
+_NUMBER = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_,:]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?"
+                     r"|\.[0-9_]+([eE][-+]?[0-9]+)?)")
+MAX_DIGITS = 30
 
 
 def _refuse_complex_yaml(text: str) -> None:
-    """Raise :class:`_TooComplex` at the first anchor or alias, or at nesting deeper than ``MAX_DEPTH``.
+    """Raise :class:`_TooComplex` at the first anchor or alias, at nesting deeper than ``MAX_DEPTH``, or at a
+    number of more than ``MAX_DIGITS`` digits.
 
     Reads YAML events only (no objects are built), so a "billion laughs" file
-    of nested aliases or a file of thousands of nested brackets is refused in
-    time proportional to its size, before PyYAML composes (and recurses into) it.
+    of nested aliases, a file of thousands of nested brackets, or a number of
+    thousands of digits is refused in time proportional to its size, before
+    PyYAML composes (and recurses into, or converts) it. The error names the
+    top-level key the value belongs to.
     """
-    depth = 0
+    depth, expect_key, key = 0, True, ""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _TooComplex(line, "YAML anchors and aliases (&name, *name) are not accepted in a params file; "
-                                    "write each value out")
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                                    "write each value out", key)
+        if isinstance(event, yaml.ScalarEvent):
+            if depth == 1:
+                if expect_key:
+                    key = event.value[:100]
+                expect_key = not expect_key
+            digits = sum(ch.isalnum() for ch in event.value) if event.style is None and \
+                _NUMBER.fullmatch(event.value) else 0
+            if digits > MAX_DIGITS:
+                raise _TooComplex(line, f"a number of {digits:,} digits for {key!r}: far more than any setting "
+                                        "takes; give a figure of a few digits", key)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
                 raise _TooComplex(line, f"lists or mappings nested more than {MAX_DEPTH} deep; a params file "
-                                        "holds one key: value a line")
+                                        "holds one key: value a line", key if depth > 2 else "")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+            if depth == 1:
+                expect_key = not expect_key
 
 
 @dataclass(frozen=True)
@@ -174,13 +209,14 @@ def load_params(path: str | Path, knobs: Mapping[str, Knob]) -> Params:
         raw = yaml.safe_load(text)
         lines, repeated = _key_lines(text)
     except _TooComplex as err:
-        raise InputError([Problem(shown, err.line, "", str(err))]) from None
+        raise InputError([Problem(shown, err.line, err.key, str(err))]) from None
     except yaml.YAMLError as err:
         line = getattr(getattr(err, "problem_mark", None), "line", -1) + 1
-        raise InputError([Problem(shown, line, "", f"not valid YAML: {err}")]) from None
-    except ValueError as err:  # PyYAML reads 2026-02-30 as a date, and fails building it
-        raise InputError([Problem(shown, 0, "", f"a value that looks like a date is not one ({err}); "
-                                                "write dates as 2026-12-07")]) from None
+        raise InputError([Problem(shown, line, "", f"not valid YAML: {_short_text(str(err), 300)}")]) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as err:  # a value PyYAML cannot build
+        # PyYAML reads 2026-02-30 as a date, and fails building it
+        hint = "; write dates as 2026-12-07" if re.search(r"\b(day|month|year)\b", str(err)) else ""
+        raise InputError([Problem(shown, 0, "", f"a value cannot be read: {_short_text(str(err), 200)}{hint}")]) from None
     if not isinstance(raw, dict):
         raise InputError([Problem(shown, 1, "", "expected a mapping of key: value lines")])
     problems, values = [], {}
@@ -204,9 +240,10 @@ def load_params(path: str | Path, knobs: Mapping[str, Knob]) -> Params:
             wanted = " or ".join(t.__name__ for t in knob.types)
             problems.append(Problem(shown, line, key, f"expected {wanted} for {key!r}, found {_short(value)}"))
             continue
-        if knob.positive and not (math.isfinite(value) and value > 0):
-            problems.append(Problem(shown, line, key, f"expected a number above 0 for {key!r}, found {value!r}; "
-                                                      f"leave it blank for the default ({knob.meaning})"))
+        if knob.positive and not (math.isfinite(float(value)) and 0 < value <= MAX_FIGURE):
+            problems.append(Problem(shown, line, key, f"expected a number above 0 and at most {MAX_FIGURE:,} for "
+                                                      f"{key!r}, found {_short(value)}; leave it blank for the "
+                                                      f"default ({knob.meaning})"))
             continue
         if key == "name" and not _NAME.fullmatch(value):
             problems.append(Problem(shown, line, key, f"expected a plain folder name for 'name' (letters, digits, "
@@ -232,14 +269,35 @@ def load_params(path: str | Path, knobs: Mapping[str, Knob]) -> Params:
                 problems.append(Problem(shown, line, key, f"{key!r} is not a usable path: {_short(value)}"))
                 continue
             resolved = (path.parent / value).resolve()
-            if not resolved.exists():
-                problems.append(Problem(shown, line, key, f"{key!r} points at {value!r}, which does not exist "
+            if not resolved.exists() and "\\" in value and not _WINDOWS_ROOT.match(value):
+                slashed = (path.parent / value.replace("\\", "/")).resolve()  # written on Windows: the same path
+                resolved = slashed if slashed.exists() else resolved
+            if not resolved.exists() and "\\" in value:
+                problems.append(Problem(shown, line, key, f"{key!r} points at {_short(value)}, a path written "
+                                                          "Windows-style, which does not lead to a file here: write "
+                                                          "it relative to the params file, with '/' (such as "
+                                                          "data/foi/returns.csv)"))
+            elif not resolved.exists():
+                problems.append(Problem(shown, line, key, f"{key!r} points at {_short(value)}, which does not exist "
                                                           f"(looked for {resolved})"))
             elif not resolved.is_file():
                 problems.append(Problem(shown, line, key, f"{key!r} points at {value!r}, which is a folder: "
                                                           "expected a file"))
             value = str(resolved)
         values[key] = value
+    problems += _sheet_problems(shown, values, lines)
     if problems:
         raise InputError(problems)
     return Params(path.resolve(), values)
+
+
+def _sheet_problems(shown: str, values: dict, lines: dict) -> list[Problem]:
+    """A problem at the ``foi_sheet`` line when it names a sheet the FOI file cannot have: any sheet of a
+    CSV, or a sheet the workbook lacks (the message names the workbook's sheets)."""
+    sheet, file = values.get("foi_sheet"), values.get("foi_returns")
+    if not sheet or not file or not Path(file).is_file():
+        return []
+    from . import foi
+
+    message = foi.sheet_problem(Path(file), sheet)
+    return [Problem(shown, lines.get("foi_sheet", 0), "foi_sheet", message)] if message else []

@@ -64,8 +64,18 @@ def is_not_given(text) -> bool:
     return low in NOT_GIVEN or bool(_NOT_HELD.match(low))
 
 
+# A cell that points at another PCT's figure instead of giving its own: a joint answer.
+_JOINT = re.compile(r"\b(see|as|included|incl\.?|shown|counted|given|reported) (above|below|with|in|under)\b"
+                    r"|\bjoint(ly)?\b|\bcombined\b|\bshared\b|\btogether with\b|\bditto\b|^(\"|'')$", re.I)
+JOINT_FIX = ("a figure given jointly for several PCTs cannot be split without a decision: give this PCT its own "
+             "figure (split as the answer says), or leave it out: write 'not known' and put the joint figure in "
+             "the notes column")
+
+
 def _hint(text: str) -> str:
     """A reason to add to an error, for the mistakes FOI answers commonly make."""
+    if _JOINT.search(text):
+        return f" ({JOINT_FIX})"
     if _FOOTNOTE.match(text):
         return " (a footnote marker is not read: put the note in the notes column)"
     if text in _DASHES:

@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from .. import paths
-from ..inputs.foi import FOIReturns, VALUE_COLUMNS, illustrative_mask
+from ..inputs.foi import FOIReturns, VALUE_COLUMNS, illustrative_mask, row_ranges
 from ..verdict import Verdict
 
 
@@ -79,8 +79,8 @@ def loaded(returns: FOIReturns) -> Markdown:
     lines = [f"Read **{len(frame):,}** answers from {code(paths.display(returns.file, paths.PROJ_ROOT))} "
              f"(spreadsheet rows {frame.source_row.min()} to {frame.source_row.max()}); every value passed validation."]
     if returns.skipped_blank_rows:
-        lines.append(f"Skipped {len(returns.skipped_blank_rows)} wholly blank rows: "
-                     f"{', '.join(map(str, returns.skipped_blank_rows))}.")
+        lines.append(f"Skipped {len(returns.skipped_blank_rows):,} wholly blank rows: "
+                     f"{row_ranges(returns.skipped_blank_rows)}.")
     if returns.ignored_columns:
         lines.append(f"Columns not used by the suite: {', '.join(literal(c) for c in returns.ignored_columns)}.")
     n = illustrative_count(frame)

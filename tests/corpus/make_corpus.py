@@ -123,6 +123,16 @@ def shared_strings_bomb(xlsx: bytes, unpacked: int = 60_000_000) -> bytes:
     return replace_member(xlsx, "xl/sharedStrings.xml", head + body + b"</sst>")
 
 
+def edit_sheet(xlsx: bytes, *swaps: tuple[bytes, bytes], part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """An .xlsx with text in one worksheet's XML replaced (for what openpyxl does not write: a zero height)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src:
+        data = src.read(part)
+    for before, after in swaps:
+        assert before in data, before
+        data = data.replace(before, after, 1)
+    return replace_member(xlsx, part, data)
+
+
 def pseudo_random_bytes(n: int, seed: bytes = b"scr") -> bytes:
     """``n`` bytes that look random and are the same every time (SHA-256 in counter mode)."""
     out = b"".join(hashlib.sha256(seed + i.to_bytes(4, "big")).digest() for i in range(n // 32 + 1))
@@ -178,7 +188,33 @@ def good_files() -> dict[str, bytes]:
                                   with_cell(4, "Further spend expected (£)", "Exempt under section 43",
                                             header=VARIANT), header=VARIANT), header=VARIANT)
     phrased = [[r[0], code, *r[1:]] for r, code in zip(phrased, CODES)]
+    # A two-row header whose top-left corner is blank: 'Spend (£)' typed over 'To date' and 'Expected'.
+    corner = workbook([None] * 6 + ["Spend (£)"], [])
+    ws = corner["Returns"]
+    ws.append([*variant_header[:6], "To date", "Expected", *variant_header[8:]])
+    for r in coded:
+        ws.append([number(v) for v in r])
+    # The same with the sub-headings in the row below the header, in a CSV.
+    below = [[*variant_header[:6], "Spend (£)", "", *variant_header[8:]],
+             [""] * 6 + ["To date", "Expected"] + [""] * 5]
+    # One stray space in the sheet's last cell, and rows of spaces after the table.
+    stray = workbook(VARIANT, variant_rows, code_column=True)
+    for row in range(7, 400):
+        stray["Returns"].cell(row, 1, " ")
+    stray["Returns"]["XFD1048576"] = " "
+    # Amounts as numbers shown with a pound sign by their cell format, under headers in pounds.
+    pounds = workbook(VARIANT, variant_rows, code_column=True)
+    for row in pounds["Returns"].iter_rows(min_row=2, min_col=7, max_col=8):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("£"):
+                amount = float(cell.value[1:].replace(",", ""))
+                cell.value = int(amount) if amount.is_integer() else amount
+                cell.number_format = '"£"#,##0.00'
     return {
+        "returns_two_row_header_blank_corner.xlsx": xlsx_bytes(corner),
+        "returns_subheadings_below.csv": csv_text(below[0], [below[1], *coded]).encode("utf-8"),
+        "returns_stray_spaces.xlsx": xlsx_bytes(stray),
+        "returns_pound_format.xlsx": xlsx_bytes(pounds),
         "returns_merged_rollout.xlsx": xlsx_bytes(merged),
         "returns_two_row_header.xlsx": xlsx_bytes(two_row),
         "returns_thousands.xlsx": xlsx_bytes(thousands_xlsx),
@@ -203,7 +239,8 @@ THOUSANDS = {"£31,000": "31", "£25,000": "25", "£9,400.50": "9.4005", "£240,
 
 # The sheet to read for each good file ('' : the first) and how many rows its header is pushed down.
 GOOD_SHEETS = {"returns_second_sheet.xlsx": "Returns"}
-GOOD_OFFSETS = {"returns_title_rows.xlsx": 3, "returns_two_row_header.xlsx": 1}
+GOOD_OFFSETS = {"returns_title_rows.xlsx": 3, "returns_two_row_header.xlsx": 1,
+                "returns_two_row_header_blank_corner.xlsx": 1, "returns_subheadings_below.csv": 1}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -353,12 +390,91 @@ def bad_files():
     cases.append(("xlsx_merged_header_without_subheadings.xlsx", xlsx_bytes(wb), "", 4, "Spend (£)",
                   "header cells F4:G4 are merged"))
     wb = book()
-    wb["Returns"]["XFD1048576"] = " "
-    cases.append(("xlsx_space_in_far_cell.xlsx", xlsx_bytes(wb), "", 0, "", "reaches cell XFD1048576"))
+    wb["Returns"]["XFD1048576"] = "x"
+    cases.append(("xlsx_text_in_far_cell.xlsx", xlsx_bytes(wb), "", 0, "", "has something in cell XFD1048576"))
     cases.append(("xlsx_shared_strings_bomb.xlsx", shared_strings_bomb(xlsx_bytes(book())), "", 0, "",
                   "xl/sharedStrings.xml unpacks to 60,000,"))
     wb = book(with_cell(6, "No. of records uploaded", 2 ** 63, header=VARIANT))
     cases.append(("xlsx_count_2_63.xlsx", xlsx_bytes(wb), "", 9, "No. of records uploaded", "count out of range"))
+    # Round 3 (issue 23): joint figures, rows and columns no one can see, units and shares, files that are
+    # not what they are named.
+    wb = book(with_cell(4, "Spend to date (£)", "", with_cell(3, "Spend to date (£)", "£56,000", header=VARIANT),
+                        header=VARIANT))
+    wb["Returns"].merge_cells("F6:F7")  # one figure for Bristol and Hammersmith & Fulham
+    cases.append(("xlsx_joint_figure_merged_rows.xlsx", xlsx_bytes(wb), "", 6, "Spend to date (£)",
+                  "a joint figure: F6:F7 is merged over rows 6-7"))
+    wb = book(with_cell(2, "Further spend expected (£)", "", header=VARIANT))
+    wb["Returns"].merge_cells("F5:G5")
+    cases.append(("xlsx_joint_figure_two_columns.xlsx", xlsx_bytes(wb), "", 5, "Spend to date (£)",
+                  "merged across columns 'Spend to date (£)', 'Further spend expected (£)'"))
+    cases.append(("joint_answer_two_pcts.csv", utf8(c, with_cell(3, "pct", "Bristol and South Gloucestershire")),
+                  "", 3, "pct", "a joint answer: 'Bristol and South Gloucestershire' names 2 PCTs"))
+    cases.append(("joint_included_above.csv", utf8(c, with_cell(4, "spend_to_date_gbp", "included above")), "", 4,
+                  "spend_to_date_gbp", "cannot be split without a decision"))
+    hidden = [
+        ("xlsx_zero_height_row.xlsx", (b'<row r="7"', b'<row r="7" ht="0" customHeight="1"'), 7, "",
+         "row 7 is 0 points high"),
+        ("xlsx_zero_width_column.xlsx", (b"<sheetData>", b'<cols><col min="9" max="9" width="0" customWidth="1"/>'
+                                                         b"</cols><sheetData>"), 4, "Records viewed",
+         "column I is 0 characters wide"),
+    ]
+    for name, swap, row, column, message in hidden:
+        cases.append((name, edit_sheet(xlsx_bytes(book()), swap), "", row, column, message))
+    wb = book()
+    wb["Returns"].row_dimensions.group(6, 7, outline_level=1, hidden=False)
+    wb["Returns"].row_dimensions[8].collapsed = True
+    cases.append(("xlsx_collapsed_outline_rows.xlsx", xlsx_bytes(wb), "", 6, "",
+                  "rows 6-7 are folded away in a collapsed outline group"))
+    wb = book()
+    wb["Returns"].auto_filter.ref = "A4:L9"
+    wb["Returns"].auto_filter.add_filter_column(0, [r[0] for r in BASE[:-1]])  # NHS Dorset (row 9) left out
+    cases.append(("xlsx_filtered_out_row.xlsx", xlsx_bytes(wb), "", 9, "", "row 9 is filtered out"))
+    cases.append(("header_thousands_cells_pounds.csv",
+                  utf8([h if h != "spend_to_date_gbp" else "Spend to date (£000s)" for h in c], BASE), "", 1,
+                  "Spend to date (£000s)", "gives its unit as thousands of pounds, but its cells give amounts in "
+                                           "pounds ('£31,000' in row 2, and 2 more)"))
+    wb = book(header=[h if h != "Further spend expected (£)" else "Further spend expected (£000s)" for h in VARIANT])
+    for cell in ("G6", "G9"):
+        wb["Returns"][cell] = int(wb["Returns"][cell].value.strip("£").replace(",", ""))
+        wb["Returns"][cell].number_format = '"£"#,##0'
+    cases.append(("xlsx_thousands_header_pound_format.xlsx", xlsx_bytes(wb), "", 4,
+                  "Further spend expected (£000s)", "its cells give amounts in pounds ('£25000' in row 6"))
+    cases.append(("header_percent_declined.csv",
+                  utf8([h if h != "practices_declined" else "Practices declined (%)" for h in c], BASE), "", 1,
+                  "Practices declined (%)", "gives a share or percentage, but the suite needs a count"))
+    cases.append(("count_percent_cells.csv", utf8(c, with_cell(5, "practices_declined", "32%",
+                                                               with_cell(2, "practices_declined", "28%"))),
+                  "", 1, "practices_declined", "holds percentages ('28%' in row 2, and 1 more)"))
+    wb = book()
+    for row, share in ((5, 0.28), (6, 0.28), (8, 0.32), (9, 0.22)):
+        wb["Returns"][f"D{row}"] = share
+        wb["Returns"][f"D{row}"].number_format = "0%"
+    cases.append(("xlsx_percent_format.xlsx", xlsx_bytes(wb), "", 4, "Practices declined",
+                  "holds percentages ('28%' in row 5, and 3 more)"))
+    wb = book()
+    wb["Returns"]["D8"].number_format = ";;;"  # NHS Isle of Wight's practices declined, shown as nothing
+    cases.append(("xlsx_value_hidden_by_format.xlsx", xlsx_bytes(wb), "", 8, "Practices declined",
+                  "the cell's number format shows nothing (a format such as ';;;')"))
+    in_thousands = [[*r[:5], *(THOUSANDS.get(v, v) for v in r[5:7]), *r[7:]] for r in BASE]
+    cases.append(("title_row_unit.csv", ("All figures £000s\n" + csv_text(c, in_thousands)).encode("utf-8"),
+                  "", 1, "", "row 1 says the figures are in thousands of pounds ('All figures £000s'), but the header "
+                             "of 'spend_to_date_gbp', 'spend_expected_gbp' does not"))
+    wb = book(first_sheet="Covering letter")
+    wb["Covering letter"].append(["Dear Ms Smith, please find our response to your request below."])
+    cases.append(("xlsx_cover_letter_first.xlsx", xlsx_bytes(wb), "", 0, "",
+                  "Sheet 'Returns' has the table (header in row 4): name it with 'foi_sheet: Returns'"))
+    cases.append(("utf16_no_bom.csv", csv_text(c, BASE).encode("utf-16-le"), "", 0, "",
+                  "UTF-16 ('Unicode text') without a byte-order mark: save it as 'CSV UTF-8'"))
+    page = ("<!DOCTYPE html>\n<html><head><title>FOI response</title><style>" + "td{padding:2px}" * 60
+            + "</style></head><body><table>" + "".join(f"<tr><td>{r[0]}</td><td>{r[2]}</td></tr>" for r in BASE)
+            + "</table></body></html>\n")
+    cases.append(("web_page.xls", page.encode("utf-8"), "", 0, "", "this is a web page (HTML), not a spreadsheet, "
+                                                                   "though it is named .xls"))
+    archive = b"MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n\r\n" + page.encode("utf-8")
+    cases.append(("web_archive.xls", archive, "", 0, "", "a web archive (MHTML, a 'single file web page'), not a spreadsheet"))
+    cases.append(("password_protected.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1016)
+                  + "EncryptedPackage".encode("utf-16-le") + bytes(1000), "", 0, "",
+                  "the workbook is protected with a password (encrypted)"))
     cases += [
         ("unquoted_thousands.csv", utf8(c, BASE).replace(b'"\xc2\xa3240,000"', "£240,000".encode()), "", 6, "",
          "('£240,000' in columns F-G) must be in quotes"),
