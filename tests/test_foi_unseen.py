@@ -1,7 +1,7 @@
 """Do the reader's rules generalise? Hostile files of issue 23's classes, written apart from tests/corpus
 and in another hand: other column names, layouts and sheet names, other ways of hiding a row or giving a
 joint figure. None may be read silently wrong; each refused file gets one message naming the place and
-the fix, within 5 s, without a traceback; the files that are right are read exactly.
+the fix, without a traceback (the 5 s limit is measured by `make bench-read`, never in a test); the files that are right are read exactly.
 
 The files are built here, in memory; the expected figures are computed from the rows they are built from.
 """
@@ -12,7 +12,6 @@ import io
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -249,16 +248,13 @@ def write(folder: Path, name: str, make) -> Path:
 def test_a_hostile_file_is_refused_with_one_message_naming_the_place_and_the_fix(tmp_path, name, make, sheet, row,
                                                                                   column, words):
     path = write(tmp_path, name, make)
-    start = time.perf_counter()
     found = foi.check(path, sheet or None)
-    seconds = time.perf_counter() - start
     assert found.returns is None, found.summary  # never read, so never read wrong
     assert len(found.problems) == 1, "\n".join(map(str, found.problems))
     problem = found.problems[0]
     assert (problem.row, problem.column) == (row, column), problem
     assert words in problem.message and any(w in problem.message.lower() for w in FIX_WORDS), problem.message
     assert len(problem.message) < 600 and "<" not in problem.message  # short, and no raw markup
-    assert seconds < 5
 
 
 def expected_spend() -> float:
