@@ -460,7 +460,8 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     write_text(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
     area_pages.write(run_dir, site, env, common, pages,
                      {"illustrative": index.illustrative,
-                      "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False)})
+                      "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False),
+                      "round": params.values.get("round"), "as_at": params.values.get("as_at")})
     _write_assets(site, cache, areas=has_areas)
     cache.prune()  # only what this render used is kept
     return site

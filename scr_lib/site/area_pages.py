@@ -123,6 +123,179 @@ def figure_rows(area: dict, national: dict) -> list[dict]:
     return rows
 
 
+STANDING_TABLE = Table("standing", "Where it stands", (
+    Column("measure", "Measure", row_header=True),
+    Column("area", "This area", "figure"),
+    Column("rank", "Rank (1 = highest)", "figure", missing=NO_NATIONAL),
+    Column("national", "National", "figure", missing=NO_NATIONAL),
+    Column("median", "Median, all that gave it", "figure", missing=NO_NATIONAL),
+    Column("median_nonzero", "Median, those above nil", "figure", missing=NO_NATIONAL),
+), illustrative="illustrative")
+"""Where an area stands on each ranked measure: its value, its rank among the areas that gave the figure ("joint
+8th of 36"), the national figure, and the medians of all and of those above nil (for spend: those that spent
+anything)."""
+
+
+def standing_rows(area: dict, national: dict) -> list[dict]:
+    """The rows of :data:`STANDING_TABLE` for an area with figures of its own (see :func:`write`)."""
+    from ..story.area_words import MEASURE_WORDS, _show, ordinal
+
+    figures, standing = area["figures"], area["standing"]
+    marked = set(area["illustrative"])
+    measures = national.get("measures") or {}
+    values = {"share_declined": standing["share_declined"], "cost_per_record_gbp": standing["cost_per_record_gbp"],
+              **{k: figures[k] for k in ("spend_to_date_gbp", "spend_expected_gbp", "records_viewed")}}
+    sources = {"share_declined": ("practices_invited", "practices_declined"),
+               "cost_per_record_gbp": ("spend_to_date_gbp", "records_uploaded")}
+    rows = []
+    for measure, (label, _) in MEASURE_WORDS.items():
+        summary = measures.get(measure, {})
+        value, rank = values[measure], standing.get(f"{measure}_rank")
+        national_value = national["share"] if measure == "share_declined" else (
+            summary.get("median") if measure == "cost_per_record_gbp" else summary.get("total"))
+        made_up = bool(summary.get("illustrative"))
+        marks = []
+        if value is not None and marked.intersection(sources.get(measure, (measure,))):
+            marks.append("area")
+        if rank is not None and made_up:
+            marks.append("rank")
+        if made_up:
+            marks += ["median", "median_nonzero"] + (["national"] if measure in ("spend_to_date_gbp",
+                                                      "spend_expected_gbp", "records_viewed",
+                                                      "cost_per_record_gbp") else [])
+        rows.append({
+            "measure": label[0].upper() + label[1:],
+            "area": _show(measure, value) if value is not None else LEFT_OUT if measure in sources else "not given",
+            "rank": f"{ordinal(rank, bool(standing.get(f'{measure}_joint')))} of "
+                    f"{words.count(standing[f'{measure}_ranked'])}" if rank is not None else None,
+            "national": (("median " if measure == "cost_per_record_gbp" else "") + _show(measure, national_value))
+            if national_value is not None else None,
+            "median": _show(measure, summary["median"]) if summary.get("median") is not None else None,
+            "median_nonzero": _show(measure, summary["median_nonzero"])
+            if summary.get("median_nonzero") is not None else None,
+            "illustrative": ";".join(dict.fromkeys(marks)),
+        })
+    return rows
+
+
+KIT_CHANCE = {
+    "far above": "That is far higher than chance alone would explain for an area of its size.",
+    "above": "That is higher than most areas of its size, though not so far that chance could not explain it.",
+    "within": "That is within the range chance alone would explain for an area of its size.",
+    "below": "That is lower than most areas of its size, though not so far that chance could not explain it.",
+    "far below": "That is far lower than chance alone would explain for an area of its size.",
+}
+
+
+def kit_sentences(area: dict, national: dict, dated: str) -> list[str]:
+    """Three to five sentences a reporter can paste, each resting only on values received (never an illustrative
+    one): a sentence any of whose figures is illustrative is left out. ``dated``: "in the 2010 FOI round, as at
+    1 March 2010" or ''. Empty for an area with no figures of its own."""
+    from ..story.area_words import Figure, ordinal
+
+    standing, figures = area["standing"], area["figures"]
+    if not area["answered"] or not standing.get("own_figures", True):
+        return []
+    marked = set(area["illustrative"])
+    measures = national.get("measures") or {}
+    name = area["display_name"]
+
+    def fig(text, *columns):
+        return Figure(text, "*" in marked or bool(marked.intersection(columns)))
+
+    candidates = []
+    share = standing["share_declined"]
+    if share is not None and national["share"] is not None:
+        lead = [f"{name}: ", fig(words.count(figures["practices_declined"]), "practices_declined"), " of the ",
+                fig(words.count(figures["practices_invited"]), "practices_invited"),
+                " GP practices it invited to join the Summary Care Record declined",
+                f" {dated}" if dated else "", " (", fig(words.percent(share), "practices_invited",
+                                                        "practices_declined"),
+                "), against ", Figure(words.percent(national["share"]), False),
+                f" across the {words.count(national['areas_complete'])} areas that gave complete figures."]
+        candidates.append(lead)
+        if standing.get("chance"):
+            candidates.append([fig(KIT_CHANCE[standing["chance"]], "practices_invited", "practices_declined")])
+    spent = figures["spend_to_date_gbp"]
+    if spent is not None:
+        sentence = [f"{name} had spent ", fig(words.pounds(spent) if spent else "nothing", "spend_to_date_gbp"),
+                    " on the rollout", f" {dated}" if dated else ""]
+        rank, summary = standing.get("spend_to_date_gbp_rank"), measures.get("spend_to_date_gbp")
+        if rank is not None and summary and not summary["illustrative"]:
+            sentence += [", the ", Figure(ordinal(rank, bool(standing.get("spend_to_date_gbp_joint"))),
+                                          summary["illustrative"]),
+                         f" highest of the {words.count(summary['areas'])} areas that gave a figure"]
+        candidates.append(sentence + ["."])
+    expected = figures["spend_expected_gbp"]
+    if expected is not None:
+        candidates.append(["It expected to spend a further ",
+                           fig(words.pounds(expected) if expected else "nothing", "spend_expected_gbp"), "."])
+    uploaded, viewed = figures["records_uploaded"], figures["records_viewed"]
+    if uploaded is not None and viewed is not None:
+        candidates.append(["It had uploaded ", fig(words.count(uploaded), "records_uploaded"),
+                           " patients' records, of which ",
+                           fig(words.count(viewed) if viewed else "none", "records_viewed"),
+                           " had been used." if viewed != 1 else " had been used."])
+    kept = [c for c in candidates if not any(isinstance(p, Figure) and p.illustrative for p in c)]
+    sentences = ["".join(p.text if isinstance(p, Figure) else p for p in c) for c in kept][:5]
+    if sentences and sentences[0].startswith("It "):  # the first sentence names the area
+        sentences[0] = name + sentences[0][len("It"):]
+    return sentences
+
+
+def dated_words(round_label, as_at) -> str:
+    """"in the 2011 FOI round, as at 1 March 2011" from the run's ``round`` and ``as_at`` (ISO date), either
+    possibly missing; '' without both."""
+    import datetime as _dt
+
+    parts = []
+    if round_label:
+        parts.append(f"in the {round_label} FOI round")
+    if as_at:
+        try:
+            day = _dt.date.fromisoformat(str(as_at))
+            parts.append(f"as at {day.day} {day:%B %Y}")
+        except ValueError:
+            parts.append(f"as at {as_at}")
+    return ", ".join(parts)
+
+
+CSV_COLUMNS = ["ods_code", "name", *[c for c in LABELS if c not in ("share_declined", "refusal_rank",
+                                                                     "cost_per_record_gbp")],
+               "share_declined", "cost_per_record_gbp", "foi_ref"]
+
+
+def area_csv(area: dict, round_label=None, as_at=None) -> str:
+    """The area's row as CSV text (write it with a UTF-8 BOM so Excel reads the £ and names right): its code, name,
+    round and as-at date where the run gives them, its figures as received (empty where not given), share and
+    cost per record, FOI reference, and an ``illustrative`` column naming the values that were generated, only
+    when there is one."""
+    import csv
+    import io
+
+    figures, standing = area["figures"], area["standing"]
+    row = {"ods_code": area["ods_code"], "name": area["display_name"]}
+    if round_label:
+        row["round"] = round_label
+    if as_at:
+        row["as_at"] = as_at
+    for column in CSV_COLUMNS[2:]:
+        value = figures.get(column, standing.get(column))
+        row[column] = "" if value is None else ("yes" if value is True else "no" if value is False else value)
+    listed = set(area["illustrative"])
+    derived = {"share_declined": ("practices_invited", "practices_declined"),
+               "cost_per_record_gbp": ("spend_to_date_gbp", "records_uploaded")}
+    marked = [c for c in row if c in listed or "*" in listed
+              or (c in derived and row[c] != "" and listed.intersection(derived[c]))]
+    if marked:
+        row["illustrative"] = ";".join(marked)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow(row)
+    return out.getvalue()
+
+
 def _inline(paragraph: list) -> Markup:
     """One paragraph's HTML without its ``<p>`` (the headline is a paragraph of its own class)."""
     return Markup(area_words.as_html([paragraph])[len("<p>"):-len("</p>")])
@@ -154,6 +327,13 @@ class AreaPage:
     table: Markup = Markup("")
     not_given: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
+    standing: Markup = Markup("")
+    kit: list[str] = field(default_factory=list)
+    csv_href: str | None = None
+    foi_ref: dict | None = None
+    dated: str = ""
+    comparable: list[dict] = field(default_factory=list)
+    absence: str = ""
 
 
 def _national_items(national: dict, finding_pages: dict, areas: list[dict]) -> list[dict]:
@@ -207,15 +387,39 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
               "method_page": {"href": ROOT + area_page.href, "title": area_page.title} if area_page else None,
               "national_items": _national_items(national, finding_pages, areas)}
     template = env.get_template("area.html.j2")
+    round_label, as_at = about.get("round"), about.get("as_at")
+    dated = dated_words(round_label, as_at)
+    by_code = {a["ods_code"]: a for a in areas}
     for area in areas:
         parts = area_words.paragraphs(area)
+        standing = area["standing"]
         page = AreaPage(stem=f"area-{area['ods_code']}", title=f"{area['display_name']}: how it compares",
                         illustrative=about["illustrative"], area=area, headline=_inline(parts[0]) if parts else Markup(""),
-                        paragraphs=Markup(area_words.as_html(parts[1:])) if len(parts) > 1 else Markup(""))
-        if area["answered"]:
+                        paragraphs=Markup(area_words.as_html(parts[1:])) if len(parts) > 1 else Markup(""),
+                        dated=dated)
+        own = area["answered"] and standing.get("figures_given", True) and standing.get("own_figures", True)
+        if not area["answered"]:
+            page.absence = "not answered"
+        elif not standing.get("figures_given", True):
+            page.absence = "no figures"
+        elif not standing.get("own_figures", True):
+            page.absence = "generated"
+        if own:
             table = replace(AREA_TABLE, caption=f"{area['display_name']}'s figures beside the national ones")
             page.table = Markup(tables.html(figure_rows(area, national), table))
+            page.standing = Markup(tables.html(standing_rows(area, national), replace(
+                STANDING_TABLE, caption=f"Where {area['display_name']} stands among the areas that gave each figure")))
             page.not_given, page.left_out = _missing(area)
+            page.kit = kit_sentences(area, national, dated)
+            page.csv_href = file_name(area["ods_code"])[:-len(".html")] + ".csv"
+            write_text(folder / page.csv_href, "\ufeff" + area_csv(area, round_label, as_at))
+            ref = standing.get("foi_ref")
+            if ref:
+                page.foi_ref = {"text": ref, "illustrative": "foi_ref" in area["illustrative"]
+                                or "*" in area["illustrative"]}
+            page.comparable = [{"href": file_name(c), "name": by_code[c]["display_name"],
+                                "same_sha": by_code[c]["standing"].get("sha_ods_code") == standing.get("sha_ods_code")}
+                               for c in str(standing.get("comparable") or "").split(";") if c in by_code]
         write_text(folder / file_name(area["ods_code"]), template.render(page=page, **shared))
     listed = sorted(areas, key=lambda a: (a["name"].casefold(), a["ods_code"]))  # by place: Barnet under B
     entries = [{"href": file_name(a["ods_code"]), "display_name": a["display_name"], "answered": a["answered"],
