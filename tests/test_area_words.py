@@ -71,7 +71,7 @@ def test_an_area_left_out_says_why():
 
 def test_an_area_with_no_row_says_so_with_the_national_share():
     zeta = described(PLAIN, "ZZZ")
-    assert zeta.startswith("NHS Zeta has no row in these FOI returns")
+    assert zeta.startswith("NHS Zeta did not answer: these FOI returns hold no row for it")
     assert f"**{words.percent(areas.national(PLAIN)['share'])}**" in zeta
 
 

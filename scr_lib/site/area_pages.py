@@ -70,6 +70,14 @@ def read(run_dir) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+def search_form(name: str) -> str:
+    """A name as "Find your area" compares it (``assets/areas.js`` does the same to what the reader types):
+    lower case, "&" as "and", every run of other characters (hyphens, full stops, apostrophes) as one space,
+    "saint" as "st": "Stoke-on-Trent" -> "stoke on trent", "St. Helens" -> "st helens"."""
+    text = re.sub(r"[^a-z0-9]+", " ", name.casefold().replace("&", " and "))
+    return " ".join("st" if word == "saint" else word for word in text.split())
+
+
 def file_name(code: str) -> str:
     """The page's file name: the ODS code, with anything but letters, digits and '-' replaced."""
     return re.sub(r"[^A-Za-z0-9-]", "_", str(code)) + ".html"
@@ -423,8 +431,7 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
         write_text(folder / file_name(area["ods_code"]), template.render(page=page, **shared))
     listed = sorted(areas, key=lambda a: (a["name"].casefold(), a["ods_code"]))  # by place: Barnet under B
     entries = [{"href": file_name(a["ods_code"]), "display_name": a["display_name"], "answered": a["answered"],
-                "others": [n for n in a["search_names"] if n != a["display_name"]],
-                "search": " | ".join(a["search_names"]).casefold()} for a in listed]
+                "search": " | ".join(dict.fromkeys(search_form(n) for n in a["search_names"]))} for a in listed]
     index = AreaPage(stem="areas", title="Find your area", illustrative=about["illustrative"])
     write_text(folder / "index.html", env.get_template("areas.html.j2").render(
         page=index, entries=entries, answered=sum(1 for a in areas if a["answered"]), **shared))

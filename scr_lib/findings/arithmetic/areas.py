@@ -251,3 +251,74 @@ def rows(table: pd.DataFrame) -> list[dict]:
     ``None`` (what :func:`scr_lib.story.area_words.describe` and JSON take)."""
     plain = table.astype(object).where(table.notna(), None)
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in plain.to_dict("records")]
+
+
+def funnel_table(by_area: pd.DataFrame, share) -> pd.DataFrame:
+    """The funnel plot's points: one row per complete area of ``by_area`` (:func:`refusal.by_pct`) that invited
+    any practices, with ``label`` (its name, or "Area N, illustrative" when its counts were generated: no real
+    body's name beside a made-up share), ``practices_invited``, ``share_declined``, ``chance``
+    (:func:`chance.verdict` against the national ``share``), ``small_numbers`` and ``illustrative``."""
+    table = by_area[by_area["practices_invited"] > 0].reset_index(drop=True)
+    numbers = iter(range(1, len(table) + 1))
+    labels = [f"Area {next(numbers)}, illustrative" if made_up else name
+              for name, made_up in zip(table["pct_name"], table["illustrative"])]
+    return pd.DataFrame({
+        "label": labels,
+        "practices_invited": table["practices_invited"].astype(int),
+        "practices_declined": table["practices_declined"].astype(int),
+        "share_declined": table["share_declined"].astype(float),
+        "chance": [chance.verdict(k, n, share) for k, n in zip(table["practices_declined"], table["practices_invited"])],
+        "small_numbers": table["practices_invited"].map(chance.small_numbers).astype(bool),
+        "illustrative": table["illustrative"].astype(bool),
+    })
+
+
+def funnel_chart(points: pd.DataFrame, share):
+    """The funnel plot: each area's share declined against its practices invited (:func:`funnel_table`), with the
+    national share and its 95% and 99.8% limits (:func:`chance.funnel_curve`). Points from illustrative values are
+    grey and say so. ``share`` ``None``: points only."""
+    import altair as alt
+
+    from ... import charts, words
+
+    data = points.assign(source=charts.source_label(points["illustrative"]),
+                         declined_text=[f"{words.count(k)} of {words.count(n)} ({words.percent(s)})" for k, n, s in
+                                        zip(points["practices_declined"], points["practices_invited"],
+                                            points["share_declined"])])
+    dots = alt.Chart(data).mark_circle(size=48, opacity=0.85).encode(
+        x=alt.X("practices_invited:Q", title="Practices invited"),
+        y=alt.Y("share_declined:Q", title="Share that declined", axis=alt.Axis(format="%")),
+        color=charts.source_colour(data["source"]),
+        tooltip=[alt.Tooltip("label:N", title="Area"),
+                 alt.Tooltip("declined_text:N", title="Invited practices that declined"),
+                 alt.Tooltip("chance:N", title="Against the range expected by chance"),
+                 alt.Tooltip("source:N", title=charts.SOURCE_TITLE)])
+    curve = pd.DataFrame(chance.funnel_curve(share, int(points["practices_invited"].max()) if len(points) else 0))
+    layers = [dots]
+    if share is not None and len(curve):
+        long = curve.melt("invited", var_name="limit", value_name="share")
+        long["which"] = long["limit"].map(lambda n: "99.8% limits" if n.endswith("998") else "95% limits")
+        long["side"] = long["limit"].str.split("_").str[0]
+        lines = alt.Chart(long).mark_line(color="#555", strokeWidth=1).encode(
+            x="invited:Q", y="share:Q", detail="limit:N",
+            strokeDash=alt.StrokeDash("which:N", title="Expected by chance",
+                                      scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[4, 3], [1, 0]])))
+        rule = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(color="#c0392b").encode(
+            y="share:Q", tooltip=[alt.Tooltip("share:Q", title="All complete areas", format=".1%")])
+        layers = [lines, rule, dots]
+    return alt.layer(*layers).properties(
+        height=320, title=charts.title("Share of invited practices that declined, against practices invited",
+                                       "Areas that had begun the rollout and gave complete figures; red line: all of "
+                                       "them; the funnel: the range chance alone would give an area of that size",
+                                       bool(points["illustrative"].any())))
+
+
+def half_or_more(points: pd.DataFrame) -> dict:
+    """The areas of :func:`funnel_table` where half or more of invited practices declined: ``areas``, their
+    ``invited`` sizes (smallest first), how many had ``small`` numbers and how many stand ``unusual`` (outside the
+    99.8% limits), and ``illustrative`` (whether any of their counts was generated)."""
+    top = points[points["share_declined"] >= 0.5].sort_values("practices_invited")
+    return {"areas": int(len(top)), "invited": [int(n) for n in top["practices_invited"]],
+            "small": int(top["small_numbers"].sum()),
+            "unusual": int(top["chance"].isin([chance.FAR_ABOVE]).sum()),
+            "illustrative": bool(top["illustrative"].any())}
