@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..inputs.params import Knob
 from ..words import count
 from .finding import Finding, KeyFigure
+from .measure import PCTS, Measure
 
 KNOBS = {
     "pct": Knob((str,), "5QM", "the area notebook 04 shows: an ODS code or a PCT name as people write it "
@@ -23,10 +24,18 @@ def headline(figures, params) -> str:
             f"the national ones; {count(figures['areas.answered'])} of them have a row in this run's FOI returns.")
 
 
+MEASURES = (
+    Measure("pcts", "count", ("in england", "england's", "all", "every", "nationally", "across the country",
+                              "there were", "existed"),
+            False, count, "PCTs and care trusts in England", PCTS, "England had {value} PCTs and care trusts",
+            result="areas.pcts"),
+)
+
 FINDING = Finding(
     id="areas", notebook="04-your-area", title="How your area compares",
     headline=headline, knobs=KNOBS, key_figures=("areas.pcts", "areas.answered"), claimed=False,
     figures=(KeyFigure("areas.pcts", "PCTs, each with its own page", count),
              KeyFigure("areas.answered", "Have a row in these FOI returns", count),
              KeyFigure("areas.complete", "Gave complete figures on refusals", count)),
+    measures=MEASURES,
 )
