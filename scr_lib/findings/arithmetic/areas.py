@@ -307,7 +307,7 @@ def funnel_chart(points: pd.DataFrame, share):
             y="share:Q", tooltip=[alt.Tooltip("share:Q", title="All complete areas", format=".1%")])
         layers = [lines, rule, dots]
     return alt.layer(*layers).properties(
-        height=320, title=charts.title("Share of invited practices that declined, against practices invited",
+        height=240, title=charts.title("Share of invited practices that declined, against practices invited",
                                        "Areas that had begun the rollout and gave complete figures; red line: all of "
                                        "them; the funnel: the range chance alone would give an area of that size",
                                        bool(points["illustrative"].any())))
