@@ -288,7 +288,7 @@ def funnel_chart(points: pd.DataFrame, share):
     dots = alt.Chart(data).mark_circle(size=48, opacity=0.85).encode(
         x=alt.X("practices_invited:Q", title="Practices invited"),
         y=alt.Y("share_declined:Q", title="Share that declined", axis=alt.Axis(format="%")),
-        color=charts.source_colour(data["source"]),
+        color=charts.source_colour(data["source"]).legend(orient="bottom", direction="vertical"),
         tooltip=[alt.Tooltip("label:N", title="Area"),
                  alt.Tooltip("declined_text:N", title="Invited practices that declined"),
                  alt.Tooltip("chance:N", title="Against the range expected by chance"),
@@ -301,15 +301,16 @@ def funnel_chart(points: pd.DataFrame, share):
         long["side"] = long["limit"].str.split("_").str[0]
         lines = alt.Chart(long).mark_line(color="#555", strokeWidth=1).encode(
             x="invited:Q", y="share:Q", detail="limit:N",
-            strokeDash=alt.StrokeDash("which:N", title="Expected by chance",
+            strokeDash=alt.StrokeDash("which:N", title="Expected by chance", legend=None,
                                       scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[4, 3], [1, 0]])))
         rule = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(color="#c0392b").encode(
             y="share:Q", tooltip=[alt.Tooltip("share:Q", title="All complete areas", format=".1%")])
         layers = [lines, rule, dots]
     return alt.layer(*layers).properties(
         height=240, title=charts.title("Share of invited practices that declined, against practices invited",
-                                       "Areas that had begun the rollout and gave complete figures; red line: all of "
-                                       "them; the funnel: the range chance alone would give an area of that size",
+                                       ["Areas that had begun the rollout and gave complete figures; red line: all of them",
+                                        "The funnel: the range chance alone would give an area of that size "
+                                        "(dashed: 95% limits; solid: 99.8% limits)"],
                                        bool(points["illustrative"].any())))
 
 
