@@ -265,3 +265,55 @@ def test_every_kit_number_is_supported_by_scr_draft_against_the_same_run(which, 
         verdicts = [n.verdict for n in report.numbers]
         assert verdicts and all(v is draft.Verdict.SUPPORTED for v in verdicts), draft.table_text(report)
     assert kits > 0
+
+
+def _copy_run(source: Path, target: Path, round_label: str, dorset_spend: float | None = None) -> Path:
+    """A run folder holding ``source``'s areas.json and facts.csv, its facts stamped ``round_label`` and, when
+    given, Dorset's spend to date set to ``dorset_spend`` (in both files)."""
+    import csv
+    import io
+
+    target.mkdir(parents=True)
+    data = json.loads((source / "areas.json").read_text(encoding="utf-8"))
+    rows = list(csv.DictReader(io.StringIO((source / "facts.csv").read_text(encoding="utf-8"))))
+    for row in rows:
+        row["round"] = round_label
+        if dorset_spend is not None and (row["subject"], row["measure"]) == (DORSET, "spend_to_date_gbp"):
+            row["value"] = str(int(dorset_spend))
+    if dorset_spend is not None:
+        next(a for a in data["areas"] if a["ods_code"] == DORSET)["figures"]["spend_to_date_gbp"] = dorset_spend
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (target / "facts.csv").write_text(out.getvalue(), encoding="utf-8")
+    (target / "areas.json").write_text(json.dumps(data), encoding="utf-8")
+    return target
+
+
+@pytest.mark.slow
+def test_an_area_page_gives_its_own_change_since_the_previous_round(story_run, tmp_path):
+    from dataclasses import replace
+
+    from scr_lib import site
+    from scr_lib.findings import load_params
+
+    then_spend = foi.load_returns(paths.FOI_2010).frame.set_index("ods_code").loc[DORSET, "spend_to_date_gbp"]
+    now_spend = float(then_spend) + 24_500
+    then = _copy_run(story_run, tmp_path / "then", "2010")
+    now = _copy_run(story_run, tmp_path / "now", "2011", dorset_spend=now_spend)
+    params = load_params(paths.DEFAULT_PARAMS)
+    built = site.render(now, replace(params, values={**params.values, "previous_run": str(then)}))
+    page = soup(built / "areas" / f"{DORSET}.html")
+    section = page.select_one(".area-change")
+    assert section is not None and "Since the 2010 round" in text(section)
+    row = next(tr for tr in section.select("tbody tr") if "spend" in text(tr.select_one("th")).lower()
+               and "expected" not in text(tr.select_one("th")).lower())
+    cells = [text(td) for td in row.select("td")]
+    assert cells[0] == words.pounds(then_spend) and cells[1] == words.pounds(now_spend)
+    assert cells[2] == f"up {words.pounds(now_spend - then_spend)} ({words.percent((now_spend - then_spend) / then_spend)})"
+    generated = next(r["ods_code"] for r in foi.load_returns(paths.FOI_2010).frame.to_dict("records")
+                     if r["illustrative"] == "*")
+    assert soup(built / "areas" / f"{generated}.html").select_one(".area-change") is None
+    alone = site.render(now, params)  # without a previous run: no change, no word of one
+    assert soup(alone / "areas" / f"{DORSET}.html").select_one(".area-change") is None

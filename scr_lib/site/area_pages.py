@@ -304,6 +304,68 @@ def area_csv(area: dict, round_label=None, as_at=None) -> str:
     return out.getvalue()
 
 
+def _change_words(unit: str, then: float, now: float, show) -> str:
+    """The change from ``then`` to ``now`` in the right terms: percentage points for a share, pounds and per cent
+    for money, the difference for a count; "no change" when they are equal."""
+    if then == now:
+        return "no change"
+    way = "up" if now > then else "down"
+    if unit == "share":
+        points = words.round_half_up(abs(now - then) * 100, 1)
+        return f"{way} {points:g} percentage point{'' if points == 1 else 's'}"
+    if unit == "pounds":
+        change = f"{way} {words.pounds(abs(now - then))}"
+        return change + (f" ({words.percent(abs(now - then) / then)})" if then else "")
+    return f"{way} {show(abs(now - then))}"
+
+
+def changes(code: str, now, then) -> list[dict]:
+    """The area's own change since the previous round: one row per measure both rounds' fact bases
+    (:class:`scr_lib.story.facts.FactBase`) hold for ``code``, ranks left out (a rank moves with every other
+    area): ``measure``, ``then``, ``now``, ``change`` (text) and ``illustrative`` (the cells resting on a
+    generated value). Empty when either round lacks the area."""
+    from ..findings import MEASURES
+
+    rows = []
+    for fact in now.for_subject(code):
+        old, measure = then.get(code, fact.measure), MEASURES.get(fact.measure)
+        if old is None or measure is None or measure.unit == "number":
+            continue
+        marks = [name for name, flag in (("then", old.illustrative), ("now", fact.illustrative)) if flag]
+        if marks:
+            marks.append("change")
+        rows.append({"measure": (measure.label or measure.name.replace("_", " ")).capitalize(),
+                     "then": measure.show(old.value), "now": measure.show(fact.value),
+                     "change": _change_words(measure.unit, old.value, fact.value, measure.show),
+                     "illustrative": ";".join(marks)})
+    return rows
+
+
+def change_table(then_round: str, now_round: str, name: str) -> Table:
+    """The publication table of :func:`changes`, its columns headed by the two rounds."""
+    return Table("change", f"{name} in the {then_round} and {now_round} rounds", (
+        Column("measure", "Measure", row_header=True),
+        Column("then", then_round, "figure"),
+        Column("now", now_round, "figure"),
+        Column("change", "Change", "figure"),
+    ), illustrative="illustrative")
+
+
+def _previous_facts(run_dir, previous_run):
+    """The fact bases of this run and of ``previous_run`` (a run folder), or (None, None) without both."""
+    from pathlib import Path
+
+    from ..story.facts import FactBase, FactsError
+
+    if not previous_run:
+        return None, None
+    try:
+        now, then = FactBase.load(Path(run_dir)), FactBase.load(Path(previous_run))
+    except (FactsError, OSError):
+        return None, None
+    return (now, then) if len(now) and len(then) else (None, None)
+
+
 def _inline(paragraph: list) -> Markup:
     """One paragraph's HTML without its ``<p>`` (the headline is a paragraph of its own class)."""
     return Markup(area_words.as_html([paragraph])[len("<p>"):-len("</p>")])
@@ -342,6 +404,8 @@ class AreaPage:
     dated: str = ""
     comparable: list[dict] = field(default_factory=list)
     absence: str = ""
+    change: Markup = Markup("")
+    change_heading: str = ""
 
 
 def _national_items(national: dict, finding_pages: dict, areas: list[dict]) -> list[dict]:
@@ -398,6 +462,7 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
     round_label, as_at = about.get("round"), about.get("as_at")
     dated = dated_words(round_label, as_at)
     by_code = {a["ods_code"]: a for a in areas}
+    now_facts, then_facts = _previous_facts(run_dir, about.get("previous_run"))
     for area in areas:
         parts = area_words.paragraphs(area)
         standing = area["standing"]
@@ -425,6 +490,11 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
             if ref:
                 page.foi_ref = {"text": ref, "illustrative": "foi_ref" in area["illustrative"]
                                 or "*" in area["illustrative"]}
+            rows = changes(area["ods_code"], now_facts, then_facts) if now_facts is not None else []
+            if rows:
+                page.change_heading = f"Since the {then_facts.round} round"
+                page.change = Markup(tables.html(rows, change_table(then_facts.round, now_facts.round,
+                                                                    area["display_name"])))
             page.comparable = [{"href": file_name(c), "name": by_code[c]["display_name"],
                                 "same_sha": by_code[c]["standing"].get("sha_ods_code") == standing.get("sha_ods_code")}
                                for c in str(standing.get("comparable") or "").split(";") if c in by_code]
