@@ -317,3 +317,19 @@ def test_an_area_page_gives_its_own_change_since_the_previous_round(story_run, t
     assert soup(built / "areas" / f"{generated}.html").select_one(".area-change") is None
     alone = site.render(now, params)  # without a previous run: no change, no word of one
     assert soup(alone / "areas" / f"{DORSET}.html").select_one(".area-change") is None
+
+
+@pytest.mark.slow
+def test_the_kit_chart_comes_as_svg_and_png_and_marks_a_generated_share(story_run, own_run):
+    frame = foi.load_returns(paths.FOI_2010).frame.set_index("ods_code")
+    made_up = bool({"practices_invited", "practices_declined", "*"} & set(str(frame.loc[DORSET, "illustrative"]).split(";")))
+    for run, marked in ((story_run, made_up), (own_run, False)):
+        folder = run / "site" / "areas"
+        svg = (folder / f"{DORSET}-chance.svg").read_text(encoding="utf-8")
+        png = (folder / f"{DORSET}-chance.png").read_bytes()
+        assert svg.startswith("<svg") and png.startswith(b"\x89PNG")
+        assert ("(illustrative)" in svg) == marked
+        share = frame.loc[DORSET, "practices_declined"] / frame.loc[DORSET, "practices_invited"]
+        assert f"its share ({words.percent(share)})" in svg
+        links = {a["href"] for a in soup(folder / f"{DORSET}.html").select(".area-kit a")}
+        assert {f"{DORSET}-chance.svg", f"{DORSET}-chance.png", f"{DORSET}.csv"} <= links
