@@ -333,3 +333,26 @@ def test_the_kit_chart_comes_as_svg_and_png_and_marks_a_generated_share(story_ru
         assert f"its share ({words.percent(share)})" in svg
         links = {a["href"] for a in soup(folder / f"{DORSET}.html").select(".area-kit a")}
         assert {f"{DORSET}-chance.svg", f"{DORSET}-chance.png", f"{DORSET}.csv"} <= links
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["story_run", "own_run"])
+def test_the_area_pages_figures_are_the_fact_base_s(which, request):
+    """Every figure an area page draws from areas.json that the run's fact base (facts.csv) also holds for that
+    area is the same value, illustrative on both or neither: the kit, the table and the words tell the facts."""
+    from scr_lib.story.facts import FactBase
+
+    run = request.getfixturevalue(which)
+    facts = FactBase.load(run)
+    data = json.loads((run / "areas.json").read_text(encoding="utf-8"))
+    compared = 0
+    for area in data["areas"]:
+        values = {**area["figures"], "share_declined": area["standing"]["share_declined"],
+                  "cost_per_record_gbp": area["standing"]["cost_per_record_gbp"]}
+        for measure, value in values.items():
+            fact = facts.get(area["ods_code"], measure)
+            if fact is None or value is None or isinstance(value, bool):
+                continue
+            compared += 1
+            assert math.isclose(fact.value, float(value), rel_tol=1e-9), (area["ods_code"], measure)
+    assert compared > 100
