@@ -195,56 +195,49 @@ KIT_CHANCE = {
 }
 
 
-def kit_sentences(area: dict, national: dict, dated: str) -> list[str]:
-    """Three to five sentences a reporter can paste, each resting only on values received (never an illustrative
-    one): a sentence any of whose figures is illustrative is left out. ``dated``: "in the 2010 FOI round, as at
-    1 March 2010" or ''. Empty for an area with no figures of its own."""
-    from ..story.area_words import Figure, ordinal
+def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
+    """Three to five sentences a reporter can paste, every figure in them one of the run's facts
+    (:class:`scr_lib.story.facts.FactBase`: the area's and England's), never an illustrative one: a sentence any
+    of whose facts is illustrative, or missing, is left out. They are worded as ``scr draft`` reads them (a count
+    "of its N invited practices", England's share "nationally"). ``dated``: "in the 2010 FOI round, as at
+    1 March 2010" or ''. Empty for an area with no figures of its own or a run without a fact base."""
+    from ..story.area_words import Figure
+    from ..story.facts import ENGLAND
 
-    standing, figures = area["standing"], area["figures"]
-    if not area["answered"] or not standing.get("own_figures", True):
+    standing = area["standing"]
+    if facts is None or not area["answered"] or not standing.get("own_figures", True):
         return []
-    marked = set(area["illustrative"])
-    measures = national.get("measures") or {}
-    name = area["display_name"]
+    code, name = area["ods_code"], area["display_name"]
+    when = f" {dated}" if dated else ""
 
-    def fig(text, *columns):
-        return Figure(text, "*" in marked or bool(marked.intersection(columns)))
+    def fact(measure, show, subject=code):
+        found = facts.get(subject, measure)
+        return None if found is None else Figure(show(found.value), found.illustrative)
+
+    def money(value):
+        return words.pounds(value) if value else "nothing"
 
     candidates = []
-    share = standing["share_declined"]
-    if share is not None and national["share"] is not None:
-        lead = [f"{name}: ", fig(words.count(figures["practices_declined"]), "practices_declined"), " of the ",
-                fig(words.count(figures["practices_invited"]), "practices_invited"),
-                " GP practices it invited to join the Summary Care Record declined",
-                f" {dated}" if dated else "", " (", fig(words.percent(share), "practices_invited",
-                                                        "practices_declined"),
-                "), against ", Figure(words.percent(national["share"]), False),
-                f" across the {words.count(national['areas_complete'])} areas that gave complete figures."]
-        candidates.append(lead)
+    declined, invited = fact("practices_declined", words.count), fact("practices_invited", words.count)
+    if declined is not None and invited is not None and standing.get("share_declined") is not None:
+        candidates.append([f"{name}: ", declined, " of its ", invited, " invited GP practices declined to join the "
+                           f"Summary Care Record{when}."])
         if standing.get("chance"):
-            candidates.append([fig(KIT_CHANCE[standing["chance"]], "practices_invited", "practices_declined")])
-    spent = figures["spend_to_date_gbp"]
+            candidates.append([Figure(KIT_CHANCE[standing["chance"]], declined.illustrative or invited.illustrative)])
+        share, complete = fact("share_declined", words.percent, ENGLAND), fact("pcts_complete", words.count, ENGLAND)
+        if share is not None and complete is not None and not (declined.illustrative or invited.illustrative):
+            candidates.append(["Nationally, ", share, " of invited practices declined, in the ", complete,
+                               " PCTs that gave complete figures."])
+    spent = fact("spend_to_date_gbp", money)
     if spent is not None:
-        sentence = [f"{name} had spent ", fig(words.pounds(spent) if spent else "nothing", "spend_to_date_gbp"),
-                    " on the rollout", f" {dated}" if dated else ""]
-        rank, summary = standing.get("spend_to_date_gbp_rank"), measures.get("spend_to_date_gbp")
-        if rank is not None and summary and not summary["illustrative"]:
-            sentence += [", the ", Figure(ordinal(rank, bool(standing.get("spend_to_date_gbp_joint"))),
-                                          summary["illustrative"]),
-                         f" highest of the {words.count(summary['areas'])} areas that gave a figure"]
-        candidates.append(sentence + ["."])
-    expected = figures["spend_expected_gbp"]
+        candidates.append([f"{name} had spent ", spent, f" on the rollout{when}."])
+    expected = fact("spend_expected_gbp", money)
     if expected is not None:
-        candidates.append(["It expected to spend a further ",
-                           fig(words.pounds(expected) if expected else "nothing", "spend_expected_gbp"), "."])
-    uploaded, viewed = figures["records_uploaded"], figures["records_viewed"]
+        candidates.append(["It expected to spend ", expected, " more."])
+    uploaded, viewed = fact("records_uploaded", words.count), fact("records_viewed", lambda v: words.count(v) if v else "none")
     if uploaded is not None and viewed is not None:
-        candidates.append(["It had uploaded ", fig(words.count(uploaded), "records_uploaded"),
-                           " patients' records, of which ",
-                           fig(words.count(viewed) if viewed else "none", "records_viewed"),
-                           " had been used." if viewed != 1 else " had been used."])
-    kept = [c for c in candidates if not any(isinstance(p, Figure) and p.illustrative for p in c)]
+        candidates.append(["It had uploaded ", uploaded, " patients' records, of which ", viewed, " had been used."])
+    kept = [c for c in candidates if all(isinstance(p, Figure) and not p.illustrative or isinstance(p, str) for p in c)]
     sentences = ["".join(p.text if isinstance(p, Figure) else p for p in c) for c in kept][:5]
     if sentences and sentences[0].startswith("It "):  # the first sentence names the area
         sentences[0] = name + sentences[0][len("It"):]
@@ -349,6 +342,15 @@ def change_table(then_round: str, now_round: str, name: str) -> Table:
         Column("now", now_round, "figure"),
         Column("change", "Change", "figure"),
     ), illustrative="illustrative")
+
+
+def _facts(run_dir):
+    """The run's fact base, or None when it has none (a run folder made before the fact base)."""
+    from pathlib import Path
+
+    from ..story.facts import FILE, FactBase
+
+    return FactBase.load(Path(run_dir)) if (Path(run_dir) / FILE).is_file() else None
 
 
 def _previous_facts(run_dir, previous_run):
@@ -525,6 +527,7 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
     dated = dated_words(round_label, as_at)
     by_code = {a["ods_code"]: a for a in areas}
     now_facts, then_facts = _previous_facts(run_dir, about.get("previous_run"))
+    facts = _facts(run_dir)
     for area in areas:
         parts = area_words.paragraphs(area)
         standing = area["standing"]
@@ -545,7 +548,7 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
             page.standing = Markup(tables.html(standing_rows(area, national), replace(
                 STANDING_TABLE, caption=f"Where {area['display_name']} stands among the areas that gave each figure")))
             page.not_given, page.left_out = _missing(area)
-            page.kit = kit_sentences(area, national, dated)
+            page.kit = kit_sentences(area, national, dated, facts)
             page.csv_href = file_name(area["ods_code"])[:-len(".html")] + ".csv"
             write_text(folder / page.csv_href, "\ufeff" + area_csv(area, round_label, as_at))
             svg = chance_chart_svg(area, national)
