@@ -305,7 +305,7 @@ def funnel_chart(points: pd.DataFrame, share):
                                       scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[4, 3], [1, 0]])))
         rule = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(color="#c0392b").encode(
             y="share:Q", tooltip=[alt.Tooltip("share:Q", title="All complete areas", format=".1%")])
-        layers = [lines, rule, dots]
+        layers = [lines, dots, rule]  # the red line drawn last, over the dots
     return alt.layer(*layers).properties(
         height=240, title=charts.title("Share of invited practices that declined, against practices invited",
                                        ["Areas that had begun the rollout and gave complete figures; red line: all of them",
