@@ -19,8 +19,9 @@ MARKED = PLAIN.assign(illustrative=["", "practices_declined", "*", "spend_to_dat
 
 
 def described(returns, code, render=area_words.as_markdown):
-    by_code = {row["ods_code"]: row for row in areas.rows(areas.compare(returns, REFERENCE))}
-    return render(area_words.describe(by_code[code], areas.national(returns)))
+    table = areas.compare(returns, REFERENCE)
+    by_code = {row["ods_code"]: row for row in areas.rows(table)}
+    return render(area_words.describe(by_code[code], areas.national(returns, table)))
 
 
 def test_a_complete_area_gives_its_counts_share_and_rank_against_the_national_share():
@@ -50,7 +51,7 @@ def test_an_illustrative_value_is_marked_beside_it_and_so_is_what_rests_on_it():
     alpha = described(MARKED, "AAA")
     assert f"**{words.count(rows.loc['AAA', 'practices_invited'])}** practices" in alpha  # received, not marked
     median = words.pounds(areas.national(MARKED)["median_to_date_gbp"])  # Gamma's and Delta's spend are generated
-    assert f"median of **{median}** (illustrative)" in alpha
+    assert f"median **{median}** (illustrative)" in alpha
     html = described(MARKED, "BBB", area_words.as_html)
     assert f'<strong class="figure">{declined}</strong> <span class="illustrative-mark">illustrative</span>' in html
 
@@ -70,7 +71,7 @@ def test_an_area_left_out_says_why():
 
 def test_an_area_with_no_row_says_so_with_the_national_share():
     zeta = described(PLAIN, "ZZZ")
-    assert zeta.startswith("NHS Zeta has no row in these FOI returns")
+    assert zeta.startswith("NHS Zeta did not answer: these FOI returns hold no row for it")
     assert f"**{words.percent(areas.national(PLAIN)['share'])}**" in zeta
 
 

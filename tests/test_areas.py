@@ -67,7 +67,7 @@ def test_missing_figures_are_named_not_zero_and_illustrative_ones_listed():
     assert table.loc["BBB", "spend_status"] == spend.NOT_GIVEN
     assert table.loc["BBB", "cost_excluded_because"] == spend.COST_REASONS["spend_missing"]
     assert table.loc["BBB", "illustrative"] == "practices_declined"
-    assert table.loc["CCC", "illustrative"] == ";".join(areas.FIGURES)
+    assert table.loc["CCC", "illustrative"] == ";".join([*areas.FIGURES, "foi_ref"])
     assert table.loc["AAA", "not_given"] == "" and table.loc["AAA", "illustrative"] == ""
 
 

@@ -19,6 +19,12 @@ TABLES = (
           (PCT, ODS, INVITED, DECLINED, Column("share_declined", "Share that declined", "share",
                                                missing="not computed (no practice invited)")),
           illustrative="illustrative"),
+    Table("refusal_funnel", "Each complete area against the range expected by chance",
+          (Column("label", "Area", row_header=True), INVITED, DECLINED,
+           Column("share_declined", "Share that declined", "share"),
+           Column("chance", "Against the range expected by chance"),
+           Column("small_numbers", "Fewer than 20 practices invited", "yes/no")),
+          illustrative="illustrative"),
 )
 
 
@@ -88,7 +94,7 @@ MEASURES = (
 
 FINDING = Finding(
     id="refusal", notebook="01-refusal-share", title="The share of practices that declined",
-    headline=headline, charts=("refusal_by_pct",), tables=TABLES,
+    headline=headline, charts=("refusal_by_pct", "refusal_funnel"), tables=TABLES,
     key_figures=("refusal.practices_declined", "refusal.practices_invited", "refusal.share", "refusal.one_in",
                  "refusal.areas_complete"),
     figures=(KeyFigure("refusal.share", "Invited practices that declined", percent),

@@ -405,6 +405,15 @@ def _write_assets(site: Path, cache: ChartCache | None = None, areas: bool = Fal
                + CODE_CSS + "\n")
 
 
+def _previous_run(params) -> Path | None:
+    """The earlier run folder the params name (``previous_run``, relative to the params file), or None."""
+    given = params.values.get("previous_run")
+    if not given:
+        return None
+    path = Path(given)
+    return path if path.is_absolute() else Path(params.path).parent / path
+
+
 def _run_inputs(run_dir: Path) -> dict:
     """``inputs.json`` of a run folder (written by ``scr run``): each notebook's declared parameters and the
     FOI file's summary; empty when absent."""
@@ -520,7 +529,9 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     write_text(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
     area_pages.write(run_dir, site, env, common, pages,
                      {"illustrative": index.illustrative,
-                      "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False)})
+                      "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False),
+                      "round": params.values.get("round"), "as_at": params.values.get("as_at"),
+                      "previous_run": _previous_run(params)})
     _write_assets(site, cache, areas=has_areas)
     cache.prune()  # only what this render used is kept
     return site

@@ -51,21 +51,74 @@ def _ordinal(n: int) -> str:
     return f"{n:,}{suffix}"
 
 
+def ordinal(rank: int, joint: bool = False) -> str:
+    """A rank in words: 8 -> "8th"; a shared one -> "joint 8th"."""
+    return ("joint " if joint else "") + _ordinal(int(rank))
+
+
 def _list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+MEASURE_WORDS = {
+    "share_declined": ("share of invited practices that declined", "areas with complete figures"),
+    "spend_to_date_gbp": ("spend so far", "areas that gave a figure"),
+    "spend_expected_gbp": ("further spend expected", "areas that gave a figure"),
+    "cost_per_record_gbp": ("cost per uploaded record", "areas that gave both figures"),
+    "records_viewed": ("records used", "areas that gave a figure"),
+}
+"""Each ranked measure (:data:`scr_lib.findings.arithmetic.areas.MEASURES`): what it is, and which areas it ranks."""
+
+CHANCE_WORDS = {
+    "far above": "far above the range expected by chance: outside even the 99.8% limits, so an unusually high share",
+    "above": "above the range expected by chance at the 95% limits, but inside the 99.8% limits: high, though not "
+             "far enough from the national share to single out",
+    "within": "within the range expected by chance: no different from the national share beyond what chance explains",
+    "below": "below the range expected by chance at the 95% limits, but inside the 99.8% limits: low, though not far "
+             "enough from the national share to single out",
+    "far below": "far below the range expected by chance: outside even the 99.8% limits, so an unusually low share",
+}
+"""Where an area's share stands against the funnel limits (:func:`scr_lib.findings.arithmetic.chance.verdict`)."""
+
+SMALL_NUMBERS_WORDS = ("Small numbers: with fewer than {n} practices invited, its share can swing widely by chance "
+                       "alone.")
+
+NOT_ANSWERED_WORDS = ("{name} did not answer: these FOI returns hold no row for it, so it counts in no total. To get "
+                      "its figures, ask the NHS body that took over its work under the Freedom of Information Act.")
+NO_FIGURES_WORDS = ("{name} answered, but not in the figures used: its row in these FOI returns gives none of them, "
+                    "so it counts in no total. Its answer may explain why; ask its successor body for the figures.")
+GENERATED_WORDS = ("Pulse published no figures for {name}. The values this run's file holds for it were generated "
+                   "for illustration, so none is shown here as its own. The national picture: ")
+
+
+def _money(value, places=0) -> str:
+    return words.pounds(value, places) if value else "nothing"
+
+
+def _show(measure: str, value) -> str:
+    if measure == "share_declined":
+        return words.percent(value)
+    if measure == "cost_per_record_gbp":
+        return words.pounds(value, 2)
+    if measure.endswith("_gbp"):
+        return _money(value)
+    return words.count(value)
 
 
 def describe(row, national) -> list[list]:
     """Paragraphs about one area (see the module docstring).
 
     ``row`` is one of :func:`scr_lib.findings.arithmetic.areas.rows` (missing values are ``None``);
-    ``national`` is :func:`~scr_lib.findings.arithmetic.areas.national`.
+    ``national`` is :func:`~scr_lib.findings.arithmetic.areas.national` (with ``measures`` when it was given the
+    compared table). An area whose figures were all generated gets one paragraph saying Pulse published none
+    and the national share; an area with no row, or a row with no figures, one paragraph saying which.
     """
     name = row["display_name"]
     marked = _names(row)
+    measures = national.get("measures") or {}
 
     def fig(text, *columns):
-        return Figure(text, bool(marked.intersection(columns)))
+        return Figure(text, bool(marked.intersection(columns)) or "*" in marked)
 
     def overall(text, key):
         return Figure(text, key in national.get("illustrative", ()))
@@ -78,39 +131,47 @@ def describe(row, national) -> list[list]:
                   *([" (about one in ", Figure(words.number_words(national["one_in"])), ")"]
                     if national["one_in"] else []),
                   f" across the {words.count(complete_areas)} complete area{'' if complete_areas == 1 else 's'}"]
+    national_share = ["the share of invited practices that declined was ", *across[1:], "."] \
+        if national["share"] is not None else [across[0] + "."]
     if not row["answered"]:
-        return [[f"{name} has no row in these FOI returns: it did not answer, or its answer is not in the file. "
-                 "Across the areas that did, the share of invited practices that declined was ", *across[1:], "."]]
+        return [[NOT_ANSWERED_WORDS.format(name=name) + " Across the areas that answered, ", *national_share]]
+    if not row.get("figures_given", True):
+        return [[NO_FIGURES_WORDS.format(name=name) + " Across the areas that gave them, ", *national_share]]
+    if not row.get("own_figures", True):
+        return [[GENERATED_WORDS.format(name=name), *national_share]]
 
     paragraphs = []
     invited, declined = row["practices_invited"], row["practices_declined"]
-    if row["complete"]:
+    sources = ("practices_invited", "practices_declined")
+    if row["complete"] and row["share_declined"] is not None:
         rank = int(row["refusal_rank"])
-        paragraphs.append([
+        joint = bool(row.get("share_declined_joint"))
+        first = [
             f"{name} invited ", fig(words.count(invited), "practices_invited"), " practices and ",
             fig(words.count(declined), "practices_declined"), " declined (",
-            fig(words.percent(row["share_declined"]), "practices_invited", "practices_declined"), "), ", *across,
-            ". That is the ", overall(_ordinal(rank), "refusal_rank"),
-            f" highest share of the {words.count(complete_areas)}."])
+            fig(words.percent(row["share_declined"]), *sources), "), ", *across,
+            ". That is the ", overall(ordinal(rank, joint), "refusal_rank"),
+            f" highest share of the {words.count(complete_areas)}."]
+        paragraphs.append(first)
+        paragraphs.append(chance_parts(row, fig))
+    elif row["complete"]:
+        paragraphs.append([f"{name} had begun the rollout but invited ", fig("no", "practices_invited"),
+                           " practices, so it has no share that declined. Across the areas counted, ",
+                           *national_share])
     else:
         paragraphs.append([f"{name} is left out of the share that declined: it {row['excluded_because']}. "
-                           "Across the areas counted, the share was ", *across[1:], "."])
+                           "Across the areas counted, ", *national_share])
 
     spent = row["spend_to_date_gbp"]
-    median = national["median_to_date_gbp"]
     if spent is None:
         spend_words = [f"{name} gave no figure for its spend on the rollout."]
     else:
-        spend_words = [f"{name} spent ", fig(words.pounds(spent) if spent else "nothing", "spend_to_date_gbp"),
-                       " on the rollout so far"]
-        spend_words += ([", against a median of ", overall(words.pounds(median), "median_to_date_gbp"), " across the PCTs that gave a figure."]
-                        if median is not None else ["."])
+        spend_words = [f"{name} spent ", fig(_money(spent), "spend_to_date_gbp"), " on the rollout so far"]
+        spend_words += standing_parts(row, "spend_to_date_gbp", measures, fig, national)
     cost = row["cost_per_record_gbp"]
     if cost is not None:
-        spend_words += [" Per uploaded record that is ",
-                        fig(words.pounds(cost, 2), "spend_to_date_gbp", "records_uploaded")]
-        median_cost = national["median_cost_per_record_gbp"]
-        spend_words += ([" (median ", overall(words.pounds(median_cost, 2), "median_cost_per_record_gbp"), ")."] if median_cost is not None else ["."])
+        spend_words += [" Per uploaded record that is ", fig(words.pounds(cost, 2), "spend_to_date_gbp", "records_uploaded")]
+        spend_words += standing_parts(row, "cost_per_record_gbp", measures, fig, national)
     elif row["cost_excluded_because"]:
         spend_words += [f" Its cost per uploaded record cannot be worked out: it {row['cost_excluded_because']}."]
     paragraphs.append(spend_words)
@@ -119,6 +180,48 @@ def describe(row, national) -> list[list]:
     if missing:
         paragraphs.append([f"It did not give: {_list(missing)}."])
     return paragraphs
+
+
+def chance_parts(row, fig) -> list:
+    """A complete area's share against chance: its 95% confidence interval, the funnel limits for its number of
+    practices invited, where it stands against them, and "small numbers" below 20 practices invited."""
+    sources = ("practices_invited", "practices_declined")
+    invited = row["practices_invited"]
+    verdict = row.get("chance")
+    if verdict is None or row.get("share_low") is None:
+        return []
+    parts = ["Chance: with ", fig(words.count(invited), "practices_invited"),
+             " practices invited, the 95% confidence interval for its share runs from ",
+             fig(words.percent(row["share_low"]), *sources), " to ", fig(words.percent(row["share_high"]), *sources),
+             ". For an area of its size, chance alone would put the share between ",
+             fig(words.percent(row["limit_95_low"]), "practices_invited"), " and ",
+             fig(words.percent(row["limit_95_high"]), "practices_invited"), " (95% limits around the national share) "
+             "or between ", fig(words.percent(row["limit_998_low"]), "practices_invited"), " and ",
+             fig(words.percent(row["limit_998_high"]), "practices_invited"), " (99.8% limits). Its share is ",
+             fig(CHANCE_WORDS[verdict], *sources), "."]
+    if row.get("small_numbers"):
+        from ..findings.arithmetic.chance import SMALL_NUMBERS
+        parts.append(" " + SMALL_NUMBERS_WORDS.format(n=SMALL_NUMBERS))
+    return parts
+
+
+def standing_parts(row, measure: str, measures: dict, fig, national) -> list:
+    """Where the area stands on ``measure``: ", the 3rd highest of the 78 areas that gave a figure (median £1,850;
+    of the 41 above nil, £15,500)." Rank and medians are marked when any value under them is illustrative."""
+    from ..findings.arithmetic.areas import MEASURES
+
+    summary = measures.get(measure)
+    rank = row.get(f"{measure}_rank")
+    if not summary or rank is None:
+        return ["."]
+    made_up = summary["illustrative"]
+    parts = [", the ", Figure(ordinal(rank, bool(row.get(f"{measure}_joint"))), made_up),
+             f" highest of the {words.count(summary['areas'])} {MEASURE_WORDS[measure][1]} (median ",
+             Figure(_show(measure, summary["median"]), made_up)]
+    if summary["median_nonzero"] is not None and summary["areas_nonzero"] != summary["areas"]:
+        parts += [f"; of the {words.count(summary['areas_nonzero'])} above nil, ",
+                  Figure(_show(measure, summary["median_nonzero"]), made_up)]
+    return parts + [")."]
 
 
 def as_markdown(paragraphs: list[list]) -> str:
@@ -144,7 +247,10 @@ def as_html(paragraphs: list[list]) -> str:
 AREAS_FILE = "areas.json"
 
 STANDING = ("excluded_because", "share_declined", "refusal_rank", "complete_areas", "spend_status",
-            "cost_per_record_gbp", "cost_excluded_because", "not_given")
+            "cost_per_record_gbp", "cost_excluded_because", "not_given", "figures_given", "own_figures",
+            "sha_ods_code", "sha_name", "share_low", "share_high", "limit_95_low", "limit_95_high", "limit_998_low",
+            "limit_998_high", "chance", "small_numbers", "comparable", "foi_ref",
+            *(f"{m}_{part}" for m in MEASURE_WORDS for part in ("rank", "joint", "ranked")))
 """What :func:`handover` gives of each area's standing, beside its figures (columns of ``compare``)."""
 
 FINDING_ID = "areas"
