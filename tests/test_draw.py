@@ -27,12 +27,12 @@ def drawn() -> draw.Chart:
 def test_a_long_name_wraps_onto_lines_on_a_phone_with_no_word_cut(drawn):
     [label] = [t for t in re.findall(r"<text[^>]*>(.*?)</text>", drawn.narrow) if "<tspan" in t]
     lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", label)
-    assert len(lines) > 1 and " ".join(lines) == LONG
-    assert all(len(line) <= draw.AXIS_LABEL_CHARS for line in lines)
+    assert 1 < len(lines) <= 2 and " ".join(lines) == LONG  # two lines at most, so it fits its band
 
 
 def test_a_tooltip_gives_a_date_as_a_newspaper_writes_it(drawn):
-    assert re.findall(r'data-tip="([^"]*)"', drawn.wide) == [f"{LONG} · Asked: 1 April 2010 · declined: 12",
+    # the phone drawing carries the tips; the wide one copies them on load (draw.py keeps each page light)
+    assert re.findall(r'data-tip="([^"]*)"', drawn.narrow) == [f"{LONG} · Asked: 1 April 2010 · declined: 12",
                                                              "NHS Dorset · Asked: 30 November 2010 · declined: 3"]
 
 
