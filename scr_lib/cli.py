@@ -170,6 +170,7 @@ def claims_command(run_dir: Path):
     from .problems import display_path
 
     path = run_dir / "results.json"
+    _refuse_edited(run_dir)
     try:
         values = results.load(path)
     except (OSError, ValueError) as err:  # ValueError: not JSON, or not UTF-8
@@ -210,6 +211,7 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
 
     from .story import draft
 
+    _refuse_edited(run_dir)
     try:
         values = draft.load_run(run_dir)
         report = draft.check_draft(draft_file, values)
@@ -221,6 +223,17 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
     else:
         click.echo(draft.table_text(report))
     sys.exit(1 if report.contradicted else 0)
+
+
+def _refuse_edited(run_dir: Path) -> None:
+    """Exit 1 with one line if a file of the run folder ``run_dir`` changed after the run that wrote it."""
+    from .runner import publish
+
+    problem = publish.edited(run_dir)
+    if problem:
+        click.echo(f"error: {problem}, so its figures are not that run's: run `scr run PARAMS --out "
+                   f"{publish.shown(run_dir)} --force` again", err=True)
+        sys.exit(1)
 
 
 def main(args: list[str] | None = None) -> None:

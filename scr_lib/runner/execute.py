@@ -78,22 +78,30 @@ async def _execute(step: Step, part: Path, cwd: Path, clients: list) -> None:
     nbformat.write(nb, part / "notebooks" / step.name)
 
 
-async def _all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo, clients: list) -> None:
+async def _all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo, clients: list, stop: list) -> None:
     slots = asyncio.Semaphore(jobs)
 
     async def one(step: Step):
         async with slots:
+            if stop:  # Ctrl-C: start nothing more
+                return
             echo(f"  running    {step.name}")
             started = asyncio.get_running_loop().time()
             try:
                 await _execute(step, parts / step.part, cwd, clients)
             except RunError as err:
                 step.error = str(err)
-                echo(f"  FAILED     {err}")  # the message starts with the notebook's name
+                if not stop:
+                    echo(f"  FAILED     {err}")  # the message starts with the notebook's name
                 return
             echo(f"  done       {step.name} ({asyncio.get_running_loop().time() - started:.1f} s)")
 
     await asyncio.gather(*(one(s) for s in steps))
+
+
+async def _stop(clients: list) -> None:
+    await asyncio.gather(*(c.km.shutdown_kernel(now=True) for c in clients if c.km is not None),
+                         return_exceptions=True)
 
 
 def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> None:
@@ -102,26 +110,22 @@ def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> N
     The event loop runs in a worker thread, which this function joins before
     it returns: there nbclient sets no signal handler of its own, so Ctrl-C
     (or SIGTERM, see :mod:`scr_lib.cli`) reaches the caller as
-    KeyboardInterrupt, after every kernel has been stopped.
+    KeyboardInterrupt, raised again once every kernel has been stopped.
     """
-    if not steps:
-        return
     clients: list = []
+    stop: list = []
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(lambda loop, context: None)  # a library's stray task error: not the user's
     with ThreadPoolExecutor(1) as pool:
-        loop = asyncio.new_event_loop()
-        loop.set_exception_handler(lambda loop, context: None)  # a library's stray task error: not the user's
-        task = loop.create_task(_all(steps, parts, cwd, jobs, echo, clients))
-        future = pool.submit(loop.run_until_complete, task)
+        future = pool.submit(loop.run_until_complete, _all(steps, parts, cwd, jobs, echo, clients, stop))
         try:
             future.result()
         except KeyboardInterrupt:
-            for client in clients:
-                client.shutdown_kernel = "immediate"
-            loop.call_soon_threadsafe(task.cancel)
-            with_stopped = future.exception()  # waits until every kernel is stopped
-            raise KeyboardInterrupt from with_stopped
-        finally:
-            loop.close()
+            stop.append(True)
+            asyncio.run_coroutine_threadsafe(_stop(clients), loop)
+            future.exception()  # each notebook ends as its kernel dies
+            raise
+    loop.close()
 
 
 def reuse_outputs(source: dict, executed: dict) -> dict | None:
