@@ -12,6 +12,7 @@ in a subprocess (:data:`DRIVER`) and stop it for real.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -348,7 +349,7 @@ def test_jobs_must_be_positive():
 def test_data_that_changes_while_a_notebook_runs_is_not_published(toy):
     published = toy.published()
     toy.edit_cell("02-beta.ipynb", 2, lambda s: s + "\nPath('../data/extra.csv').write_text('name\\nmoved\\n')")
-    with pytest.raises(runner.RunError, match="data changed while the notebooks ran"):
+    with pytest.raises(runner.RunError, match="inputs changed while the notebooks ran"):
         toy.run()
     assert toy.published() == published
 
@@ -592,3 +593,22 @@ def test_folders_stranded_by_killed_runs_are_removed_by_the_next_run(toy):
     (toy.out.parent / "toy.tmp-keep").mkdir()  # not ours: no leading dot
     toy.run(force=True)
     assert siblings(toy) == ["toy", "toy.tmp-keep"]
+
+
+# --- The runner stays small enough to read (issue 20) --------------------------------------------------
+
+def test_the_runner_is_at_most_600_lines_and_no_function_over_50():
+    runner_files = sorted(Path(runner.__file__).parent.glob("*.py"))
+    assert sum(len(p.read_text(encoding="utf-8").splitlines()) for p in runner_files) <= 600
+    long = [f"{p.name}:{node.name} ({node.end_lineno - node.lineno + 1} lines)" for p in runner_files
+            for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 50]
+    assert long == []
+
+
+def test_nothing_in_scr_lib_edits_sys_modules_or_calls_c():
+    """No module stubs (in the runner or, through its exec_lines, in kernels) and no ctypes."""
+    found = [f"{p.relative_to(scr_lib.paths.LIBRARY)}:{n}" for p in Path(scr_lib.paths.LIBRARY).rglob("*.py")
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if "sys.modules" in line or "ctypes" in line]
+    assert found == []

@@ -17,3 +17,12 @@ def foi_returns(path: str | Path, sheet: str | None = None) -> foi.FOIReturns:
     """The FOI returns in the file at ``path`` (worksheet ``sheet``; '' or None: the first visible one),
     read and validated by :func:`scr_lib.inputs.foi.load_returns` (which raises on any problem)."""
     return foi.load_returns(path, sheet=sheet or None)
+
+
+def summary(returns: foi.FOIReturns, shown: str) -> dict:
+    """What the story pages say of validated returns: the file as ``shown``, its rows, and how many of its
+    values (of ``values``; and ``whole_rows``, rows marked '*') are illustrative."""
+    frame = returns.frame
+    marked = sum(int(foi.illustrative_mask(frame, c).sum()) for c in foi.VALUE_COLUMNS)
+    return {"path": shown, "rows": len(frame), "illustrative_values": marked,
+            "values": len(frame) * len(foi.VALUE_COLUMNS), "whole_rows": int(frame["illustrative"].eq("*").sum())}

@@ -1,12 +1,7 @@
-"""Execute notebooks with nbclient, a few at a time, each in a kernel of its own; or reuse earlier outputs.
-
-Each notebook runs in a fresh ``python3`` kernel whose working folder is the
-notebooks folder, with its parameters in a cell tagged ``injected-parameters``
-after the cell tagged ``parameters`` (papermill's convention). At most
-``jobs`` notebooks run at once (notebooks do not read each other's outputs).
-Every kernel has exited, and so has written all it will, before
-:func:`execute_all` returns.
-"""
+"""Execute notebooks with nbclient, ``jobs`` at a time, each in a fresh kernel; or reuse earlier outputs.
+A kernel's working folder is the notebooks folder; its parameters are in a cell tagged
+``injected-parameters`` after the cell tagged ``parameters`` (papermill's convention). Notebooks do not
+read each other's outputs. Every kernel has exited, and written all it will, when :func:`execute_all` returns."""
 
 from __future__ import annotations
 
@@ -25,34 +20,18 @@ INJECTED = "injected-parameters"
 
 def cores() -> int:
     """The cores this process may use (its CPU affinity where the system reports one)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return max(1, os.cpu_count() or 1)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def parameterized(raw: bytes, parameters: dict):
-    """The notebook ``raw`` with a cell tagged ``injected-parameters`` after its ``parameters`` cell (or first)."""
-    import nbformat
-
-    nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-    lines = "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
-    cell = nbformat.v4.new_code_cell("# Parameters\n" + lines, metadata={"tags": [INJECTED]})
-    at = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0)
-    nb.cells.insert(at, cell)
-    nb.metadata["papermill"] = {"parameters": parameters}
+def parameterized(raw: bytes, parameters: dict) -> dict:
+    """The notebook ``raw`` (as JSON) with an ``injected-parameters`` cell after its ``parameters`` cell, or first."""
+    nb = json.loads(raw)
+    source = "# Parameters\n" + "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
+    at = next((i + 1 for i, c in enumerate(nb["cells"]) if "parameters" in c["metadata"].get("tags", [])), 0)
+    nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": INJECTED, "outputs": [],
+                            "metadata": {"tags": [INJECTED]}, "source": source})
+    nb["metadata"]["papermill"] = {"parameters": parameters}
     return nb
-
-
-def _cell_failure(name: str, nb, err) -> str:
-    """'<notebook> failed in cell N (`first line`): Error: message'."""
-    failing = next((c for c in nb.cells if c.cell_type == "code"
-                    and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-    where = "a cell"
-    if failing is not None:
-        first = next((line for line in failing.source.splitlines() if line.strip()), "")
-        where = f"cell {failing.execution_count} (`{first[:60]}`)"
-    return f"{name} failed in {where}: {err.ename}: {err.evalue}"
 
 
 async def _execute(step: Step, part: Path, cwd: Path, clients: list) -> None:
@@ -60,8 +39,7 @@ async def _execute(step: Step, part: Path, cwd: Path, clients: list) -> None:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-
-    nb = parameterized(step.raw, {**step.given, "output_dir": str(part)})
+    nb = nbformat.reads(json.dumps(parameterized(step.raw, {**step.given, "output_dir": str(part)})), as_version=4)
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=None, startup_timeout=120, record_timing=False,
                             resources={"metadata": {"path": str(cwd)}})
     clients.append(client)
@@ -69,8 +47,12 @@ async def _execute(step: Step, part: Path, cwd: Path, clients: list) -> None:
     with tempfile.TemporaryFile() as log:  # the kernel's own messages: shown only if it dies
         try:
             await client.async_execute(stderr=log)
-        except CellExecutionError as err:
-            raise RunError(_cell_failure(step.name, nb, err)) from None
+        except CellExecutionError as err:  # '<notebook> failed in cell N (`first line`): Error: message'
+            cell = next((c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+                        nbformat.v4.new_code_cell())
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            raise RunError(f"{step.name} failed in cell {cell.execution_count} (`{first[:60]}`): {err.ename}: "
+                           f"{err.evalue}") from None
         except (RuntimeError, OSError, TimeoutError) as err:  # a kernel that died, never started or answered
             log.seek(0)
             last = "".join(f"\n    {line}" for line in log.read().decode("utf-8", "replace").splitlines()[-5:])
@@ -99,21 +81,16 @@ async def _all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo, clien
     await asyncio.gather(*(one(s) for s in steps))
 
 
-async def _stop(clients: list) -> None:
-    await asyncio.gather(*(c.km.shutdown_kernel(now=True) for c in clients if c.km is not None),
-                         return_exceptions=True)
-
-
 def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> None:
-    """Execute ``steps`` into ``parts/<part>``, ``jobs`` at a time; a failure is noted on its step.
-
-    The event loop runs in a worker thread, which this function joins before
-    it returns: there nbclient sets no signal handler of its own, so Ctrl-C
-    (or SIGTERM, see :mod:`scr_lib.cli`) reaches the caller as
-    KeyboardInterrupt, raised again once every kernel has been stopped.
-    """
+    """Execute ``steps`` into ``parts/<part>``, ``jobs`` at a time; a failure is noted on its step. The
+    event loop runs in a worker thread, joined before this returns: there nbclient sets no signal handler,
+    so Ctrl-C (and SIGTERM, see :mod:`scr_lib.cli`) reaches the caller, once every kernel is stopped."""
     clients: list = []
     stop: list = []
+
+    async def stop_kernels():
+        await asyncio.gather(*(c.km.shutdown_kernel(now=True) for c in clients if c.km), return_exceptions=True)
+
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(lambda loop, context: None)  # a library's stray task error: not the user's
     with ThreadPoolExecutor(1) as pool:
@@ -122,45 +99,29 @@ def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> N
             future.result()
         except KeyboardInterrupt:
             stop.append(True)
-            asyncio.run_coroutine_threadsafe(_stop(clients), loop)
+            asyncio.run_coroutine_threadsafe(stop_kernels(), loop)
             future.exception()  # each notebook ends as its kernel dies
             raise
     loop.close()
 
 
-def reuse_outputs(source: dict, executed: dict) -> dict | None:
-    """``source``'s cells with each code cell's outputs from ``executed`` (an earlier execution of the
-    same code) and its injected-parameters cell in place; None if the code cells do not line up."""
-    if (source.get("nbformat"), source.get("nbformat_minor", 0)) < (4, 5):
-        return None  # cells without ids: let an execution upgrade the notebook
-    ran = [c for c in executed.get("cells", []) if c.get("cell_type") == "code"]
-    injected = next((i for i, c in enumerate(ran) if INJECTED in c.get("metadata", {}).get("tags", [])), None)
-    cell_of_injected = ran.pop(injected) if injected is not None else None
-    code = [c for c in source.get("cells", []) if c.get("cell_type") == "code"]
-    if len(code) != len(ran) or any(cell_text(a) != cell_text(b) for a, b in zip(code, ran)):
-        return None
-    cells, index = ([cell_of_injected] if injected == 0 else []), 0
-    for cell in source["cells"]:
-        cell = dict(cell)
-        if cell.get("cell_type") == "code":
-            cell["outputs"], cell["execution_count"] = ran[index].get("outputs", []), ran[index].get("execution_count")
-            index += 1
-        cells.append(cell)
-        if cell.get("cell_type") == "code" and injected and index == injected:
-            cells.append(cell_of_injected)
-    metadata = {**source.get("metadata", {}), **{k: v for k, v in executed.get("metadata", {}).items()
-                                                 if k in ("papermill", "language_info")}}
-    return {**executed, "cells": cells, "metadata": metadata}
-
-
 def reprose(step: Step, part: Path) -> bool:
-    """Build ``part`` from the cached part: the notebook's new cells with its cached outputs.
-    Returns False, building nothing, when the code cells do not line up."""
+    """Build ``part`` from the cached part: the notebook's new cells, each code cell with the outputs of
+    the cached copy's (the injected parameters as they were run). False, building nothing, if the code
+    cells do not line up (or lack ids, which an execution adds)."""
     executed = json.loads((step.cached / "notebooks" / step.name).read_text(encoding="utf-8"))
-    merged = reuse_outputs(json.loads(step.raw), executed)
-    if merged is None:
+    nb = parameterized(step.raw, {})
+    code = [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    ran = [c for c in executed["cells"] if c["cell_type"] == "code"]
+    if nb.get("nbformat_minor", 0) < 5 or len(code) != len(ran) or any(
+            cell_text(c) != cell_text(r) for (_, c), r in zip(code, ran) if c["id"] != INJECTED):
         return False
+    for (i, cell), old in zip(code, ran):
+        nb["cells"][i] = old if cell["id"] == INJECTED else {**cell, "outputs": old["outputs"],
+                                                              "execution_count": old["execution_count"]}
+    nb["metadata"] = {**nb["metadata"], "papermill": executed["metadata"].get("papermill"),
+                      "language_info": executed["metadata"].get("language_info")}
     shutil.copytree(step.cached, part)
-    text = json.dumps(merged, indent=1, sort_keys=True, ensure_ascii=False) + "\n"  # as nbformat writes
+    text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"  # as nbformat writes
     (part / "notebooks" / step.name).write_text(text, encoding="utf-8")
     return True

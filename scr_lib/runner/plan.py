@@ -1,16 +1,11 @@
-"""What a run must do: content hashes decide which notebooks execute, which reuse their outputs.
-
-A notebook's *execution key* is a SHA-256 over what its code can see: its code
-cells (source and metadata, in order), the params its ``parameters`` cell
-declares and the bytes of the files they point at, every file of the library
-(``scr_lib/``) and of ``data/`` (less the files a path param points at: those
-count only for the notebooks that declare that param), the kernel and the
-Python environment. Its *notebook key* adds the ``.ipynb`` file's bytes: when
-only that changed (prose), the outputs are reused with the new cells. The
-*run key* covers every notebook key and params value: when it matches the
-record of the last run, there is nothing to do. Keys use content, never
-timestamps; names starting with a dot and ``__pycache__`` are left out.
-"""
+"""What a run must do: content hashes (never timestamps) decide which notebooks execute.
+A notebook's *execution key* is a SHA-256 over what its code can see: its code cells (source and
+metadata), the params its ``parameters`` cell declares and the bytes of the files they point at, every
+file of ``scr_lib/`` and ``data/`` (less the files a path param names: they count only for notebooks that
+declare it), the kernel and the Python environment. Its *notebook key* adds the ``.ipynb`` file's bytes:
+if only they changed (prose), the outputs are reused with the new cells. The *run key* covers every
+notebook key and params value: if it matches the last run's, there is nothing to do. Names starting with
+a dot and ``__pycache__`` are left out."""
 
 from __future__ import annotations
 
@@ -28,7 +23,6 @@ from ..findings import KNOBS
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
 KEY_VERSION = "2"  # change when what goes into a key changes: every cache goes stale
-MISSING = "missing"
 
 
 class RunError(RuntimeError):
@@ -40,17 +34,13 @@ def file_digest(path: str | Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _skipped(name: str) -> bool:
-    return name.startswith(".") or name == "__pycache__"
-
-
-def tree_files(root: str | Path, skip=_skipped) -> dict[str, str]:
+def tree_files(root: str | Path, skip=lambda name: name.startswith(".") or name == "__pycache__") -> dict:
     """Every file under ``root`` (relative POSIX path -> SHA-256), sorted; names ``skip`` accepts are pruned."""
     found = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not skip(d)]
-        for name in (n for n in files if not skip(n)):
-            found[Path(folder, name).relative_to(root).as_posix()] = file_digest(Path(folder, name))
+        found.update({Path(folder, n).relative_to(root).as_posix(): file_digest(Path(folder, n))
+                      for n in files if not skip(n)})
     return dict(sorted(found.items()))
 
 
@@ -63,9 +53,8 @@ def key(value) -> str:
 def path_digest(path) -> str:
     """What a path points at: a file's bytes, a folder's files, or "missing"."""
     path = Path(path) if path else None
-    if path is not None and path.is_file():
-        return file_digest(path)
-    return key(tree_files(path)) if path is not None and path.is_dir() else MISSING
+    return "missing" if path is None or not path.exists() else file_digest(path) if path.is_file() else key(
+        tree_files(path))
 
 
 def environment_digest() -> str:
@@ -75,9 +64,8 @@ def environment_digest() -> str:
     return key({"python": sys.version, "executable": sys.executable, "dists": dists})
 
 
-def cell_text(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
+def cell_text(cell: dict) -> str:  # a cell's source is a string, or a list of lines
+    return "".join(cell.get("source", ""))
 
 
 def declared_parameters(nb: dict) -> list[str] | None:
@@ -97,7 +85,6 @@ def declared_parameters(nb: dict) -> list[str] | None:
 @dataclass(frozen=True)
 class Project:
     """The folders a run reads: the notebooks (also the kernels' working folder), data and library."""
-
     notebooks: Path = paths.NOTEBOOKS
     data: Path = paths.DATA
     library: Path = paths.LIBRARY
@@ -106,8 +93,8 @@ class Project:
 @dataclass
 class Step:
     """One notebook in this run: what it is given, its keys, and what the run does with it."""
-
     source: Path
+    name: str
     raw: bytes  # the file as hashed: what is executed, even if the file changes meanwhile
     declared: list
     given: dict  # the params values it receives (output_dir aside)
@@ -116,17 +103,9 @@ class Step:
     notebook_key: str = ""
     action: str = "execute"  # execute | reuse (same notebook key) | reprose (same execution key)
     cached: Path | None = None  # the part it reuses, in the last run's cache
+    part: str = ""  # its folder in a run's cache: ``.cache/parts/<stem>-<notebook key>``
     why: str = ""
     error: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.source.name
-
-    @property
-    def part(self) -> str:
-        """Its folder in a run's cache: ``.cache/parts/<stem>-<notebook key>``."""
-        return f"{self.source.stem}-{self.notebook_key[:16]}"
 
 
 def notebooks(folder: Path | None = None) -> list[Path]:
@@ -136,10 +115,10 @@ def notebooks(folder: Path | None = None) -> list[Path]:
 
 def shared_inputs(project: Project, values: dict) -> dict:
     """What every notebook's key covers: the library, ``data/`` (less files a path param names), the rest."""
+    named = {Path(v).resolve() for k, v in values.items() if k in KNOBS and KNOBS[k].is_path and v}
     data = Path(project.data)
-    named = [Path(v).resolve() for k, v in values.items() if k in KNOBS and KNOBS[k].is_path and v]
-    files = {rel: h for rel, h in (tree_files(data) if data.is_dir() else {}).items()
-             if not any(n == (data / rel).resolve() or n in (data / rel).resolve().parents for n in named)}
+    files = {rel: h for rel, h in tree_files(data).items()
+             if named.isdisjoint({(data / rel).resolve(), *(data / rel).resolve().parents})}
     return {"version": KEY_VERSION, "kernel": KERNEL, "library": path_digest(project.library),
             "data": key(files), "environment": environment_digest()}
 
@@ -158,27 +137,31 @@ def plan(project: Project, values: dict) -> tuple[list[Step], str, dict]:
                  if k in values and k != "output_dir"}
         code = [[cell_text(c), c.get("metadata", {})] for c in nb.get("cells", []) if c.get("cell_type") == "code"]
         files = {k: path_digest(v) for k, v in given.items() if k in KNOBS and KNOBS[k].is_path}
-        step = Step(source, raw, declared or [], given, {**shared, "code": key(code), "params": given, "files": files})
+        step = Step(source, source.name, raw, declared or [], given,
+                    {**shared, "code": key(code), "params": given, "files": files})
         step.execution_key = key({"notebook": source.name, "inputs": step.inputs})
         step.notebook_key = key({"execution": step.execution_key, "file": hashlib.sha256(raw).hexdigest()})
+        step.part = f"{source.stem}-{step.notebook_key[:16]}"
         steps.append(step)
     files = {k: path_digest(v) for k, v in values.items() if k in KNOBS and KNOBS[k].is_path}
     run_key = key({"notebooks": [[s.name, s.notebook_key] for s in steps], "params": values, "files": files})
     return steps, run_key, shared
 
 
-_WHAT = {"code": "its code cells", "files": "the files its params point at", "library": "scr_lib",
-         "data": "data/", "environment": "the Python environment", "kernel": "the kernel", "version": "the cache"}
+_WHAT = {"code": "its code cells", "params": "its params", "files": "the files its params point at",
+         "library": "scr_lib", "data": "data/", "environment": "the Python environment", "kernel": "the kernel",
+         "version": "the cache"}
 
 
-def choose(steps: list[Step], record: dict, cache: Path) -> None:
+def choose(steps: list[Step], record: dict, cache: Path, new: str = "not run before") -> None:
     """Set each step's action from the last run's ``record`` (its cache folder ``cache``): reuse a part
-    of the same notebook key, reprose one of the same execution key, else execute, saying why."""
+    of the same notebook key, reprose one of the same execution key, else execute, saying why (``new``
+    for a notebook the record does not know)."""
     parts = record.get("parts", {})
     for step in steps:
         last = parts.get(step.name)
         if last is None:
-            step.why = "not run before"
+            step.why = new
         elif last["notebook_key"] == step.notebook_key:
             step.action, step.cached, step.why = "reuse", cache / last["part"], "unchanged"
         elif last["execution_key"] == step.execution_key:
@@ -187,6 +170,4 @@ def choose(steps: list[Step], record: dict, cache: Path) -> None:
         else:
             old = last.get("inputs", {})
             changed = [w for k, w in _WHAT.items() if old.get(k) != step.inputs[k]]
-            changed += [f"params {k}" for k in sorted({*old.get("params", {}), *step.given})
-                        if old.get("params", {}).get(k, MISSING) != step.given.get(k, MISSING)]
             step.why = f"{' and '.join(changed) or 'its inputs'} changed"
