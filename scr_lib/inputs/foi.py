@@ -1042,8 +1042,9 @@ class _Validated:
     scales: dict = field(default_factory=dict)
 
 
-def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -> list[Problem]:
-    """Set ``record['ods_code']`` from the name and/or code columns; return any problems."""
+def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict,
+                 pcts: reference.PCTs) -> list[Problem]:
+    """Set ``record['ods_code']`` from the name and/or code columns (looked up in ``pcts``); return any problems."""
     problems = []
     record["ods_code"] = None
     found = {}
@@ -1052,7 +1053,7 @@ def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -
         if name not in header or not text:
             continue
         try:
-            found[name] = reference.resolve(text).ods_code
+            found[name] = reference.resolve(text, pcts).ods_code
         except reference.UnknownPCT as err:
             problems.append(Problem(table.file, row_number, header[name], str(err)))
     if not record.get("pct") and not record.get("pct_code"):
@@ -1061,9 +1062,10 @@ def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -
                                 "expected a PCT name or ODS code, found nothing"))
     if len(found) == 2 and found["pct"] != found["pct_code"]:
         problems.append(Problem(table.file, row_number, header["pct_code"],
-                                f"the ODS code {record['pct_code']!r} is {reference.pct_name(found['pct_code'])} "
+                                f"the ODS code {record['pct_code']!r} is "
+                                f"{reference.pct_name(found['pct_code'], pcts)} "
                                 f"({found['pct_code']}), but the name {record['pct']!r} is "
-                                f"{reference.pct_name(found['pct'])} ({found['pct']})"))
+                                f"{reference.pct_name(found['pct'], pcts)} ({found['pct']})"))
     elif found and not problems:
         record["ods_code"] = next(iter(found.values()))
     if not record.get("pct"):
@@ -1105,6 +1107,7 @@ def _validate(table: RawTable) -> _Validated:
     width = len(table.header)
     unnamed = [i for i, text in enumerate(table.header) if not text]
     readers = [(name, where.get(name), col) for name, col in COLUMNS.items()]
+    pcts = reference.PCTs.read()  # one read of the reference table for every row's PCT
     for row_number, cells in table.rows:
         if not any(str(c).strip() for c in cells):
             blank_rows.append(row_number)
@@ -1142,7 +1145,7 @@ def _validate(table: RawTable) -> _Validated:
             except ValueError as err:
                 problems.append(Problem(table.file, row_number, header[name], str(err)))
                 record[name] = None
-        problems += _resolve_pct(table, row_number, record, header)
+        problems += _resolve_pct(table, row_number, record, header, pcts)
         for name in filter(None, (n.strip() for n in record["illustrative"].split(";"))):
             if name != "*" and name not in COLUMNS:
                 problems.append(Problem(table.file, row_number, header.get("illustrative", "illustrative"),
