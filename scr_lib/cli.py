@@ -39,7 +39,8 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
     declares and the files they point at, data/, scr_lib/); they run in
     parallel, one per core. A notebook whose prose alone changed keeps its
     outputs. With nothing changed the run returns at once. A failed run
-    leaves the previous output as it was.
+    leaves the previous output as it was. A folder whose files were edited
+    after its run is refused: --force rebuilds it.
 
     Example:
 
@@ -158,7 +159,8 @@ def claims_command(run_dir: Path):
     For each figure the articles publish: the quote, the value as published,
     the value in this run in the article's own wording ("one in six" may
     become "one in four"), and whether it still holds. Exits 0 whether or
-    not claims moved; 1 only if RUN_DIR has no readable results.json.
+    not claims moved; 1 only if RUN_DIR has no readable results.json, or
+    a file in it was edited after the run that wrote it.
 
     Example:
 
@@ -198,8 +200,9 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
     precision), contradicted (the result its words point to does not match:
     the computed value and the difference are shown) or unchecked (nothing in
     the run speaks to it). Years and dates are listed apart. The counts of
-    numbers found are printed last. Exits 1 when any number is contradicted
-    or the draft or run cannot be read, 0 otherwise. See docs/rerunning.md.
+    numbers found are printed last. Exits 1 when any number is contradicted,
+    the draft or run cannot be read, or a file of the run was edited after
+    the run that wrote it; 0 otherwise. See docs/rerunning.md.
 
     Example (from a fresh clone, the first line builds the run):
 
