@@ -427,9 +427,8 @@ def test_a_file_added_to_the_folder_is_an_edit_too(toy):
 # --- Issue 12: the folder is the run's own; nothing but a finished run is ever published -----------------
 
 def siblings(toy) -> list[str]:
-    """What lies beside the output: the output (a link to its run folder), that folder and the lock."""
-    own = {".toy.lock", toy.out.resolve().name if toy.out.is_symlink() else ".toy.lock"}
-    return sorted(p.name for p in toy.out.parent.iterdir() if p.name not in own)
+    """What lies beside the output, but the run folder it links to: after a run, only the output itself."""
+    return sorted(p.name for p in toy.out.parent.iterdir() if p != toy.out.resolve() or p == toy.out)
 
 
 # `scr run` as a user runs it (scr_lib.cli.main), in a process of its own, on the small project (its paths

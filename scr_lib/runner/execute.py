@@ -85,8 +85,7 @@ def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> N
     """Execute ``steps`` into ``parts/<part>``, ``jobs`` at a time; a failure is noted on its step. The
     event loop runs in a worker thread, joined before this returns: there nbclient sets no signal handler,
     so Ctrl-C (and SIGTERM, see :mod:`scr_lib.cli`) reaches the caller, once every kernel is stopped."""
-    clients: list = []
-    stop: list = []
+    clients, stop = [], []  # the notebooks' clients; [True] once Ctrl-C came
 
     async def stop_kernels():
         await asyncio.gather(*(c.km.shutdown_kernel(now=True) for c in clients if c.km), return_exceptions=True)
@@ -106,9 +105,8 @@ def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> N
 
 
 def reprose(step: Step, part: Path) -> bool:
-    """Build ``part`` from the cached part: the notebook's new cells, each code cell with the outputs of
-    the cached copy's (the injected parameters as they were run). False, building nothing, if the code
-    cells do not line up (or lack ids, which an execution adds)."""
+    """Build ``part`` from the cached part: the notebook's new cells with the cached copy's outputs (and its
+    injected parameters). False, building nothing, if the code cells do not line up (or lack ids)."""
     executed = json.loads((step.cached / "notebooks" / step.name).read_text(encoding="utf-8"))
     nb = parameterized(step.raw, {})
     code = [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]

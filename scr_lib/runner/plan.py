@@ -149,14 +149,12 @@ def plan(project: Project, values: dict) -> tuple[list[Step], str, dict]:
 
 
 _WHAT = {"code": "its code cells", "params": "its params", "files": "the files its params point at",
-         "library": "scr_lib", "data": "data/", "environment": "the Python environment", "kernel": "the kernel",
-         "version": "the cache"}
+         "library": "scr_lib", "data": "data/", "environment": "Python", "kernel": "the kernel", "version": "the cache"}
 
 
 def choose(steps: list[Step], record: dict, cache: Path, new: str = "not run before") -> None:
-    """Set each step's action from the last run's ``record`` (its cache folder ``cache``): reuse a part
-    of the same notebook key, reprose one of the same execution key, else execute, saying why (``new``
-    for a notebook the record does not know)."""
+    """Set each step's action from the last run's ``record`` (its cache ``cache``): reuse a part of the same
+    notebook key, reprose one of the same execution key, else execute, saying why (``new``: not in the record)."""
     parts = record.get("parts", {})
     for step in steps:
         last = parts.get(step.name)

@@ -52,15 +52,20 @@ def check_out_dir(out: Path, params, project) -> None:
 @contextlib.contextmanager
 def lock(out: Path):
     """Hold ``.<name>.lock`` beside ``out`` (``flock``: the system releases it even when the process is
-    killed) for the block; raise :class:`UsageError` if another run holds it."""
+    killed) for the block, then remove it; raise :class:`UsageError` if another run holds it."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out.parent / f".{out.name}.lock", "a", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            if os.fstat(handle.fileno()).st_ino != os.stat(handle.name).st_ino:  # its holder removed it meanwhile
+                raise BlockingIOError
+        except (BlockingIOError, FileNotFoundError):
             raise UsageError(f"another `scr run` is writing into {out}; wait for it to finish, or choose another "
                              "--out folder") from None
-        yield
+        try:
+            yield
+        finally:
+            os.unlink(handle.name)
 
 
 def recover(out: Path) -> None:

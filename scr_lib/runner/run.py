@@ -122,9 +122,9 @@ def _build(work: Path, steps: list[Step], project: Project, params, out: Path, e
 
 
 def _check_foi(params, steps: list[Step], library: str, before: dict) -> dict:
-    """Read and validate the FOI file (raises :class:`~scr_lib.problems.InputError`) unless the last run
-    checked these very bytes with this very library (``before``: its ``{"key", "summary", "sheet"}``);
-    refuse a sheet a notebook could not be told. Returns that dict for this file."""
+    """Read and validate the FOI file (raises :class:`~scr_lib.problems.InputError`) unless the last run checked
+    these bytes with this library (``before``); refuse a sheet a notebook could not be told. Returns
+    ``{"key", "summary", "sheet"}`` for this file."""
     values = params.values
     shown = paths.display(values["foi_returns"], paths.PROJ_ROOT)
     check = key({"file": path_digest(values["foi_returns"]), "sheet": values.get("foi_sheet"),
@@ -150,9 +150,8 @@ def write_inputs(work: Path, declared: dict, foi: dict | None) -> None:
 def _assemble(work: Path, steps: list[Step]) -> None:
     """Copy every part's files into the run folder; two notebooks may not write the same file."""
     owner: dict[str, str] = {}
-    for step in steps:
-        for rel in tree_files(work / PARTS / step.part, skip=lambda name: name == "__pycache__"):
-            if owner.setdefault(rel, step.name) != step.name:
-                raise RunError(f"{step.name} and {owner[rel]} both write {rel}")
-        shutil.copytree(work / PARTS / step.part, work, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+    for part, name in ((work / PARTS / s.part, s.name) for s in steps):
+        for rel in tree_files(part, skip=lambda file: file == "__pycache__"):
+            if owner.setdefault(rel, name) != name:
+                raise RunError(f"{name} and {owner[rel]} both write {rel}")
+        shutil.copytree(part, work, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
