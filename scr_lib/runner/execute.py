@@ -89,7 +89,6 @@ def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> N
 
     async def stop_kernels():
         await asyncio.gather(*(c.km.shutdown_kernel(now=True) for c in clients if c.km), return_exceptions=True)
-
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(lambda loop, context: None)  # a library's stray task error: not the user's
     with ThreadPoolExecutor(1) as pool:

@@ -34,11 +34,13 @@ def check_out_dir(out: Path, params, project) -> None:
     ``notebooks/``, ``scr_lib/``, ``params/``, ``.git/`` or a folder in them, a folder holding the params
     file or a file a param names, a path under a file."""
     home = Path.home().resolve() if "HOME" in os.environ else Path(out.anchor)
-    own = {Path(d).resolve() for d in (paths.DATA, project.data, paths.NOTEBOOKS, project.notebooks, project.library,
-                                       paths.LIBRARY, paths.PARAMS, paths.PROJ_ROOT / ".git")}
+    data = {Path(d).resolve() for d in (paths.DATA, project.data)}
+    own = {Path(d).resolve() for d in (paths.NOTEBOOKS, project.notebooks, project.library, paths.LIBRARY,
+                                       paths.PARAMS, paths.PROJ_ROOT / ".git")}
     inputs = [Path(params.path).resolve()] + [Path(params.values[k]).resolve() for k, knob in KNOBS.items()
                                               if knob.is_path and params.values.get(k)]
-    refusals = [(out in (home, *home.parents), "it is the root or home folder, or holds it"),
+    refusals = [(any(d in (out, *out.parents) for d in data), "nothing is written under data/"),
+                (out in (home, *home.parents), "it is the root or home folder, or holds it"),
                 (out in (paths.PROJ_ROOT, *paths.PROJ_ROOT.parents), "it holds the project")]
     refusals += [(d in (out, *out.parents), f"it is the project's {d.name}/ folder, or inside it") for d in own]
     refusals += [(out in (p, *p.parents), f"it holds an input, {p}, which the run would replace") for p in inputs]
@@ -128,9 +130,8 @@ def edited(folder: Path, saved: dict | None = None) -> str | None:
 
 
 def shown(out: Path, name: str = "") -> str:
-    """``out`` (or a file ``name`` in it) as :func:`scr_lib.paths.display` shows it, the link not followed."""
-    out = Path(out).absolute()
-    return str(Path(paths.display(out.parent), out.name, name))
+    """``out`` (or a file ``name`` in it) as :func:`scr_lib.paths.display` shows it: the link, not its target."""
+    return paths.display(Path(out, name))
 
 
 def swap(work: Path, out: Path) -> None:

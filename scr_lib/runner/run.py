@@ -51,8 +51,8 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
             publish.refuse_foreign(out, params)
             return _locked(project, params, out, echo, force, max(1, min(jobs or cores(), cores())))
     except OSError as err:  # a name too long, a folder that cannot be made or locked
-        raise UsageError(f"cannot write the run into {out_dir or params.name}: {err.strerror or err}"
-                         + (f" ({err.filename})" if err.filename else "") + "; choose another folder") from None
+        raise UsageError(f"cannot write the run into {out_dir or params.name}: {err.strerror or err}" + (
+            f" ({err.filename})" if err.filename else "") + "; choose a folder you can write to") from None
 
 
 def _locked(project: Project, params, out: Path, echo, force: bool, jobs: int) -> Run:
