@@ -6,9 +6,11 @@ read each other's outputs. Every kernel has exited, and written all it will, whe
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import os
 import shutil
+import signal
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -86,19 +88,21 @@ def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> N
     event loop runs in a worker thread, joined before this returns: there nbclient sets no signal handler,
     so Ctrl-C (and SIGTERM, see :mod:`scr_lib.cli`) reaches the caller, once every kernel is stopped."""
     clients, stop = [], []  # the notebooks' clients; [True] once Ctrl-C came
-
-    async def stop_kernels():
-        await asyncio.gather(*(c.km.shutdown_kernel(now=True) for c in clients if c.km), return_exceptions=True)
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(lambda loop, context: None)  # a library's stray task error: not the user's
     with ThreadPoolExecutor(1) as pool:
-        future = pool.submit(loop.run_until_complete, _all(steps, parts, cwd, jobs, echo, clients, stop))
-        try:
+        try:  # Ctrl-C is held while the worker starts: once it has, shutdown() below waits for it
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            future = pool.submit(loop.run_until_complete, _all(steps, parts, cwd, jobs, echo, clients, stop))
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             future.result()
         except KeyboardInterrupt:
-            stop.append(True)
-            asyncio.run_coroutine_threadsafe(stop_kernels(), loop)
-            future.exception()  # each notebook ends as its kernel dies
+            stop.append(True)  # from now on no notebook starts
+            loop.call_soon_threadsafe(lambda: [asyncio.ensure_future(c.km.shutdown_kernel(now=True))
+                                               for c in clients if c.km])
+            pool.shutdown()  # each running notebook ends as its kernel dies
+            for client in clients:  # nbclient's exit hook, left behind by a kernel stopped as it started
+                atexit.unregister(client._cleanup_kernel)
             raise
     loop.close()
 

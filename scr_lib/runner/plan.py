@@ -25,7 +25,7 @@ KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
 KEY_VERSION = "2"  # change when what goes into a key changes: every cache goes stale
 
 
-class RunError(RuntimeError):
+class RunError(Exception):
     """The run failed: the message names the notebook or file, and what to do."""
 
 

@@ -105,11 +105,10 @@ def published_files(folder: Path) -> dict[str, str]:
 
 def read_record(out: Path) -> dict | None:
     """The record in ``out/.scr-run`` (None if there is none, or it is not one this version wrote)."""
-    try:
+    with contextlib.suppress(OSError, ValueError):
         record = json.loads((out / MARK).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) and record.get("version") == KEY_VERSION else None
+        return record if isinstance(record, dict) and record.get("version") == KEY_VERSION else None
+    return None
 
 
 def record(folder: Path, body: dict) -> None:
@@ -126,7 +125,6 @@ def edited(folder: Path, saved: dict | None = None) -> str | None:
     for name in sorted(n for n in set(now) | set(then) if now.get(n) != then.get(n)):
         how = "added" if name not in then else "removed" if name not in now else "changed"
         return f"{shown(folder, name)} was {how} after the run that wrote it"
-    return None
 
 
 def shown(out: Path, name: str = "") -> str:
@@ -139,9 +137,8 @@ def swap(work: Path, out: Path) -> None:
     A real folder at ``out`` (an empty one, or an older version's) is first moved to ``.<name>.old-*``."""
     suffix = work.name.rsplit("-", 1)[-1]
     os.symlink(work.name, out.with_name(f".{out.name}.link-{suffix}"))
-    before = out.resolve() if out.is_symlink() else None
-    if out.is_dir() and not out.is_symlink():
-        before = out.rename(out.with_name(f".{out.name}.old-{suffix}"))
+    before = out.resolve() if out.is_symlink() else (
+        out.rename(out.with_name(f".{out.name}.old-{suffix}")) if out.is_dir() else None)
     os.replace(out.with_name(f".{out.name}.link-{suffix}"), out)
     if before is not None and before != work.resolve():
         shutil.rmtree(before, ignore_errors=True)

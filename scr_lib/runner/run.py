@@ -50,15 +50,15 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
             publish.recover(out)
             publish.refuse_foreign(out, params)
             return _locked(project, params, out, echo, force, max(1, min(jobs or cores(), cores())))
-    except OSError as err:  # a name too long, a folder that cannot be made or locked
-        raise UsageError(f"cannot write the run into {out_dir or params.name}: {err.strerror or err}" + (
-            f" ({err.filename})" if err.filename else "") + "; choose a folder you can write to") from None
+    except (OSError, RuntimeError) as err:  # a name too long, a loop of links, a folder one cannot write to
+        where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+        raise UsageError(f"cannot write the run into {out_dir or params.name}: {getattr(err, 'strerror', None) or err}"
+                         f"{where}; choose a folder you can write to") from None
 
 
 def _locked(project: Project, params, out: Path, echo, force: bool, jobs: int) -> Run:
     saved = {} if force else publish.read_record(out) or {}
-    problem = publish.edited(out, saved)
-    if problem:
+    if problem := publish.edited(out, saved):
         raise RunError(f"{problem}: run `scr run {paths.display(params.path)} --out {publish.shown(out)} --force` "
                        "to rebuild the folder (the edit is lost)")
     steps, run_key, shared = plan(project, params.values)
@@ -115,8 +115,7 @@ def _build(work: Path, steps: list[Step], project: Project, params, out: Path, e
         raise RunError("inputs changed while the notebooks ran; nothing was published: run again")
     _assemble(work, steps)
     write_inputs(work, {s.source.stem: s.declared for s in steps}, foi_summary)
-    merged = results.merge(work)
-    (work / "results.json").write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+    (work / "results.json").write_text(json.dumps(results.merge(work), indent=2) + "\n", encoding="utf-8")
     echo("rendering story pages")
     site.render(work, params, previous=out / ".cache" if out.is_dir() else None)
 
