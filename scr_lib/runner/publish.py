@@ -45,8 +45,7 @@ def check_out_dir(out: Path, params, project) -> None:
     refusals += [(d in (out, *out.parents), f"it is the project's {d.name}/ folder, or inside it") for d in own]
     refusals += [(out in (p, *p.parents), f"it holds an input, {p}, which the run would replace") for p in inputs]
     refusals += [(a.exists() and not a.is_dir(), f"{a} is a file, not a folder") for a in (out, *out.parents)]
-    why = next((reason for refused, reason in refusals if refused), None)
-    if why:
+    if why := next((reason for refused, reason in refusals if refused), None):
         raise UsageError(f"refusing to write the run into {out}: {why}; choose a new folder, such as "
                          f"build/{params.name}")
 
@@ -75,8 +74,7 @@ def recover(out: Path) -> None:
     (``.<name>.old-*``) if ``out`` is missing; remove every other run, link or old folder but ``out``'s own."""
     pattern = re.compile(rf"\.{re.escape(out.name)}\.(run|link|old|tmp)-[A-Za-z0-9_]+")
     stranded = sorted((p for p in out.parent.iterdir() if pattern.fullmatch(p.name)), key=lambda p: p.lstat().st_mtime)
-    olds = [p for p in stranded if ".old-" in p.name]
-    if olds and not os.path.lexists(out):
+    if (olds := [p for p in stranded if ".old-" in p.name]) and not os.path.lexists(out):
         olds[-1].rename(out)
         stranded.remove(olds[-1])
     for path in stranded:

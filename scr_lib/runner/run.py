@@ -34,14 +34,12 @@ class Run:
 
 def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, *, force: bool = False,
         jobs: int | None = None, project: Project | None = None) -> Run:
-    """Execute the notebooks with ``params_path`` into ``out_dir`` (default ``build/<name>/``), reusing
-    those whose inputs are unchanged since the last run there (``force``: none), ``jobs`` at once (default
-    and ceiling: the cores); ``echo`` gets a line per event. Raises :class:`RunError` naming the notebook
-    that failed, what could not be written, or a file edited since the last run; :class:`UsageError` if
-    ``out_dir`` is not the run's to write or another run holds it. A failure, Ctrl-C included, leaves the
-    previous output as it was."""
-    project = project or Project()
-    params = load_params(params_path)
+    """Execute the notebooks with ``params_path`` into ``out_dir`` (default ``build/<name>/``), reusing those
+    unchanged since the last run there (``force``: none), ``jobs`` at once (default and ceiling: the cores);
+    ``echo`` gets a line per event. Raises :class:`RunError` naming the notebook that failed, what could not
+    be written, or a file edited since the last run; :class:`UsageError` if ``out_dir`` is not the run's to
+    write or another run holds it. A failure, Ctrl-C included, leaves the previous output as it was."""
+    project, params, taken = project or Project(), load_params(params_path), False  # taken: the folder is ours
     try:
         out = Path(out_dir).absolute() if out_dir else paths.BUILD / params.name
         out = out.parent.resolve() / out.name  # the folder's own link is not followed
@@ -49,8 +47,11 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
         with publish.lock(out):
             publish.recover(out)
             publish.refuse_foreign(out, params)
+            taken = True
             return _locked(project, params, out, echo, force, max(1, min(jobs or cores(), cores())))
     except (OSError, RuntimeError) as err:  # a name too long, a loop of links, a folder one cannot write to
+        if taken:
+            raise
         where = f" ({err.filename})" if getattr(err, "filename", None) else ""
         raise UsageError(f"cannot write the run into {out_dir or params.name}: {getattr(err, 'strerror', None) or err}"
                          f"{where}; choose a folder you can write to") from None
