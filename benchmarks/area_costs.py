@@ -17,7 +17,7 @@ Then the render cost of one page, measured on the first --render areas: the site
 This stands in for the area page template (issue 15), which is built on another branch: the figure is
 the frame of a story page plus an area's words, not the final page.
 
-Last, what a no-op `scr run` would pay per page: ``cache.tree_files`` (the hash of every published file
+Last, what a no-op `scr run` would pay per page: ``publish.published_files`` (the hash of every published file
 it compares with the last run's) over --hash files of the stand-in page's size, against ``os.stat`` alone.
 """
 
@@ -118,9 +118,9 @@ def render_cost(frame, table, count: int) -> dict:
 
 
 def hash_cost(count: int, size: int) -> dict:
-    """Seconds for ``cache.tree_files`` (what a no-op `scr run` does to every published file) over ``count``
+    """Seconds for ``publish.published_files`` (what a no-op `scr run` does to every published file) over ``count``
     files of ``size`` bytes in one folder, and for the same files' ``os.stat`` alone."""
-    from scr_lib.runner import cache
+    from scr_lib.runner import publish
 
     with tempfile.TemporaryDirectory(prefix="scr-area-hash-") as tmp:
         folder = Path(tmp)
@@ -128,7 +128,7 @@ def hash_cost(count: int, size: int) -> dict:
         for i in range(count):
             (folder / f"{i:06d}.html").write_bytes(body)
         started = time.perf_counter()
-        cache.tree_files(folder)
+        publish.published_files(folder)
         hashed = time.perf_counter() - started
         started = time.perf_counter()
         for entry in os.scandir(folder):
@@ -164,7 +164,7 @@ def main(argv=None) -> int:
           f"{r['seconds']:.2f} s, {1000 * r['seconds'] / r['pages']:.2f} ms a page, "
           f"{r['bytes'] / r['pages'] / 1024:.1f} KB a page")
     h = hash_cost(args.hash, max(1, r["bytes"] // r["pages"]))
-    print(f"no-op check of the published files (cache.tree_files): {h['files']:,} page-sized files hashed in "
+    print(f"no-op check of the published files (publish.published_files): {h['files']:,} page-sized files hashed in "
           f"{h['hashed']:.2f} s ({1e6 * h['hashed'] / h['files']:.0f} us a file); os.stat alone {h['stated']:.3f} s")
     return 0
 

@@ -91,7 +91,7 @@ def add_comment(notebook: Path, round_no: int) -> None:
 def one_round(project: Path, scratch: Path, env: dict, edit: str, round_no: int) -> dict:
     params = project / "params" / "pulse_2010.yaml"
     out = scratch / "out" / "pulse_2010"
-    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out.parent, ignore_errors=True)  # the run folder is a link to .pulse_2010.run-* beside it
     scr = [str(BIN / "scr")] if (BIN / "scr").exists() else [sys.executable, "-m", "scr_lib.cli"]
     run = [*scr, "run", str(params), "--out", str(out)]
     figures = {}

@@ -39,7 +39,8 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
     declares and the files they point at, data/, scr_lib/); they run in
     parallel, one per core. A notebook whose prose alone changed keeps its
     outputs. With nothing changed the run returns at once. A failed run
-    leaves the previous output as it was.
+    leaves the previous output as it was. A folder whose files were edited
+    after its run is refused: --force rebuilds it.
 
     Example:
 
@@ -158,7 +159,8 @@ def claims_command(run_dir: Path):
     For each figure the articles publish: the quote, the value as published,
     the value in this run in the article's own wording ("one in six" may
     become "one in four"), and whether it still holds. Exits 0 whether or
-    not claims moved; 1 only if RUN_DIR has no readable results.json.
+    not claims moved; 1 only if RUN_DIR has no readable results.json, or
+    a file in it was edited after the run that wrote it.
 
     Example:
 
@@ -170,6 +172,7 @@ def claims_command(run_dir: Path):
     from .problems import display_path
 
     path = run_dir / "results.json"
+    _refuse_edited(run_dir)
     try:
         values = results.load(path)
     except (OSError, ValueError) as err:  # ValueError: not JSON, or not UTF-8
@@ -201,8 +204,8 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
     unchecked (no fact speaks to it, or its subject or measure is not
     clear). Each number is given with its paragraph and line. Years, dates,
     labels and durations are listed apart. Exits 1 when any number is
-    contradicted, 2 when the draft or the run folder cannot be read, 0
-    otherwise. See docs/rerunning.md, "Check a draft story".
+    contradicted or a file of the run was edited after the run that wrote
+    it, 2 when the draft or the run folder cannot be read, 0 otherwise. See docs/rerunning.md, "Check a draft story".
 
     Example (from a fresh clone, the first line builds the run):
 
@@ -214,6 +217,7 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
 
     from .story import draft
 
+    _refuse_edited(run_dir)
     try:
         base = draft.load_facts(run_dir)
         report = draft.check_draft(draft_file, base, run_dir)
@@ -225,6 +229,17 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
     else:
         click.echo(draft.table_text(report))
     sys.exit(1 if report.contradicted else 0)
+
+
+def _refuse_edited(run_dir: Path) -> None:
+    """Exit 1 with one line if a file of the run folder ``run_dir`` changed after the run that wrote it."""
+    from .runner import publish
+
+    problem = publish.edited(run_dir)
+    if problem:
+        click.echo(f"error: {problem}, so its figures are not that run's: run `scr run PARAMS --out "
+                   f"{publish.shown(run_dir)} --force` again", err=True)
+        sys.exit(1)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -6,6 +6,7 @@ constants, never against the current working directory of a kernel.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PROJ_ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +49,7 @@ def display(path: str | Path, root: str | Path | None = None) -> str:
     """
     path = Path(path)
     base = Path.cwd() if root is None else Path(root)
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
+    try:  # lexically: a run folder is a link (build/pulse_2010), shown as such, not as what it points at
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(base.resolve())))
     except ValueError:
         return str(path) if root is None else path.name

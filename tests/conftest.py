@@ -257,8 +257,8 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
     import pandas as pd
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from scr_lib import charts
-    from scr_lib.inputs import foi
+    from scr_lib import charts, paths
+    from scr_lib.inputs import checked, foi
     from scr_lib.runner import run
     from scr_lib.findings import load_params
     from scr_lib.story.results import Results, merge
@@ -302,7 +302,8 @@ def crafted_run_dir(folder: Path, foi_path: Path, declares_foi: bool = True):
     params.write_text(f"name: crafted\nfoi_returns: {foi_path}\n", encoding="utf-8")
     params = load_params(params)
     declared = ["foi_returns", "output_dir"] if declares_foi else ["output_dir"]
-    run.write_inputs(run_dir, {"01-crafted": declared}, run.foi_summary_of(foi.load_returns(foi_path), params))
+    shown = paths.display(params.values["foi_returns"], paths.PROJ_ROOT)
+    run.write_inputs(run_dir, {"01-crafted": declared}, checked.summary(foi.load_returns(foi_path), shown))
     return run_dir, params
 
 

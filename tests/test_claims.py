@@ -142,12 +142,8 @@ def test_a_claim_of_an_undeclared_finding_is_refused_with_its_line(tmp_path, mon
     row[header.index("finding")] = "refusall"
     ledger.write_text("\n".join([lines[0], lines[1], ",".join(row)]) + "\n", encoding="utf-8")
     monkeypatch.setattr(paths, "CLAIMS", ledger)
-    claims._claims.cache_clear()
-    try:
-        with pytest.raises(ValueError, match=r"line 3, column finding: 'refusall' is not a finding"):
-            claims.load_claims()
-    finally:
-        claims._claims.cache_clear()
+    with pytest.raises(ValueError, match=r"line 3, column finding: 'refusall' is not a finding"):
+        claims.load_claims()
 
 
 @pytest.mark.parametrize("finding", findings.FINDINGS, ids=findings.IDS)

@@ -164,7 +164,9 @@ def test_run_refuses_a_named_sheet_that_a_notebook_cannot_be_told(tmp_path, monk
     nb.cells = [cell]
     (tmp_path / "nb").mkdir()
     nbformat.write(nb, tmp_path / "nb" / "01-stand-in.ipynb")
-    monkeypatch.setattr(runner, "notebooks", lambda folder=None: [tmp_path / "nb" / "01-stand-in.ipynb"])
+    from scr_lib.runner import plan
+
+    monkeypatch.setattr(plan, "notebooks", lambda folder=None: [tmp_path / "nb" / "01-stand-in.ipynb"])
     params = params_for(tmp_path, CORPUS / "good" / "returns_second_sheet.xlsx", "Returns")
     result = invoke("run", params, "--out", tmp_path / "out")
     assert result.exit_code == 1 and "01-stand-in.ipynb reads foi_returns but takes no foi_sheet" in result.stderr
@@ -299,7 +301,7 @@ def nothing_written(monkeypatch):
     def reached(*args, **kwargs):
         raise AssertionError("the run went on to take the folder")
 
-    monkeypatch.setattr(runner, "_take", reached)
+    monkeypatch.setattr(runner.publish, "lock", reached)
 
 
 FORBIDDEN = {

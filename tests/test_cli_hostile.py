@@ -27,8 +27,8 @@ CORPUS = Path(__file__).parent / "corpus"
 CASES = list(csv.DictReader(open(CORPUS / "invocations.csv", encoding="utf-8", newline="")))
 HOLD_LOCK = """import sys, time
 from pathlib import Path
-from scr_lib.runner import run
-with run._lock(Path(sys.argv[1])):
+from scr_lib.runner import publish
+with publish.lock(Path(sys.argv[1])):
     print("holding", flush=True)
     time.sleep(120)
 """

@@ -99,8 +99,9 @@ def build():
     ws.append(HEADER)
     for cell in ws[4]:
         cell.font = Font(bold=True)
+    pcts = reference.PCTs.read()
     for i, (pct, with_code, *figures, comment) in enumerate(ROWS, start=1):
-        code = reference.resolve(pct).ods_code if with_code else None
+        code = reference.resolve(pct, pcts).ods_code if with_code else None
         ws.append([pct, code, *[None if v == "" else v for v in figures], f"FOI/2011/{i:03d}",
                    comment or None, "*"])
         row = ws.max_row

@@ -1619,7 +1619,7 @@ class _Validated:
 _JOINED = re.compile(r"\s+(?:and|&)\s+|\s*[/+;]\s*|,\s*", re.I)
 
 
-def _joint_pcts(text: str) -> str:
+def _joint_pcts(text: str, pcts: reference.PCTs) -> str:
     """The message for a PCT cell that names several PCTs ('NHS Bolton and NHS Bury'): a joint answer;
     '' when the text is not two or more PCTs' names."""
     parts = [part for part in _JOINED.split(text) if part.strip()]
@@ -1628,7 +1628,7 @@ def _joint_pcts(text: str) -> str:
     names = []
     for part in parts:
         try:
-            names.append(reference.pct_name(reference.resolve(part).ods_code))
+            names.append(reference.pct_name(reference.resolve(part, pcts).ods_code))
         except reference.UnknownPCT:
             return ""
     return (f"a joint answer: {text!r} names {len(names)} PCTs ({'; '.join(names)}), and figures given for "
@@ -1637,8 +1637,9 @@ def _joint_pcts(text: str) -> str:
             "known', and the joint figures in the notes column")
 
 
-def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -> list[Problem]:
-    """Set ``record['ods_code']`` from the name and/or code columns; return any problems."""
+def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict,
+                 pcts: reference.PCTs) -> list[Problem]:
+    """Set ``record['ods_code']`` from the name and/or code columns (looked up in ``pcts``); return any problems."""
     problems = []
     record["ods_code"] = None
     found = {}
@@ -1647,18 +1648,19 @@ def _resolve_pct(table: RawTable, row_number: int, record: dict, header: dict) -
         if name not in header or not text:
             continue
         try:
-            found[name] = reference.resolve(text).ods_code
+            found[name] = reference.resolve(text, pcts).ods_code
         except reference.UnknownPCT as err:
-            problems.append(Problem(table.file, row_number, header[name], _joint_pcts(text) or str(err)))
+            problems.append(Problem(table.file, row_number, header[name], _joint_pcts(text, pcts) or str(err)))
     if not record.get("pct") and not record.get("pct_code"):
         column = header.get("pct", header.get("pct_code"))
         problems.append(Problem(table.file, row_number, column,
                                 "expected a PCT name or ODS code, found nothing"))
     if len(found) == 2 and found["pct"] != found["pct_code"]:
         problems.append(Problem(table.file, row_number, header["pct_code"],
-                                f"the ODS code {record['pct_code']!r} is {reference.pct_name(found['pct_code'])} "
+                                f"the ODS code {record['pct_code']!r} is "
+                                f"{reference.pct_name(found['pct_code'], pcts)} "
                                 f"({found['pct_code']}), but the name {record['pct']!r} is "
-                                f"{reference.pct_name(found['pct'])} ({found['pct']})"))
+                                f"{reference.pct_name(found['pct'], pcts)} ({found['pct']})"))
     elif found and not problems:
         record["ods_code"] = next(iter(found.values()))
     if not record.get("pct"):
@@ -1781,6 +1783,7 @@ def _validate(table: RawTable) -> _Validated:
     readers = [(name, where.get(name), col) for name, col in COLUMNS.items()]
     column_problems = _column_problems(table, where, header, scales, note_rows)
     problems += column_problems.values()
+    pcts = reference.PCTs.read()  # one read of the reference table for every row's PCT
     for row_number, cells in table.rows:
         if not any(str(c).strip() for c in cells):
             blank_rows.append(row_number)
@@ -1821,7 +1824,7 @@ def _validate(table: RawTable) -> _Validated:
             except ValueError as err:
                 problems.append(Problem(table.file, row_number, header[name], str(err)))
                 record[name] = None
-        problems += _resolve_pct(table, row_number, record, header)
+        problems += _resolve_pct(table, row_number, record, header, pcts)
         for name in filter(None, (n.strip() for n in record["illustrative"].split(";"))):
             if name != "*" and name not in COLUMNS:
                 problems.append(Problem(table.file, row_number, header.get("illustrative", "illustrative"),

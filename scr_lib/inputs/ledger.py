@@ -11,7 +11,6 @@ them). ``printed``, ``quote`` and ``reason`` are text; a blank ``reason`` or
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -26,14 +25,9 @@ def read(path: str | Path | None = None) -> pd.DataFrame:
     return pd.read_csv(path or paths.CLAIMS, dtype={"printed": str, "quote": str, "reason": str})
 
 
-@lru_cache(maxsize=1)
-def _ledger() -> pd.DataFrame:
-    return read()
-
-
 def load_claims(finding: str | None = None) -> pd.DataFrame:
-    """The ledger's rows, or those of one ``finding`` id, as a new table each call (index 0, 1...)."""
-    table = _ledger()
+    """The ledger's rows, or those of one ``finding`` id, read anew each call (index 0, 1...)."""
+    table = read()
     if finding is not None:
         table = table[table.finding == finding]
     return table.reset_index(drop=True).copy()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -51,21 +50,14 @@ MATCH_CUTOFF = 90
 MATCH_MARGIN = 6
 
 
-@lru_cache(maxsize=1)
-def _read_pcts() -> pd.DataFrame:
-    """The reference file, read once; never handed out (see :func:`load_pcts`)."""
-    return pd.read_csv(paths.PCT_REFERENCE, dtype=str, keep_default_na=False)
-
-
 def load_pcts() -> pd.DataFrame:
     """The reference table: one row per 2010 PCT or care trust, indexed by nothing.
 
     Columns: ods_code, ons_code, name, org_type, sha_ods_code, sha_ons_code,
     sha_name, aliases (';'-separated), note. No value is missing except
-    aliases and note, which are '' when empty. The file is read once; each
-    call returns a new copy, so a caller that changes it changes nothing else.
+    aliases and note, which are '' when empty. Read anew on each call.
     """
-    return _read_pcts().copy()
+    return pd.read_csv(paths.PCT_REFERENCE, dtype=str, keep_default_na=False)
 
 
 def normalise(name: str) -> str:
@@ -98,24 +90,35 @@ def place_words(norm: str) -> str:
     return " ".join(w for w in norm.split() if w not in GUARD_WORDS and w != "and")
 
 
-@lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, set], dict[str, set], dict[str, set]]:
-    """(code -> ODS codes, exact name or alias -> ODS codes, normalised name -> ODS codes).
-
-    A key that leads to more than one ODS code (Hertfordshire, 5QV) is ambiguous.
+@dataclass(frozen=True)
+class PCTs:
+    """The reference table read once, with what :func:`resolve` looks names up in: ``by_code`` (ODS or
+    ONS code -> ODS codes), ``by_name`` (exact name or alias, lower case -> ODS codes), ``by_norm``
+    (normalised name -> ODS codes) and ``names`` (ODS code -> name). A key that leads to more than one
+    ODS code (Hertfordshire, 5QV) is ambiguous. Building it takes some milliseconds: a caller that
+    resolves many names (a file's rows) reads one with :meth:`read` and passes it to each call.
     """
-    table = load_pcts()
-    by_code, by_name, by_norm = {}, {}, {}
-    for r in table.itertuples():
-        by_code.setdefault(r.ods_code.upper(), set()).add(r.ods_code)
-        by_code.setdefault(r.ons_code.upper(), set()).add(r.ods_code)
-        for name in [r.name, *filter(None, r.aliases.split(";"))]:
-            if re.fullmatch(r"[0-9A-Z]{3}", name):  # another ODS code kept as an alias
-                by_code.setdefault(name, set()).add(r.ods_code)
-                continue
-            by_name.setdefault(name.lower(), set()).add(r.ods_code)
-            by_norm.setdefault(normalise(name), set()).add(r.ods_code)
-    return by_code, by_name, by_norm
+
+    by_code: dict
+    by_name: dict
+    by_norm: dict
+    names: dict
+
+    @classmethod
+    def read(cls) -> "PCTs":
+        """The reference file (:data:`scr_lib.paths.PCT_REFERENCE`), read and indexed."""
+        table = load_pcts()
+        by_code, by_name, by_norm = {}, {}, {}
+        for r in table.itertuples():
+            by_code.setdefault(r.ods_code.upper(), set()).add(r.ods_code)
+            by_code.setdefault(r.ons_code.upper(), set()).add(r.ods_code)
+            for name in [r.name, *filter(None, r.aliases.split(";"))]:
+                if re.fullmatch(r"[0-9A-Z]{3}", name):  # another ODS code kept as an alias
+                    by_code.setdefault(name, set()).add(r.ods_code)
+                    continue
+                by_name.setdefault(name.lower(), set()).add(r.ods_code)
+                by_norm.setdefault(normalise(name), set()).add(r.ods_code)
+        return cls(by_code, by_name, by_norm, dict(zip(table["ods_code"], table["name"])))
 
 
 class UnknownPCT(LookupError):
@@ -136,17 +139,13 @@ class Match:
     score: float = 100.0
 
 
-@lru_cache(maxsize=1)
-def _names() -> dict[str, str]:
-    return dict(zip(load_pcts()["ods_code"], load_pcts()["name"]))
+def pct_name(ods_code: str, pcts: PCTs | None = None) -> str:
+    """The reference name of an ODS code (``KeyError`` for a code not in the table), from ``pcts``
+    (default: the reference file, read for this call)."""
+    return (pcts or PCTs.read()).names[ods_code]
 
 
-def pct_name(ods_code: str) -> str:
-    """The reference name of an ODS code (``KeyError`` for a code not in the table)."""
-    return _names()[ods_code]
-
-
-def resolve(text: str) -> Match:
+def resolve(text: str, pcts: PCTs | None = None) -> Match:
     """Resolve a PCT as an FOI file writes it to its ODS code.
 
     Tries, in order: an ODS or ONS code; the exact name or an alias (case
@@ -157,12 +156,14 @@ def resolve(text: str) -> Match:
     North into South or City into County. Raises :class:`UnknownPCT` naming the closest
     candidates otherwise: for an unknown code, the codes one character away;
     for a name, first the PCTs whose names contain all its words, then the
-    closest by spelling. A blank name raises too.
+    closest by spelling. A blank name raises too. ``pcts``: the table to look in (default: the reference
+    file, read for this call; pass one :meth:`PCTs.read` to resolve many names).
     """
     raw = str(text).strip()
     if not raw:
         raise UnknownPCT(raw, "expected a PCT name or ODS code, found nothing", [])
-    by_code, by_name, by_norm = _index()
+    pcts = pcts or PCTs.read()
+    by_code, by_name, by_norm = pcts.by_code, pcts.by_name, pcts.by_norm
     norm = normalise(raw)
     for key, index, how in ((raw.upper(), by_code, "code"), (raw.lower(), by_name, "name"),
                             (norm, by_norm, "normalised")):
@@ -170,7 +171,7 @@ def resolve(text: str) -> Match:
         if codes and len(codes) == 1:
             return Match(next(iter(codes)), how)
         if codes:
-            closest = [f"{pct_name(code)} ({code})" for code in sorted(codes)]
+            closest = [f"{pcts.names[code]} ({code})" for code in sorted(codes)]
             raise UnknownPCT(raw, f"PCT {raw!r} is ambiguous in 2010; it may be: {'; '.join(closest)}",
                              closest)
 
@@ -180,7 +181,7 @@ def resolve(text: str) -> Match:
         # codes that share the longest start come first ('5QX': 5QA, 5QC, ... before 5HX)
         near.sort(key=lambda c: (-len(os.path.commonprefix([c, wanted])), c))
         codes = list(dict.fromkeys(code for n in near for code in sorted(by_code[n])))
-        closest = [f"{pct_name(code)} ({code})" for code in codes[:5]]
+        closest = [f"{pcts.names[code]} ({code})" for code in codes[:5]]
         hint = f"; closest codes: {'; '.join(closest)}" if closest else ""
         raise UnknownPCT(raw, f"no 2010 PCT has the code {raw!r}{hint}", closest)
 
@@ -202,12 +203,12 @@ def resolve(text: str) -> Match:
         runner_up = ranked[1][1] if ranked[0][0] == allowed[0][0] and len(ranked) > 1 else ranked[0][1]
         if allowed[0][1] - runner_up >= MATCH_MARGIN:
             return Match(allowed[0][0], "close", allowed[0][1])
-        closest = [f"{pct_name(code)} ({code})" for code, _ in allowed[:3]]
+        closest = [f"{pcts.names[code]} ({code})" for code, _ in allowed[:3]]
         raise UnknownPCT(raw, f"PCT name {raw!r} is ambiguous; closest: {'; '.join(closest)}", closest)
     # Names that contain every word of the text ('Birmingham' -> the three Birmingham PCTs) come first.
     words = set(norm.split())
     containing = sorted({code for name, codes in by_norm.items() if words and words <= set(name.split())
                          for code in codes})
     order = containing + [code for code, _ in ranked if code not in containing]
-    closest = [f"{pct_name(code)} ({code})" for code in order[:max(3, min(len(containing), 5))]]
+    closest = [f"{pcts.names[code]} ({code})" for code in order[:max(3, min(len(containing), 5))]]
     raise UnknownPCT(raw, f"unknown PCT {raw!r}; closest: {'; '.join(closest)}", closest)

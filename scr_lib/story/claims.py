@@ -23,18 +23,16 @@ is worded with ``{yes_no}`` in the ``wording`` column.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from .. import findings, paths, words
 from ..inputs import ledger
+from .figures import is_illustrative, value
 
 CHECKS = ledger.CHECKS
 BOUNDS = ("less_than", "at_least", "more_than", "at_most")
 
 
-@lru_cache(maxsize=1)
 def _claims() -> pd.DataFrame:
     table = ledger.read()
     unknown = table[~table["finding"].isin(findings.IDS)]
@@ -112,8 +110,6 @@ def check_all(results: dict, finding: str | None = None, context: bool = False) 
     values (see ``Results.add``): such a figure holds only for made-up data.
     Context rows (figures the data cannot check) are included only with ``context=True``.
     """
-    from .results import is_illustrative, value
-
     table = load_claims(finding)
     if not context:
         table = table[table.check != "context"]

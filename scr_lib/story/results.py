@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import findings, paths
+from .figures import is_illustrative, value  # noqa: F401 - results.value, as notebooks and tests call it
 
 # pandas and precision (which needs pandas) are imported where used: `scr run` merges results files
 # and renders pages without them, and pandas takes a noticeable part of a second to import.
@@ -302,25 +303,3 @@ def merge(output_dir: Path) -> dict:
 def load(path: Path) -> dict:
     """Read a run's ``results.json``."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-_MISSING = object()
-
-
-def value(results: dict, key: str, default=_MISSING):
-    """The number under ``key`` in a results dict (whether stored bare or as {'value': ...}).
-
-    A missing key raises ``KeyError`` unless ``default`` is given, which is then returned.
-    """
-    if key not in results:
-        if default is _MISSING:
-            raise KeyError(key)
-        return default
-    found = results[key]
-    return found.get("value", default if default is not _MISSING else None) if isinstance(found, dict) else found
-
-
-def is_illustrative(results: dict, key: str) -> bool:
-    """True when the result under ``key`` was recorded as resting on illustrative values; False if not, or missing."""
-    found = results.get(key)
-    return bool(found.get("illustrative", False)) if isinstance(found, dict) else False

@@ -1,0 +1,128 @@
+"""Execute notebooks with nbclient, ``jobs`` at a time, each in a fresh kernel; or reuse earlier outputs.
+A kernel's working folder is the notebooks folder; its parameters are in a cell tagged
+``injected-parameters`` after the cell tagged ``parameters`` (papermill's convention). Notebooks do not
+read each other's outputs. Every kernel has exited, and written all it will, when :func:`execute_all` returns."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import json
+import os
+import shutil
+import signal
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .plan import KERNEL, RunError, Step, cell_text
+
+INJECTED = "injected-parameters"
+
+
+def cores() -> int:
+    """The cores this process may use (its CPU affinity where the system reports one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parameterized(raw: bytes, parameters: dict) -> dict:
+    """The notebook ``raw`` (as JSON) with an ``injected-parameters`` cell after its ``parameters`` cell, or first."""
+    nb = json.loads(raw)
+    source = "# Parameters\n" + "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
+    at = next((i + 1 for i, c in enumerate(nb["cells"]) if "parameters" in c["metadata"].get("tags", [])), 0)
+    nb["cells"].insert(at, {"cell_type": "code", "execution_count": None, "id": INJECTED, "outputs": [],
+                            "metadata": {"tags": [INJECTED]}, "source": source})
+    nb["metadata"]["papermill"] = {"parameters": parameters}
+    return nb
+
+
+async def _execute(step: Step, part: Path, cwd: Path, clients: list) -> None:
+    """Execute ``step``'s notebook into ``part`` (its output_dir); raise :class:`RunError` naming the cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    nb = nbformat.reads(json.dumps(parameterized(step.raw, {**step.given, "output_dir": str(part)})), as_version=4)
+    client = NotebookClient(nb, kernel_name=KERNEL, timeout=None, startup_timeout=120, record_timing=False,
+                            resources={"metadata": {"path": str(cwd)}})
+    clients.append(client)
+    (part / "notebooks").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile() as log:  # the kernel's own messages: shown only if it dies
+        try:
+            await client.async_execute(stderr=log)
+        except CellExecutionError as err:  # '<notebook> failed in cell N (`first line`): Error: message'
+            cell = next((c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+                        nbformat.v4.new_code_cell())
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            raise RunError(f"{step.name} failed in cell {cell.execution_count} (`{first[:60]}`): {err.ename}: "
+                           f"{err.evalue}") from None
+        except (RuntimeError, OSError, TimeoutError) as err:  # a kernel that died, never started or answered
+            log.seek(0)
+            last = "".join(f"\n    {line}" for line in log.read().decode("utf-8", "replace").splitlines()[-5:])
+            raise RunError(f"{step.name}: the kernel failed: {type(err).__name__}: {err}{last}") from None
+    nbformat.write(nb, part / "notebooks" / step.name)
+
+
+async def _all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo, clients: list, stop: list) -> None:
+    slots = asyncio.Semaphore(jobs)
+
+    async def one(step: Step):
+        async with slots:
+            if stop:  # Ctrl-C: start nothing more
+                return
+            echo(f"  running    {step.name}")
+            started = asyncio.get_running_loop().time()
+            try:
+                await _execute(step, parts / step.part, cwd, clients)
+            except RunError as err:
+                step.error = str(err)
+                if not stop:
+                    echo(f"  FAILED     {err}")  # the message starts with the notebook's name
+                return
+            echo(f"  done       {step.name} ({asyncio.get_running_loop().time() - started:.1f} s)")
+
+    await asyncio.gather(*(one(s) for s in steps))
+
+
+def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> None:
+    """Execute ``steps`` into ``parts/<part>``, ``jobs`` at a time; a failure is noted on its step. The
+    event loop runs in a worker thread, joined before this returns: there nbclient sets no signal handler,
+    so Ctrl-C (and SIGTERM, see :mod:`scr_lib.cli`) reaches the caller, once every kernel is stopped."""
+    clients, stop = [], []  # the notebooks' clients; [True] once Ctrl-C came
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(lambda loop, context: None)  # a library's stray task error: not the user's
+    with ThreadPoolExecutor(1) as pool:
+        try:  # Ctrl-C is held while the worker starts: once it has, shutdown() below waits for it
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            future = pool.submit(loop.run_until_complete, _all(steps, parts, cwd, jobs, echo, clients, stop))
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            future.result()
+        except KeyboardInterrupt:
+            stop.append(True)  # from now on no notebook starts
+            loop.call_soon_threadsafe(lambda: [asyncio.ensure_future(c.km.shutdown_kernel(now=True))
+                                               for c in clients if c.km])
+            pool.shutdown()  # each running notebook ends as its kernel dies
+            for client in clients:  # nbclient's exit hook, left behind by a kernel stopped as it started
+                atexit.unregister(client._cleanup_kernel)
+            raise
+    loop.close()
+
+
+def reprose(step: Step, part: Path) -> bool:
+    """Build ``part`` from the cached part: the notebook's new cells with the cached copy's outputs (and its
+    injected parameters). False, building nothing, if the code cells do not line up (or lack ids)."""
+    executed = json.loads((step.cached / "notebooks" / step.name).read_text(encoding="utf-8"))
+    nb = parameterized(step.raw, {})
+    code = [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    ran = [c for c in executed["cells"] if c["cell_type"] == "code"]
+    if nb.get("nbformat_minor", 0) < 5 or len(code) != len(ran) or any(
+            cell_text(c) != cell_text(r) for (_, c), r in zip(code, ran) if c["id"] != INJECTED):
+        return False
+    for (i, cell), old in zip(code, ran):
+        nb["cells"][i] = old if cell["id"] == INJECTED else {**cell, "outputs": old["outputs"],
+                                                              "execution_count": old["execution_count"]}
+    nb["metadata"] = {**nb["metadata"], "papermill": executed["metadata"].get("papermill"),
+                      "language_info": executed["metadata"].get("language_info")}
+    shutil.copytree(step.cached, part)
+    text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"  # as nbformat writes
+    (part / "notebooks" / step.name).write_text(text, encoding="utf-8")
+    return True
