@@ -9,12 +9,6 @@ from pathlib import Path
 
 import pytest
 
-# jsonschema (imported with nbformat) loads rfc3987_syntax if it is installed, to check the "iri" string format
-# that no schema here uses; loading it builds some thirty parsers: 1.2 s of CPU, most of a quiet
-# `make test-fast`'s start-up. Marked absent unless something (nbval's plugin, under `make test`) loaded it
-# first; subprocesses (a real `scr run`, its kernels) are untouched.
-sys.modules.setdefault("rfc3987_syntax", None)
-
 FOI_HEADER = ["pct", "rollout_begun", "practices_invited", "practices_declined", "practices_signed_up",
               "spend_to_date_gbp", "spend_expected_gbp", "records_uploaded", "records_viewed",
               "foi_ref", "notes", "illustrative"]
