@@ -13,6 +13,7 @@ Example (``params/pulse_2010.yaml``)::
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 import re
@@ -43,6 +44,11 @@ COMMON_KNOBS: dict[str, Knob] = {
     "foi_returns": Knob((str,), None, "FOI returns file (CSV or XLSX), relative to the params file",
                         is_path=True, required=True),
     "foi_sheet": Knob((str,), "", "the XLSX worksheet holding the FOI returns; blank: the first visible sheet"),
+    "round": Knob((str, int), None, "the FOI round, as the pages name it (such as 2011); blank: not stated"),
+    "as_at": Knob((str, int, datetime.date), None, "the date the figures describe, ISO format (2011-03-31; "
+                  "2011-03 or 2011 when the source gives no day); blank: undated"),
+    "previous_run": Knob((str,), None, "an earlier run's folder, relative to the params file, to compare "
+                         "with (scr run --previous overrides it); blank: no comparison"),
 }
 """The knobs every run has. Each finding adds its own (``Finding.knobs``); the whole schema of a
 params file is :data:`scr_lib.findings.KNOBS`."""

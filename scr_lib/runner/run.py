@@ -48,6 +48,7 @@ from pathlib import Path
 from .. import paths
 from . import cache
 from ..inputs.params import Params
+from ..problems import InputError, Problem
 from ..findings import KNOBS, load_params
 
 KERNEL = "python3"  # ipykernel's own spec: the interpreter that runs `scr`
@@ -383,7 +384,7 @@ def _why(plan: _Plan, before: dict | None) -> str:
 
 
 def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, *, force: bool = False,
-        jobs: int | None = None, project: Project | None = None) -> Run:
+        jobs: int | None = None, project: Project | None = None, previous: str | Path | None = None) -> Run:
     """Execute the notebooks with ``params_path`` into ``out_dir`` (default ``build/<name>/``).
 
     Writes ``notebooks/`` (executed copies), each notebook's ``*.results.json``
@@ -401,6 +402,11 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
     message says so); :class:`UsageError` if ``out_dir`` is not a folder the
     run may write into (:func:`check_out_dir`, :func:`_refuse_foreign`) or
     another run is writing into it.
+
+    ``previous`` (``scr run --previous``) is the earlier run folder the pages compare with, overriding
+    the params file's ``previous_run``; either must be a finished run folder other than ``out_dir``
+    (:func:`scr_lib.inputs.rounds.check_previous`): else :class:`UsageError` for ``previous``, an
+    :class:`InputError` naming the params file for ``previous_run``.
     """
     project = project or Project()
     params = load_params(params_path)
@@ -408,6 +414,7 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
         out = Path(out_dir).resolve() if out_dir else default_out_dir(params)
     except (OSError, RuntimeError) as err:  # a loop of symbolic links
         raise UsageError(f"cannot write the run into {out_dir}: {err}; choose another folder") from None
+    params = _with_previous(params, previous, out)
     check_out_dir(out, params, project)
     with _take(out):
         try:
@@ -417,6 +424,19 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
                              + (f" ({err.filename})" if err.filename else "")) from None
         _refuse_foreign(out, params)
         return _run_locked(project, params, out, echo, force, jobs)
+
+
+def _with_previous(params: Params, previous: str | Path | None, out: Path) -> Params:
+    """``params`` with ``previous_run`` resolved to an absolute folder (``previous`` first), once checked."""
+    from ..inputs import rounds
+    chosen = rounds.of(params.values, params.path.parent, previous).previous
+    try:
+        rounds.check_previous(chosen, out, "--previous" if previous not in (None, "") else "previous_run")
+    except rounds.RoundError as err:
+        if previous not in (None, ""):
+            raise UsageError(str(err)) from None
+        raise InputError([Problem(paths.display(params.path), 0, "previous_run", str(err))]) from None
+    return Params(params.path, {**params.values, "previous_run": str(chosen) if chosen else None})
 
 
 def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, jobs: int | None) -> Run:
