@@ -2,8 +2,6 @@
 
 import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -232,15 +230,6 @@ def test_markdown_marks_comments_and_list_numbers_are_not_numbers(tmp_path):
 
 # ---------------------------------------------------------------------------------------------
 # Acceptance: the example drafts on real runs of the bundled data and of the follow-up example
-
-@pytest.fixture(scope="module")
-def followup_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("followup") / "followup_2011"
-    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(paths.PARAMS / "followup_2011.yaml"),
-                           "--out", str(out)], capture_output=True, text=True, cwd=paths.PROJ_ROOT)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
-
 
 def load(run) -> dict:
     return json.loads((run / "results.json").read_text(encoding="utf-8"))
