@@ -122,3 +122,38 @@ def check_previous(folder: Path | None, out: Path | None = None, where: str = "p
                          f"of an earlier run")
     if out is not None and folder.resolve() == Path(out).resolve():
         raise RoundError(f"{where}: {folder} is this run's own output folder; give the folder of an earlier run")
+
+
+def article_round() -> str:
+    """The round of Pulse's FOI investigation, whose figures the claims file records: the year of the
+    earliest article in ``data/pulse_2010/articles.csv`` (its ``date``, YYYY or YYYY-MM). The article's
+    claims are judged ("holds", "does not hold") only on a run of this round."""
+    import csv
+
+    from .. import paths
+
+    with open(paths.ARTICLES, newline="", encoding="utf-8") as handle:
+        years = sorted(row["date"][:4] for row in csv.DictReader(handle) if row.get("date"))
+    return years[0] if years else ""
+
+
+ROUND_FILE = "round.json"  # written into a run folder by the site renderer: the round its figures describe
+
+
+def write(run_dir: Path, rnd: Round) -> None:
+    """Record ``rnd``'s label and date in ``run_dir/round.json``, so a later run can name this one."""
+    import json
+
+    body = {"round": rnd.label, "as_at": rnd.as_at.iso if rnd.as_at else None}
+    (Path(run_dir) / ROUND_FILE).write_text(json.dumps(body, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read(run_dir: Path | None) -> Round | None:
+    """The round a run folder recorded (:func:`write`), without its previous run; None when it has none."""
+    import json
+
+    path = Path(run_dir) / ROUND_FILE if run_dir else None
+    if path is None or not path.is_file():
+        return None
+    body = json.loads(path.read_text(encoding="utf-8"))
+    return Round(label_of(body.get("round")), AsAt.parse(body.get("as_at")))

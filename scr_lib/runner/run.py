@@ -535,7 +535,20 @@ def foi_summary_of(returns, params: Params) -> dict:
     frame = returns.frame
     return {"path": paths.display(params.values["foi_returns"], paths.PROJ_ROOT), "rows": len(frame),
             "illustrative_values": report.illustrative_count(frame), "values": len(frame) * len(foi.VALUE_COLUMNS),
-            "whole_rows": int(frame["illustrative"].eq("*").sum())}
+            "whole_rows": int(frame["illustrative"].eq("*").sum()), "refs": _foi_refs(frame)}
+
+
+def _foi_refs(frame) -> list[str]:
+    """The first and last FOI reference of the returns (sorted), for the pages' source line; none when a
+    reference is missing or illustrative (a generated reference is never shown as an FOI answer's)."""
+    from ..inputs import foi
+    if "foi_ref" not in frame.columns or frame.empty:
+        return []
+    refs = frame["foi_ref"]
+    if refs.isna().any() or refs.astype(str).str.strip().eq("").any() or foi.illustrative_mask(frame, "foi_ref").any():
+        return []
+    ordered = sorted(refs.astype(str).str.strip())
+    return [ordered[0], ordered[-1]]
 
 
 def write_inputs(work: Path, declared: dict, foi: dict | None) -> None:

@@ -62,9 +62,11 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from .. import paths
+from .. import paths, words
 from . import area_pages
 from ..findings import FINDINGS, KNOBS, Finding
+from ..inputs import rounds
+from ..story import changes
 from ..verdict import Verdict
 from .downloads import Download, copy_downloads
 from .draw import VEGALITE, Chart, ChartCache, compile_chart, figure_html
@@ -74,6 +76,7 @@ __all__ = ["render", "build_page", "markdown_html", "sanitise_html", "json_for_s
 TEMPLATES = paths.SITE_TEMPLATES
 ASSETS = paths.SITE_ASSETS
 STORY_TITLE = "The Summary Care Record, re-examined from the data"
+METHODS_HREF = "methods.html"
 ILLUSTRATIVE_HEADLINE = " (Computed from a file with illustrative values: see the note on illustrative data.)"
 REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics data © Crown copyright and "
                     "database right (Open Government Licence).")
@@ -113,6 +116,16 @@ class Page:
     uses_foi: bool = False
     foi_file: str | None = None  # the FOI file's name, on a page whose notebook read it
     find_area: str | None = None  # the link to "Find your area", on the index and the area finding's page
+    news: str | None = None  # the H1: the finding with its figure, in newspaper style (Finding.news)
+    news_illustrative: bool = False  # the H1's figure rests on illustrative values
+    changes: list = field(default_factory=list)  # changes.Change of each of its figures both rounds have
+    foi_rows: int = 0  # the FOI answers the page's figures come from
+    foi_refs: tuple = ()  # the first and last FOI reference, when none is illustrative
+
+    @property
+    def heading(self) -> str:
+        """The page's H1: its news when it has one, else its title."""
+        return self.news or self.title
 
     @property
     def nav_title(self) -> str:
@@ -124,9 +137,10 @@ class Page:
         """How many of its claims hold, do not hold and were not computed (always those three, zeros
         included), then the inputs and context, not checked, when there are any: (count, words)."""
         verdicts = [Verdict(c["verdict"]) for c in self.claims]
-        counts = [(verdicts.count(v), v.plural) for v in (Verdict.HOLDS, Verdict.DOES_NOT_HOLD, Verdict.NOT_COMPUTED)]
+        counts = [(verdicts.count(v), v.of(verdicts.count(v))) for v in
+                  (Verdict.HOLDS, Verdict.DOES_NOT_HOLD, Verdict.NOT_COMPUTED)]
         rest = sum(1 for v in verdicts if v in (Verdict.INPUT, Verdict.CONTEXT))
-        return counts + ([(rest, "not checked (inputs or context)")] if rest else [])
+        return counts + ([(rest, f"{rest:,} not checked (inputs or context)")] if rest else [])
 
 
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
@@ -181,7 +195,7 @@ def _injected_source(declared: list[str], params) -> str:
 
 def _shown_value(name: str, value):
     knob = KNOBS.get(name)
-    if value is not None and knob is not None and knob.is_path:
+    if value is not None and knob is not None and (knob.is_path or name == "previous_run"):
         return paths.display(value, paths.PROJ_ROOT)
     return value
 
@@ -361,6 +375,8 @@ def _environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["count"] = lambda n: f"{int(n):,}"
+    env.filters["plural"] = words.plural
+    env.globals["show"] = changes.show
     return env
 
 
@@ -370,6 +386,12 @@ def _write_assets(site: Path, cache: ChartCache | None = None, areas: bool = Fal
         write_text(site / "assets" / area_pages.SCRIPT, (ASSETS / area_pages.SCRIPT).read_text(encoding="utf-8"))
     write_text(site / "assets" / "site.css", (ASSETS / "site.css").read_text(encoding="utf-8")
            + "\n/* Code highlighting (Pygments) */\n" + CODE_CSS + "\n")
+
+
+def _results_of(run_dir: Path, stem: str) -> dict:
+    """A notebook's results (key -> entry) from its ``*.results.json``; empty when absent."""
+    path = Path(run_dir) / f"{stem}.results.json"
+    return json.loads(path.read_text(encoding="utf-8")).get("results", {}) if path.is_file() else {}
 
 
 def _run_inputs(run_dir: Path) -> dict:
@@ -405,6 +427,9 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     page.data_sources = _data_sources(uses_foi, inputs.get("foi_returns"), page.sources, bool(findings))
     page.parameters = _parameters(declared, params)
     page.key_figures = [figure for finding in findings for figure in finding.figures_from(results)]
+    if uses_foi and inputs.get("foi_returns"):
+        page.foi_rows = inputs["foi_returns"].get("rows", 0)
+        page.foi_refs = tuple(inputs["foi_returns"].get("refs") or ())
     headlines = []
     for finding in findings:
         line = handed.get("headlines", {}).get(finding.id)
@@ -413,6 +438,69 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
         headlines.append(line)
     page.headline = " ".join(h for h in headlines if h) or None
     return page
+
+
+@dataclass
+class Then:
+    """The run's round and the earlier round it is compared with: ``now`` (a :class:`rounds.Round`),
+    ``figures`` of the earlier run (results.json; empty without one), ``label`` naming it in a sentence
+    ("2010"), and ``judged``: whether this run is of the article's own round, the only one on which the
+    article's figures get a verdict."""
+
+    now: rounds.Round
+    figures: dict
+    label: str
+    judged: bool
+    article: str
+
+    @property
+    def compared(self) -> bool:
+        return bool(self.figures)
+
+    @property
+    def as_at(self) -> str:
+        return self.now.as_at.words if self.now.as_at else ""
+
+
+def then_of(run_dir: Path, params) -> Then:
+    """The round of ``run_dir`` (from ``params``) and the earlier run it names, read from that run's folder."""
+    now = rounds.of(params.values, Path(params.path).parent)
+    figures = changes.load(now.previous)
+    earlier = rounds.read(now.previous) if now.previous else None
+    label = (earlier.label if earlier and earlier.label else "the earlier round") if figures else ""
+    article = rounds.article_round()
+    return Then(now, figures, label, bool(now.label) and now.label == article, article)
+
+
+def _tell(page: Page, then: Then, results: dict) -> None:
+    """Give ``page`` its H1 (the finding's news, with the change since the earlier round) and, with an
+    earlier run, each key figure's change and the changes of all its findings' figures."""
+    finding = page.findings[0] if page.findings else None
+    if finding is None:
+        return
+    page.news = finding.news_for(results, then.figures, then.label)
+    if page.news:
+        page.news_illustrative = any(bool(e.get("illustrative")) for k, e in results.items()
+                                     if finding.owns(k) and k in {f.key for f in finding.figures} | set(finding.key_figures))
+    if not then.compared:
+        return
+    for figure in page.key_figures:
+        found = changes.change(figure["key"], results, then.figures, then.label)
+        if found is not None:
+            figure["change"] = found.words()
+            figure["difference"] = found.difference
+            figure["illustrative"] = figure["illustrative"] or found.illustrative
+    owned = {k: v for k, v in results.items() if any(fd.owns(k) for fd in page.findings) and _national(k)}
+    page.changes = changes.every_change(owned, then.figures, then.label)
+
+
+def _national(key: str) -> bool:
+    """False for a result about one named area (``refusal.dorset_practices_declined``): "What changed" lists
+    the national figures; an area's own change is on its page."""
+    from ..inputs.reference import NAMED_AREAS
+
+    name = key.split(".", 1)[-1]
+    return not any(name.startswith(slug + "_") for slug in NAMED_AREAS.values())
 
 
 def render(run_dir: Path, params, previous: Path | None = None) -> Path:
@@ -433,14 +521,21 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     notebooks = sorted((run_dir / "notebooks").glob("*.ipynb"))
     cache = ChartCache(run_dir / ".cache" / "site", Path(previous) / "site" if previous else None)
 
+    then = then_of(run_dir, params)
+    rounds.write(run_dir, then.now)
     pages = [build_page(run_dir, nb, params, inputs, site, cache) for nb in notebooks]
+    for page in pages:
+        _tell(page, then, _results_of(run_dir, page.stem))
+        if not then.judged:  # the article's figures are the "then" of a comparison, never a verdict
+            page.body.claims = Markup("")
     has_areas = area_pages.read(run_dir) is not None
     if has_areas:
         for page in pages:
             if any(f.id == area_pages.area_words.FINDING_ID for f in page.findings):
                 page.find_area = area_pages.LIST_HREF
     env = _environment()
-    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name, "root": ""}
+    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name, "root": "", "then": then,
+              "methods_href": METHODS_HREF}
     for page in pages:
         for chart in page.charts:
             write_text(site / "charts" / chart.svg_name, chart.svg)
@@ -457,7 +552,16 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
                                        [s for page in pages for s in page.sources], bool(findings))
     index.parameters = _parameters(list(KNOBS), params)
     index.find_area = area_pages.LIST_HREF if has_areas else None
+    index.changes = [c for page in pages for c in page.changes]
+    index.foi_rows = next((p.foi_rows for p in pages if p.foi_rows), 0)
+    index.foi_refs = next((p.foi_refs for p in pages if p.foi_refs), ())
     write_text(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
+    methods = Page(stem="methods", href=METHODS_HREF, title="How we did it", findings=findings)
+    methods.data_sources, methods.parameters = index.data_sources, index.parameters
+    methods.illustrative, methods.uses_foi = index.illustrative, index.uses_foi
+    write_text(site / METHODS_HREF, env.get_template("methods.html.j2").render(
+        page=methods, params_file=paths.display(params.path, paths.PROJ_ROOT),
+        previous=paths.display(then.now.previous, paths.PROJ_ROOT) if then.now.previous else None, **common))
     area_pages.write(run_dir, site, env, common, pages,
                      {"illustrative": index.illustrative,
                       "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False)})

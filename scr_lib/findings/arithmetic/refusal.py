@@ -118,6 +118,22 @@ def named_areas(returns: pd.DataFrame) -> list[tuple[str, int, str, str]]:
     return out
 
 
+def named_illustrative(returns: pd.DataFrame) -> set[str]:
+    """The result keys of :func:`named_areas` whose value rests on an illustrative value (the "not agreed"
+    figure when invited or signed up is)."""
+    from ...inputs.foi import illustrative_mask
+    from ...inputs.reference import NAMED_AREAS
+
+    named = returns[returns["ods_code"].isin(NAMED_AREAS)]
+    out = set()
+    for column in ("practices_invited", "practices_declined", "practices_signed_up"):
+        for code in named.loc[illustrative_mask(named, column), "ods_code"]:
+            out.add(f"refusal.{NAMED_AREAS[code]}_{column}")
+            if column != "practices_declined":
+                out.add(f"refusal.{NAMED_AREAS[code]}_practices_not_agreed")
+    return out
+
+
 def by_pct(marked: pd.DataFrame) -> pd.DataFrame:
     """One row per complete area: name, invited, declined, share (0-1), and whether any value is illustrative.
 
