@@ -494,6 +494,16 @@ def _tell(page: Page, then: Then, results: dict) -> None:
     page.changes = changes.every_change(owned, then.figures, then.label)
 
 
+def _prefixed_ids(markup: str, stem: str) -> Markup:
+    """``markup`` with each ``id="x"`` made ``id="STEM-x"``, and each link to ``#x`` made ``#STEM-x``."""
+    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{stem}-{m.group(1)}"', str(markup))
+    text = re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{stem}-{m.group(1)}"', text)
+    text = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{stem}-{m.group(1)})", text)
+    text = re.sub(r'\b(aria-(?:labelledby|describedby)|for)="([^"]+)"',
+                  lambda m: f'{m.group(1)}="' + " ".join(f"{stem}-{i}" for i in m.group(2).split()) + '"', text)
+    return Markup(text)
+
+
 def _national(key: str) -> bool:
     """False for a result about one named area (``refusal.dorset_practices_declined``): "What changed" lists
     the national figures; an area's own change is on its page."""
@@ -556,6 +566,8 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     index.foi_rows = next((p.foi_rows for p in pages if p.foi_rows), 0)
     index.foi_refs = next((p.foi_refs for p in pages if p.foi_refs), ())
     write_text(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
+    for page in pages:  # one methods page holds every notebook's steps: each page's ids get its stem
+        page.body.method = _prefixed_ids(page.body.method, page.stem)
     methods = Page(stem="methods", href=METHODS_HREF, title="How we did it", findings=findings)
     methods.data_sources, methods.parameters = index.data_sources, index.parameters
     methods.illustrative, methods.uses_foi = index.illustrative, index.uses_foi
