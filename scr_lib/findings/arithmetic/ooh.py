@@ -482,7 +482,7 @@ def sensitivity_words(table: pd.DataFrame, inputs: Inputs, month: str) -> str:
             f"calls a week, and **{inputs.views_per_week:,.0f}** views a week would be "
             f"**{percent_range(low, high)}** of calls: **about {percent_range(low, high, 0)}{contrast}**. "
             f"{whose}, **{run['rate_per_1000_per_year']:,.0f}** calls per 1,000 a year, is {about_times} "
-            f"({' to '.join(f'{m:.1f}' for m in sorted(set(multiples)))} times).")
+            f"({' to '.join(words.decimal(m, 1) for m in sorted(set(multiples)))} times).")
     for row in others.itertuples(index=False):
         parts.append(f"Under {row.label} ({row.period}; counting {SCOPES[row.scope]}), "
                      f"**{row.rate_per_1000_per_year:,.0f}** a year, the share would be "
@@ -492,7 +492,7 @@ def sensitivity_words(table: pd.DataFrame, inputs: Inputs, month: str) -> str:
         highest = published["rate_per_1000_per_year"].max()
         if highest < run["rate_per_1000_per_year"]:
             parts.append(f"Every published rate in the data is below {whose_object}, which is "
-                         f"{words.round_half_up(run['rate_per_1000_per_year'] / highest, 1):.1f} times even the "
+                         f"{words.times(run['rate_per_1000_per_year'] / highest)} even the "
                          f"highest (**{highest:,.0f}** a year).")
         else:
             parts.append(f"Not every published rate in the data is below {whose_object}: the highest is "

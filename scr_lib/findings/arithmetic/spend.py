@@ -389,8 +389,10 @@ def chart_by_pct(table: pd.DataFrame, named_published: bool | None = None):
     from ... import charts, words
 
     shown = table[table["spend_status"] == SPENT]
+    from . import chart_names
+
     data = pd.DataFrame({
-        "pct_name": shown["pct_name"],
+        "pct_name": chart_names(shown["ods_code"], shown["illustrative"]),
         "spend_to_date_gbp": shown["spend_to_date_gbp"].astype(float),
         "spend_expected_gbp": shown["spend_expected_gbp"].astype(float),
         "records_uploaded": shown["records_uploaded"].astype(float),
