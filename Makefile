@@ -59,6 +59,11 @@ bench-site: $(INSTALLED)
 bench-areas: $(INSTALLED)
 	$(BIN)/python benchmarks/areas_benchmark.py
 
+## bench-draft: time `scr draft` on a 2,000-word draft against its 1 s target (prints figures)
+.PHONY: bench-draft
+bench-draft: $(INSTALLED)
+	$(BIN)/python benchmarks/draft_benchmark.py
+
 ## bench-params: time and peak memory of refusing hostile params files (YAML aliases, deep nesting, 50 MB)
 .PHONY: bench-params
 bench-params: $(INSTALLED)

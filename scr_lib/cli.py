@@ -195,15 +195,19 @@ def claims_command(run_dir: Path):
 @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for machines.")
 def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
-    """Check every number in a DRAFT story (.txt, .md or .docx) against the run in RUN_DIR.
+    """Check every number in a DRAFT story (.txt, .md or .docx) against the facts of the run in RUN_DIR.
 
-    Each number gets the sentence it is in, the value and precision it
-    implies, and a verdict: supported (a result matches it at the printed
-    precision), contradicted (the result its words point to does not match:
-    the computed value and the difference are shown) or unchecked (nothing in
-    the run speaks to it). Years and dates are listed apart. The counts of
-    numbers found are printed last. Exits 1 when any number is contradicted
-    or the draft or run cannot be read, 0 otherwise. See docs/rerunning.md.
+    Each number is read with its subject (the area its sentence names, or
+    the one named before, through "it" and "the trust"; England when the
+    sentence says so) and its measure (the words near it), then looked up
+    in the run's facts: supported (the fact matches at the printed
+    precision), contradicted (it does not: the fact in words, the
+    difference, and whose figure the number is when it is another's) or
+    unchecked (no fact speaks to it, or its subject or measure is not
+    clear). Each number is given with its paragraph and line. Years, dates,
+    labels and durations are listed apart. Exits 1 when any number is
+    contradicted, 2 when the draft or the run folder cannot be read, 0
+    otherwise. See docs/rerunning.md, "Check a draft story".
 
     Example (from a fresh clone, the first line builds the run):
 
@@ -216,11 +220,11 @@ def draft_command(draft_file: Path, run_dir: Path, as_json: bool):
     from .story import draft
 
     try:
-        values = draft.load_run(run_dir)
-        report = draft.check_draft(draft_file, values)
+        base = draft.load_facts(run_dir)
+        report = draft.check_draft(draft_file, base, run_dir)
     except draft.DraftError as err:
         click.echo(str(err), err=True)
-        sys.exit(1)
+        sys.exit(2)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -1,12 +1,16 @@
-"""docs/adding-a-finding.md, followed in a copy of the project: a toy fourth finding reaches the index.
+"""docs/adding-a-finding.md, followed in a copy of the project: a toy fifth finding reaches the index, the fact
+base and `scr draft`.
 
 The toy touches only the places the page lists (its declaration, the list of findings, its notebook, its claims, its
-data, the params file and docs/rerunning.md); `scr run` in the copy then renders its page, and the index
-shows its headline and its claims.
+data, the params file and docs/rerunning.md); `scr run` in the copy then renders its page, the index shows its
+headline and its claims, the run's facts.csv holds its measure for England and for each area, and `scr draft`
+checks a draft's figures of it against those facts.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import re
 import shutil
@@ -30,6 +34,7 @@ from .. import paths
 from ..inputs.params import Knob
 from ..words import count
 from .finding import Finding, Source
+from .measure import Measure
 
 
 def headline(figures, params) -> str:
@@ -42,6 +47,8 @@ FINDING = Finding(
     knobs={"toy_factor": Knob((int,), 2, "multiplies the toy's count; blank: 2", positive=True)},
     sources=(Source(paths.DATA / "toy" / "things.csv", "the things the toy counts"),),
     charts=("toy_things",),
+    measures=(Measure("things_counted", "count", ("counted", "tallied"), False, count, "things counted",
+                      ("things", "thing"), "{value} things counted", result="toy.total"),),
 )
 '''
 
@@ -55,6 +62,7 @@ results = Results.for_finding("toy")'''
 
 TOY_WORK = '''things = results.table("toy_things", pd.read_csv(paths.DATA / "toy" / "things.csv"))
 total = results.add("toy.total", int(things["n"].sum()) * toy_factor, "things", "Things counted")
+results.facts(things.rename(columns={"n": "things_counted"}))
 checked = claims.check_all(results.values, "toy")
 report.say(f"The toy counted {total:,} things.")
 results.save(output_dir)'''
@@ -103,7 +111,8 @@ def add_toy(root: Path) -> None:
                      '"{value:,.0f} things",\n')
     # 5. its data
     (root / "data" / "toy").mkdir()
-    (root / "data" / "toy" / "things.csv").write_text("kind,n\na,2\nb,4\n", encoding="utf-8")
+    (root / "data" / "toy" / "things.csv").write_text("ods_code,pct_name,n\n5QM,Dorset,2\n5PN,Peterborough,4\n",
+                                                     encoding="utf-8")
     # 6. its knob in the params file and docs/rerunning.md
     with open(root / "params" / "pulse_2010.yaml", "a", encoding="utf-8") as handle:
         handle.write("# The toy finding (notebook 05).\ntoy_factor: null\n")
@@ -127,5 +136,18 @@ def test_a_toy_finding_added_as_the_doc_says_reaches_the_index(tmp_path):
     assert "a toy count of 12 things" in index  # its claim, in the claims table
     page = (out / "site" / "05-toy.html").read_text(encoding="utf-8")
     assert "data/toy/things.csv" in page and "toy_factor" in page
+    # its measure reached the fact base, England's and each area's
+    rows = {(r["subject"], r["measure"]): r for r in csv.DictReader((out / "facts.csv").open(encoding="utf-8"))}
+    assert rows[("E", "things_counted")]["value"] == "12" and rows[("E", "things_counted")]["finding"] == "toy"
+    assert rows[("5QM", "things_counted")]["value"] == "2" and rows[("5PN", "things_counted")]["value"] == "4"
+    # and scr draft reads a draft's figures of it by its words
+    story = tmp_path / "story.md"
+    story.write_text("The toy counted 12 things. NHS Dorset tallied 2 things. NHS Peterborough counted 5 things.\n",
+                     encoding="utf-8")
+    checked = subprocess.run([sys.executable, "-m", "scr_lib.cli", "draft", str(story), str(out), "--json"],
+                             capture_output=True, text=True, cwd=root, env=env)
+    verdicts = {(n["subject"], n["printed"]): n["verdict"] for n in json.loads(checked.stdout)["numbers"]}
+    assert verdicts == {("E", "12"): "supported", ("5QM", "2"): "supported", ("5PN", "5"): "contradicted"}
+    assert checked.returncode == 1
     # the toy was found in the copy, not in this checkout
     assert "toy" not in findings.IDS

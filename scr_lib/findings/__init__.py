@@ -19,6 +19,7 @@ from ..inputs import params, rounds
 from ..problems import InputError, Problem
 from . import areas, ooh, refusal, spend
 from .finding import Finding, Source  # noqa: F401  (Source: for declarations)
+from .measure import Measure, check_all as _check_measures
 
 FINDINGS: tuple[Finding, ...] = (refusal.FINDING, spend.FINDING, ooh.FINDING, areas.FINDING)
 
@@ -36,11 +37,21 @@ def _check(findings: tuple[Finding, ...]) -> None:
 
 
 _check(FINDINGS)
+_check_measures([m for f in FINDINGS for m in f.measures])
 
 IDS: tuple[str, ...] = tuple(f.id for f in FINDINGS)
 
 KNOBS: dict[str, params.Knob] = {**params.COMMON_KNOBS, **{k: v for f in FINDINGS for k, v in f.knobs.items()}}
 """Every key a params file may hold: the common knobs, then each finding's, in :data:`FINDINGS` order."""
+
+
+MEASURES: dict[str, Measure] = {m.name: m for f in FINDINGS for m in f.measures}
+"""Every declared measure by name, in :data:`FINDINGS` order (see :mod:`scr_lib.findings.measure`)."""
+
+
+def measure_owner(name: str) -> Finding | None:
+    """The finding that declares the measure ``name``, or None."""
+    return next((f for f in FINDINGS if f.measure(name) is not None), None)
 
 
 def load_params(path: str | Path) -> params.Params:

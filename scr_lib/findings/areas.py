@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..inputs.params import Knob
 from ..words import count
 from .finding import Finding, KeyFigure, moved, value
+from .measure import PCTS, Measure
 
 KNOBS = {
     "pct": Knob((str,), "5QM", "the area notebook 04 shows: an ODS code or a PCT name as people write it "
@@ -37,6 +38,12 @@ def news(now, then, then_label) -> str | None:
                 f"as in {then_label}: find yours")
     return text
 
+MEASURES = (
+    Measure("pcts", "count", ("england's", "there were", "there are", "existed", "every pct", "all pcts",
+                              "all the pcts", "all primary care trusts"),
+            False, count, "PCTs and care trusts in England", PCTS, "there were {value} PCTs and care trusts in England",
+            result="areas.pcts"),
+)
 
 FINDING = Finding(
     id="areas", notebook="04-your-area", title="How your area compares",
@@ -44,4 +51,5 @@ FINDING = Finding(
     figures=(KeyFigure("areas.pcts", "PCTs, each with its own page", count),
              KeyFigure("areas.answered", "Have a row in these FOI returns", count),
              KeyFigure("areas.complete", "Gave complete figures on refusals", count)),
+    measures=MEASURES,
 )

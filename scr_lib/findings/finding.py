@@ -27,6 +27,9 @@ suite needs to know about it, so nothing else types its name:
   the notebook and the story page format them from here (``Results.table``,
   ``Results.show``). The claims table, common to all, is declared in
   :mod:`scr_lib.story.tables`.
+- ``measures``: the quantities it computes, each a :class:`~scr_lib.findings.measure.Measure` (name, unit,
+  the words a writer uses for it, whether it sums over areas, how it is shown): every figure of the run's
+  fact base (``facts.csv``) is a value of one of them, and the draft checker reads a draft's numbers by them;
 - ``claimed``: whether the articles printed figures about it (then ``claims.csv`` holds them and its
   notebook checks them); False for a finding of the suite's own, such as the area comparison.
 
@@ -41,6 +44,7 @@ from typing import Callable, Mapping
 
 from ..inputs.params import Knob
 from .columns import Table
+from .measure import Measure, check as check_measures
 
 Headline = Callable[[Mapping[str, float], Mapping[str, object]], "str | None"]
 News = Callable[[Mapping[str, dict], "Mapping[str, dict] | None", str], "str | None"]
@@ -80,6 +84,7 @@ class Finding:
     tables: tuple[Table, ...] = ()
     claimed: bool = True
     news: News | None = None
+    measures: tuple[Measure, ...] = ()
 
     def __post_init__(self):
         if not self.id.isidentifier() or not self.id.islower():
@@ -93,6 +98,11 @@ class Finding:
         names = [t.name for t in self.tables]
         if len(set(names)) < len(names):
             raise ValueError(f"finding {self.id!r} declares a table twice: {sorted(names)}")
+        check_measures(self.measures, self.id)
+
+    def measure(self, name: str) -> Measure | None:
+        """The declaration of the measure ``name``, or None when this finding declares none by that name."""
+        return next((m for m in self.measures if m.name == name), None)
 
     def table(self, name: str) -> Table | None:
         """The declaration of the table ``name``, or None when this finding declares none by that name."""

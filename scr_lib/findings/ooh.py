@@ -9,6 +9,7 @@ from .. import paths, words
 from ..inputs.params import Knob
 from .columns import Column, Table
 from .finding import Finding, KeyFigure, Source
+from .measure import RECORDS, Measure
 
 KNOBS = {
     "ooh_records_created": Knob((int,), None, "Summary Care Records created nationally; "
@@ -101,6 +102,39 @@ def news(now, then, then_label) -> str | None:
     return text
 
 
+_CALLS = ("calls", "call", "contacts", "out-of-hours calls", "cases")
+_VIEWS = ("views", "view", "accesses", "viewings", "record views", "care record views", "lookups", "look-ups")
+
+
+def _rate(value: float) -> str:
+    return f"{words.round_half_up(value, 1):,.1f}"
+
+
+MEASURES = (
+    Measure("records_created", "count", ("created", "uploaded", "risen to", "have a record", "had a record",
+                                         "now have", "exist"),
+            False, words.count, "Summary Care Records created", RECORDS, "{value} records created",
+            result="ooh.records_created"),
+    Measure("views_per_week", "count", ("viewed", "views", "accessed", "looked at", "opened", "used"), False,
+            words.count, "record views a week", _VIEWS + RECORDS, "{value} record views a week",
+            result="ooh.views_per_week", per="week"),
+    Measure("calls_per_1000_per_week", "rate", ("per 1,000", "per thousand", "for every 1,000", "calls"), False,
+            _rate, "out-of-hours calls per 1,000 people a week", _CALLS, "{value} calls per 1,000 people a week",
+            result="ooh.calls_per_1000_per_week", per="week",
+            needs=("per 1,000", "per thousand", "for every 1,000")),
+    Measure("calls_per_1000_per_year", "rate", ("per 1,000", "per thousand", "for every 1,000", "calls"), False,
+            lambda v: f"{words.round_half_up(v, 0):,.0f}", "out-of-hours calls per 1,000 people a year", _CALLS,
+            "{value} calls per 1,000 people a year", result="ooh.calls_per_1000_per_year", per="year",
+            needs=("per 1,000", "per thousand", "for every 1,000")),
+    Measure("projected_calls_per_week", "count", ("calls", "out-of-hours", "make", "projected", "expected"), False,
+            words.count, "projected out-of-hours calls a week", _CALLS, "{value} out-of-hours calls a week",
+            result="ooh.projected_calls_per_week", per="week"),
+    Measure("access_rate", "share", ("of calls", "calls", "out-of-hours", "accessed", "viewed", "consulted",
+                                     "looked at", "opened"),
+            False, lambda v: words.percent(v, 2), "share of out-of-hours calls in which a record is viewed", _CALLS,
+            "records are viewed in {value} of out-of-hours calls", result="ooh.access_rate"),
+)
+
 FINDING = Finding(
     id="ooh", notebook="03-out-of-hours", title="How often out-of-hours care views a record",
     headline=headline, news=news, knobs=KNOBS, charts=("ooh_sensitivity",), tables=TABLES,
@@ -112,4 +146,5 @@ FINDING = Finding(
              KeyFigure("ooh.records_created", "Records created", words.count),
              KeyFigure("ooh.calls_per_1000_per_week", "Calls per 1,000 people a week (assumed)",
                        lambda v: words.decimal(v, 1))),
+    measures=MEASURES,
 )

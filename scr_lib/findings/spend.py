@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..words import count, pounds
+from ..words import count, percent, pounds
+from . import measure
+from .measure import RECORDS, Measure
 from .columns import Column, Table
 from .finding import Finding, KeyFigure, illustrative, moved, value
 
@@ -89,6 +91,65 @@ def news(now, then, then_label) -> str | None:
     return text
 
 
+_SPENT = ("spent", "spend", "spending", "cost", "costs", "paid", "invested", "outlay", "bill")
+_MEDIAN = ("median", "typical", "middle", "midpoint")
+_PER_RECORD = ("per record", "each record", "a record", "for every record", "per uploaded record",
+               "per record uploaded", "every record", "per patient record", "each", "apiece", "records cost",
+               "record cost", "cost per", "per uploaded")
+
+
+def _pence(value: float) -> str:
+    return pounds(value, 2)
+
+
+MEASURES = (
+    Measure("spend_to_date_gbp", "pounds", _SPENT + ("so far",), True, pounds, "spend to date", (),
+            "{value} spent on the rollout so far", result="spend.total_to_date_gbp"),
+    Measure("spend_expected_gbp", "pounds", ("further", "expected", "expects", "expecting", "more", "plans to spend",
+                                             "another", "budgeted", "still to spend"),
+            True, pounds, "further spend expected", (), "{value} more expected to be spent",
+            result="spend.total_expected_gbp"),
+    Measure("records_uploaded", "count", ("uploaded", "created", "upload"), True, count, "records uploaded",
+            RECORDS, "{value} records uploaded", result="spend.records_uploaded"),
+    Measure("records_viewed", "count", ("viewed", "used", "accessed", "opened", "looked at", "consulted"), True,
+            count, "records viewed or used", RECORDS, "{value} records viewed or used",
+            result="spend.records_viewed"),
+    Measure("cost_per_record_gbp", "pounds", _PER_RECORD + _SPENT, False, _pence,
+            "spend to date per record uploaded", (), "{value} spent per record uploaded",
+            result="spend.pooled_cost_per_record_gbp", rests_on=("spend_to_date_gbp", "records_uploaded"),
+            needs=_PER_RECORD),
+    Measure("median_spend_to_date_gbp", "pounds", _MEDIAN + _SPENT, False, pounds,
+            "median spend to date of the PCTs that gave a figure", (), "the median spend to date was {value}",
+            result="spend.median_to_date_gbp", needs=_MEDIAN),
+    Measure("median_cost_per_record_gbp", "pounds", _MEDIAN + _PER_RECORD + _SPENT, False,
+            _pence, "median spend per record uploaded", (), "the median spend per record uploaded was {value}",
+            result="spend.median_cost_per_record_gbp", needs=_MEDIAN),
+    Measure("largest_spend_to_date_gbp", "pounds", ("largest", "most", "highest", "biggest", "top") + _SPENT, False,
+            pounds, "largest spend to date of any PCT", (), "the largest spend to date was {value}",
+            result="spend.largest_to_date_gbp", needs=("largest", "most", "highest", "biggest", "top")),
+    Measure("smallest_spend_to_date_gbp", "pounds", ("smallest", "lowest", "least") + _SPENT, False, pounds,
+            "smallest spend to date above nothing", (), "the smallest spend above nothing was {value}",
+            result="spend.smallest_nonzero_to_date_gbp", needs=("smallest", "lowest", "least")),
+    Measure("pcts_spent_nothing", "count", ("spent nothing", "spending nothing", "nothing", "nil", "not a penny",
+                                            "zero"),
+            False, count, "PCTs that reported spending nothing", measure.PCTS, "{value} PCTs reported spending nothing",
+            result="spend.pcts_reporting_zero"),
+    Measure("pcts_spent_something", "count", ("reported spending", "spent something", "spent money"), False, count,
+            "PCTs that reported spending something", measure.PCTS, "{value} PCTs reported spending something",
+            result="spend.pcts_reporting_spend"),
+    Measure("pcts_gave_spend", "count", ("gave a figure", "gave figures", "gave a spend figure", "said how much"),
+            False, count, "PCTs that gave a figure for their spend", measure.PCTS, "{value} PCTs gave a spend figure",
+            result="spend.pcts_reporting"),
+    Measure("central_funding_gbp", "pounds", ("central funding", "centrally funded", "central", "connecting for health",
+                                              "department of health"),
+            False, pounds, "central funding (the published figure the run takes as given)", (),
+            "central funding was {value}", result="spend.central_funding_gbp"),
+    Measure("local_share_of_central", "share", ("central funding", "of the central", "central"), False, percent,
+            "local spend to date as a share of central funding", (),
+            "local spend to date was {value} of central funding", result="spend.local_share_of_central",
+            needs=("central",)),
+)
+
 FINDING = Finding(
     id="spend", notebook="02-spend", title="What the rollout cost locally",
     headline=headline, news=news, charts=("spend_by_pct",), tables=TABLES,
@@ -97,4 +158,5 @@ FINDING = Finding(
              KeyFigure("spend.dorset_expected_gbp", "Further spend it expected", pounds),
              KeyFigure("spend.dorset_records_uploaded", "Records it had uploaded", count),
              KeyFigure("spend.dorset_records_viewed", "Records used", count)),
+    measures=MEASURES,
 )

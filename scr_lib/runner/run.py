@@ -388,7 +388,7 @@ def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, 
     """Execute the notebooks with ``params_path`` into ``out_dir`` (default ``build/<name>/``).
 
     Writes ``notebooks/`` (executed copies), each notebook's ``*.results.json``
-    and ``tables/``, the merged ``results.json``, ``site/``, and the cache
+    and ``tables/``, the merged ``results.json``, the fact base ``facts.csv``, ``site/``, and the cache
     ``.cache/``. Notebooks whose inputs are unchanged since the last run into
     ``out_dir`` are reused; ``force`` executes them all. At most ``jobs``
     notebooks (default and ceiling: the available cores) run at once.
@@ -487,9 +487,10 @@ def _run_locked(project: Project, params: Params, out: Path, echo, force: bool, 
             _assemble(work, plans)
             _write_inputs(work, plans, foi_summary)
             from .. import site
-            from ..story import results
+            from ..story import facts, results
             merged = results.merge(work)
             (work / "results.json").write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+            facts.write(work, facts.round_of(params.values))  # the fact base: facts.csv
             echo("rendering story pages")
             site.render(work, params, previous=cache.cache_dir(out))
 

@@ -1,55 +1,55 @@
-"""Check every number in a draft story against a run's results.
+"""Check every number in a draft story against a run's fact base (``scr draft``).
 
-:func:`read_text` reads a draft (plain text, Markdown or .docx);
-:func:`check_draft` finds every number in it (:mod:`scr_lib.story.numbers`) and gives
-each a :class:`Verdict`:
+:func:`check_draft` reads a draft (:mod:`scr_lib.story.draft_text`), finds every
+number in it (:mod:`scr_lib.story.numbers`) and looks each one up in the run's
+facts (:mod:`scr_lib.story.facts`). For each number it finds:
 
-- **supported**: a result the sentence points to matches the number at its
-  printed precision (the rules of :func:`scr_lib.story.claims.check`: whole numbers
-  exactly, "0.53%" to two places, "337,000" to the nearest thousand, "one in
-  six" as the nearest one in N, bounds as bounds);
-- **contradicted**: the sentence points to a result, and it does not match
-  (the computed value and the difference are given);
-- **unchecked**: nothing in the run speaks to it; a person must check it. Dates
-  and years are listed apart, never checked.
+- its **subject**: the area named in its sentence (any PCT or care trust, by any
+  name people write: "NHS Dorset", "Dorset PCT", "Torbay Care Trust"), else the
+  last area named before, carried through "it", "its", "the trust" and across
+  paragraphs until another is named; "England", "nationally", "across the country"
+  reset it to England (subject ``E``). A measure the run has only for England (a
+  median, a count of PCTs) is England's whoever the sentence is about;
+- its **measure**: the measure whose words (declared by the findings,
+  :mod:`scr_lib.findings.measure`; nothing here names one) are most, and nearest,
+  in its clause, of a kind that fits the number (a count of what its noun counts,
+  money, a share); "27 of 53" is two numbers of two measures, the part's and the
+  whole its measure is ``of`` (declined of invited, answered of all PCTs);
+- its **relation**: a value, a bound ("more than 280"), a share ("16.5%", "one in
+  six"), a rank ("the second-highest share"), or a change ("up 3%", not checked).
 
-Which result a number is about is decided by explicit tables, never by
-guessing, in this order:
+Then its verdict:
 
-1. **The ledger** (``data/pulse_2010/claims.csv``): when a sentence contains a
-   claim's quote, with any figure in the place of the quote's own, the number
-   in that place is checked against the claim's ``result_key``. A context row's
-   numbers are unchecked, with its reason; an input's are unchecked.
-2. **The vocabulary** (:data:`VOCABULARY`): each rule names the kind of number
-   (a count of practices, PCTs, records, views or calls; money; a share), the
-   words that must appear near it (in its clause, the nearest words winning;
-   failing that, anywhere in its sentence, except for money), and
-   the result key(s). ``{area}`` in a key is the area Pulse named in the same
-   sentence, or else earlier in the paragraph (from
-   :data:`scr_lib.inputs.reference.NAMED_AREAS`). The first rule that applies wins;
-   when it names several keys, any one that matches supports the number.
-3. Otherwise the number is unchecked.
+- **supported**: the fact matches at the printed precision;
+- **contradicted**: the fact does not match; the report gives the fact in words at
+  its full value ("NHS Newcastle: 27 of its 53 invited practices declined"), the
+  difference as a reader says it ("2 more than the data") and, when the number is
+  true of another subject or measure, says so ("£190,000 is NHS Dorset's spend to
+  date, not NHS Peterborough's");
+- **unchecked**: no fact speaks to it, or its subject or measure is ambiguous, with
+  why. Ambiguous is never contradicted: a false alarm costs a newsroom more than a gap.
 
-A key the run does not have makes the number unchecked, saying so.
+Ordinary numbers (years, dates, times, labels such as "NHS 111" and "Section 43",
+phone numbers, ages, durations, the 1,000 of "per 1,000") are listed apart, not checked.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from types import SimpleNamespace
 
-import pandas as pd
+from .. import findings, paths, words
+from ..findings.measure import PCTS, Measure, stem
+from . import numbers
+from .draft_text import Block, DraftError, read_blocks
+from .facts import ENGLAND, Fact, FactBase, FactsError
 
-from .. import words
-from ..precision import round_number
-from . import claims, numbers
-from .results import is_illustrative
-from .results import value as result_value
+SCHEMA_VERSION = 2
 
 
 class Verdict(StrEnum):
@@ -60,136 +60,76 @@ class Verdict(StrEnum):
     UNCHECKED = "unchecked"
 
 
-# What a count counts: the noun after the number (or nearest it), as a unit.
-NOUNS = {
-    "practices": r"practices|practice|surgeries|gp practices",
-    "areas": r"pcts|pct|areas|trusts|care trusts|primary care trusts",
-    "records": r"records|care records|summary care records",
-    "views": r"views|accesses|viewings|care record views|care record accesses",
-    "calls": r"calls|out-of-hours calls|contacts",
-}
-_REFUSED = r"declin|refus|reject|snub|boycott|turn(?:ed|ing)? down|opt(?:ed)? out|said no"
-_SPENT = r"spen[dt]|cost|paid|invested"
-# A rate per period ("viewed each year"), not a total to date.
-_PER_PERIOD = r"\b(?:a|each|per|every) (?:day|week|month|year|quarter|shift)\b|\bannually\b|\bweekly\b|\bdaily\b"
-# Cost per record: "per record", "each record", "each record cost", "the records cost £1.19 each".
-_PER_RECORD = r"(?:each |a |per |the )?records? cost|per record|each record|a record|cost (?:per|of each|of a) record"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One line of the vocabulary: numbers of ``kinds`` (and ``unit``, for counts), near ``words``, are ``keys``.
-
-    ``area``: True when the rule needs a named area, False when it needs none.
-    ``words`` must be near the number, ``unless`` must not be; ``sentence``, when
-    given, must be somewhere in the sentence. All are regular expressions, matched
-    on lower-case text.
-    """
-
-    kinds: tuple[str, ...]
-    unit: str | None
-    area: bool
-    words: str
-    keys: tuple[str, ...]
-    unless: str | None = None
-    sentence: str | None = None
-
-
-_SHARE = ("percent", "one_in", "fraction")
-VOCABULARY: tuple[Rule, ...] = (
-    # practices in a named area
-    Rule(("count",), "practices", True, r"yet to agree|not (?:yet )?agreed|not signed", ("refusal.{area}_practices_not_agreed",)),
-    Rule(("count",), "practices", True, _REFUSED, ("refusal.{area}_practices_declined",)),
-    Rule(("count",), "practices", True, r"signed up|sign up|agreed|shown interest|interested|joined|taking part",
-         ("refusal.{area}_practices_signed_up",)),
-    Rule(("count",), "practices", True, r"invited|asked|contacted|approached|offered|\ball\b",
-         ("refusal.{area}_practices_invited",)),
-    # practices across the complete areas
-    Rule(("count",), "practices", False, _REFUSED, ("refusal.practices_declined",)),
-    Rule(("count",), "practices", False, r"invited|asked|approached|offered", ("refusal.practices_invited",)),
-    # PCTs and areas
-    Rule(("count",), "areas", False, r"half or more|majority|most of (?:their|its) practices",
-         ("refusal.areas_half_or_more_declined",)),
-    Rule(("count",), "areas", False, r"complete figures|begun the rollout|begun rolling out",
-         ("refusal.areas_complete",)),
-    Rule(("count",), "areas", False, r"spent nothing|spending nothing|nothing|\bnil\b",
-         ("spend.pcts_reporting_zero",)),
-    Rule(("count",), "areas", False, r"freedom of information|\bfoi\b|answered|responded|replied|figures (?:obtained|from)",
-         ("refusal.areas_answered", "spend.pcts_answered")),
-    # records
-    Rule(("count",), "records", True, r"used|viewed|accessed|opened", ("spend.{area}_records_viewed",)),
-    Rule(("count",), "records", True, r"uploaded|created", ("spend.{area}_records_uploaded",)),
-    Rule(("count",), "records", False, r"used|viewed|accessed", ("spend.records_viewed",),
-         unless=rf"out-of-hours|{_PER_PERIOD}"),
-    Rule(("count",), "records", False, r"created|uploaded|risen|in england",
-         ("ooh.records_created", "spend.records_uploaded")),
-    # out of hours
-    Rule(("count",), "views", False, r"", ("ooh.views_per_week",)),
-    Rule(("count",), "calls", False, r"per (?:1,000|thousand).*(?:year|annum)", ("ooh.calls_per_1000_per_year",)),
-    Rule(("count",), "calls", False, r"per (?:1,000|thousand)", ("ooh.calls_per_1000_per_week",)),
-    Rule(("count",), "calls", False, r"", ("ooh.projected_calls_per_week",)),
-    # money in a named area
-    Rule(("money",), None, True, r"further|more|expect", ("spend.{area}_expected_gbp",)),
-    Rule(("money",), None, True, _PER_RECORD, ("spend.{area}_cost_per_record_gbp",)),
-    Rule(("money",), None, True, _SPENT, ("spend.{area}_to_date_gbp",)),
-    # money: national
-    Rule(("money",), None, False, r"central(?:ly)? fund|central funding|connecting for health",
-         ("spend.central_funding_gbp",)),
-    Rule(("money",), None, False, _PER_RECORD,
-         ("spend.pooled_cost_per_record_gbp", "spend.median_cost_per_record_gbp")),
-    Rule(("money",), None, False, r"largest|most|highest|biggest", ("spend.largest_to_date_gbp",)),
-    Rule(("money",), None, False, r"smallest|lowest|least", ("spend.smallest_nonzero_to_date_gbp",)),
-    Rule(("money",), None, False, r"median|typical", ("spend.median_to_date_gbp",)),
-    Rule(("money",), None, False, r"(?:further|expect).*(?:pcts|trusts|local)|(?:pcts|trusts|local).*(?:further|expect)",
-         ("spend.total_expected_gbp",)),
-    Rule(("money",), None, False, rf"(?:pcts|trusts|local|between them|in total|altogether).*(?:{_SPENT})"
-                                  rf"|(?:{_SPENT}).*(?:pcts|trusts|local|between them)", ("spend.total_to_date_gbp",)),
-    # shares
-    Rule(_SHARE, None, False, _REFUSED, ("refusal.largest_area_share",),
-         sentence=r"\b(?:some|several|many|a few|(?:at least|more than|fewer than) \S+) (?:areas|pcts)\b"
-                  r"|(?:worst|highest|largest|most)[\w-]* (?:area|pct)\b"),
-    Rule(_SHARE, None, False, _REFUSED, ("refusal.share",)),
-    Rule(_SHARE, None, False, r"calls|out-of-hours|accessed|viewed", ("ooh.access_rate",)),
-    Rule(_SHARE, None, False, r"central funding", ("spend.local_share_of_central",)),
-)
-
-
 @dataclass
 class Checked:
-    """One number in the draft and its verdict; ``difference`` = computed minus printed, when contradicted."""
+    """One number in the draft: where it is, what it was read as, and its verdict.
+
+    ``paragraph`` (from 1), ``line`` (of the file, for a text draft), ``where`` (text, heading, table,
+    caption, footnote, text box...), ``start``/``end``: its characters in the paragraph as read;
+    ``subject``/``subject_name``, ``measure``/``measure_label``: what it was read as (None when not
+    found); ``fact``: the fact's full value; ``fact_text``: the fact in words; ``difference``: printed
+    minus the fact, in the number's unit (percentage points for a percentage), and ``difference_text``
+    in words; ``elsewhere``: whose figure the number is, when it is true of another subject or measure;
+    ``note``: why it is unchecked, or what else to know; ``illustrative``: the fact rests on
+    illustrative (generated) values.
+    """
 
     paragraph: int
+    line: int | None
+    where: str
+    start: int
+    end: int
     sentence: str
     printed: str
     kind: str
-    value: float
+    value: float | None
     precision: str
-    verdict: Verdict | None
-    result_key: str | None = None
-    computed: float | None = None
-    computed_text: str | None = None
+    relation: str = "value"
+    verdict: Verdict | None = None
+    subject: str | None = None
+    subject_name: str | None = None
+    measure: str | None = None
+    measure_label: str | None = None
+    fact: float | None = None
+    fact_text: str = ""
     difference: float | None = None
-    matched_by: str | None = None
+    difference_text: str = ""
+    elsewhere: str = ""
     note: str = ""
-    illustrative: bool = False  # the result rests on illustrative (generated) values: not a finding
+    illustrative: bool = False
+    offset: int = 0  # where the paragraph starts in the text read (paragraphs joined by a blank line)
 
     def as_dict(self) -> dict:
-        out = asdict(self)
-        out["verdict"] = str(self.verdict) if self.verdict else None
-        return out
+        return {"paragraph": self.paragraph, "line": self.line, "where": self.where,
+                "span": [self.start, self.end], "text_span": [self.offset + self.start, self.offset + self.end],
+                "sentence": self.sentence, "printed": self.printed, "kind": self.kind, "value": self.value,
+                "precision": self.precision, "relation": self.relation,
+                "verdict": str(self.verdict) if self.verdict else None, "subject": self.subject,
+                "subject_name": self.subject_name, "measure": self.measure, "measure_label": self.measure_label,
+                "fact": self.fact, "fact_text": self.fact_text, "difference": self.difference,
+                "difference_text": self.difference_text, "elsewhere": self.elsewhere, "note": self.note,
+                "illustrative": self.illustrative}
 
 
 @dataclass
 class Report:
-    """Every number found in a draft: ``numbers`` (checked) and ``dates`` (years and dates, listed apart)."""
+    """Every number found in a draft: ``numbers`` (each with a verdict) and ``ordinary`` (years, dates,
+    labels, ages, durations: listed apart, not checked)."""
 
     source: str
     numbers: list[Checked]
-    dates: list[Checked]
+    ordinary: list[Checked]
+    run_dir: str = ""
+    round: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def dates(self) -> list[Checked]:
+        return [n for n in self.ordinary if n.kind in ("year", "date")]
 
     def counts(self) -> dict:
-        """Numbers found, dates found, and numbers by verdict."""
-        out = {"numbers": len(self.numbers), "dates": len(self.dates)}
+        """Numbers found, ordinary numbers listed apart, and numbers by verdict."""
+        out = {"numbers": len(self.numbers), "ordinary": len(self.ordinary)}
         for v in Verdict:
             out[str(v)] = sum(1 for n in self.numbers if n.verdict is v)
         return out
@@ -199,234 +139,810 @@ class Report:
         return any(n.verdict is Verdict.CONTRADICTED for n in self.numbers)
 
     def as_dict(self) -> dict:
-        return {"source": self.source, "counts": self.counts(), "numbers": [n.as_dict() for n in self.numbers],
-                "dates": [{"paragraph": d.paragraph, "sentence": d.sentence, "printed": d.printed, "kind": d.kind}
-                          for d in self.dates]}
+        offsets, at = [], 0
+        for block in self.blocks:
+            offsets.append(at)
+            at += len(block.text) + 2
+        return {"schema_version": SCHEMA_VERSION, "source": self.source, "run_folder": self.run_dir,
+                "round": self.round, "counts": self.counts(),
+                "paragraphs": [{"paragraph": i, "where": b.where, "line": b.line_at(0), "text_span":
+                                [offsets[i - 1], offsets[i - 1] + len(b.text)], "text": b.text}
+                               for i, b in enumerate(self.blocks, start=1)],
+                "numbers": [n.as_dict() for n in self.numbers],
+                "ordinary": [{**{k: v for k, v in n.as_dict().items() if k in (
+                    "paragraph", "line", "where", "span", "text_span", "sentence", "printed", "kind")},
+                    "why": n.note} for n in self.ordinary]}
 
 
-class DraftError(Exception):
-    """A draft that cannot be read; the message names the file and what to do."""
+# ----------------------------------------------------------------------------------------------------
+# Reading the run
 
 
-def load_run(run_dir: str | Path) -> dict:
-    """The results of the run in ``run_dir`` (its results.json, a JSON object of result key -> value).
-
-    Raises :class:`DraftError`, naming the file, when there is none, it is not JSON, or it is not a
-    run's results (not an object, or an empty one).
-    """
-    import json
-
-    from ..problems import display_path
-
-    path = Path(run_dir) / "results.json"
-    shown = display_path(path)
+def load_facts(run_dir: str | Path) -> FactBase:
+    """The fact base of the run in ``run_dir``; :class:`DraftError` naming the file when there is none."""
+    folder = Path(run_dir)
+    if not folder.is_dir():
+        raise DraftError(f"{run_dir}: no such folder: give the folder `scr run PARAMS --out DIR` wrote")
     try:
-        values = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise DraftError(f"{shown}:0:: no readable results.json ({err.__class__.__name__}): "
-                         "run `scr run PARAMS --out DIR` first") from None
-    if not isinstance(values, dict):
-        raise DraftError(f"{shown}:0:: not a run's results (a JSON {type(values).__name__}, not an object of "
-                         "result keys): give the folder `scr run PARAMS --out DIR` wrote")
-    if not values:
-        raise DraftError(f"{shown}:0:: holds no results: give the folder `scr run PARAMS --out DIR` wrote")
-    return values
+        base = FactBase.load(folder)
+    except FactsError as err:
+        raise DraftError(str(err)) from None
+    if not len(base):
+        raise DraftError(f"{paths.display(folder / 'facts.csv')}: holds no facts: give the folder "
+                         "`scr run PARAMS --out DIR` wrote")
+    return base
 
 
 def read_text(path: str | Path) -> list[str]:
-    """The paragraphs of a draft, in order: .docx via python-docx, else UTF-8 text (Markdown or plain).
-
-    A paragraph's lines are joined into one (a sentence wrapped across lines is one sentence),
-    except that each list item, heading and table row stays a line of its own. A table row (Markdown
-    or Word) is read as its cells joined by "; ", each after its column's heading ("Area = NHS Dorset;
-    Practices declined = 24"), so that the numbers in a table are found and read with their headings.
-    A .docx is read headers first, then its body paragraphs, text boxes and tables (nested ones too)
-    in document order, then its footnotes and endnotes, then its footers. Markdown is reduced to its words: comments,
-    link targets, images, emphasis marks, heading marks and list numbers ("1. ") are removed, so that
-    they are not read as numbers. Raises :class:`DraftError` for a missing or unreadable file.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DraftError(f"{path}: no such file: give a .txt, .md or .docx draft")
-    if path.suffix.lower() == ".docx":
-        return _docx_paragraphs(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        if path.suffix.lower() not in _TEXT_SUFFIXES:
-            raise DraftError(f"{path}: not text (byte {err.start} is not UTF-8): give a .txt, .md or .docx draft, "
-                             "saving it as one from its program") from None
-        raise DraftError(f"{path}: not UTF-8 text (byte {err.start}): save the draft as UTF-8") from None
-    if "\x00" in text:
-        raise DraftError(f"{path}: a binary file, not text: give a .txt, .md or .docx draft")
-    markdown = path.suffix.lower() in (".md", ".markdown")
-    if markdown:
-        text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)  # comments are not part of the story
-    paragraphs = [_join_lines(block.splitlines()) for block in re.split(r"\n\s*\n", text)]
-    if markdown:
-        paragraphs = [_markdown_words(p) for p in paragraphs]
-    return [p.strip() for p in paragraphs if p.strip()]
+    """The paragraphs of a draft as read (see :func:`scr_lib.story.draft_text.read_blocks`)."""
+    return [b.text for b in read_blocks(path)]
 
 
-_TEXT_SUFFIXES = ("", ".txt", ".text", ".md", ".markdown")
-# A line that starts a block of its own: a list item, a heading, a block quote or a table row.
-_BLOCK_START = re.compile(r"^\s*(?:[-*+\u2022]\s|\d+[.)]\s|#{1,6}\s|>|\|)")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# ----------------------------------------------------------------------------------------------------
+# Words
 
 
-def _join_lines(lines: list[str]) -> str:
-    """One paragraph's lines, wrapped lines joined with a space; list items, headings, quotes and table
-    rows kept on lines of their own, table rows read with their column headings (see :func:`read_text`)."""
-    out: list[str] = []
-    header: list[str] | None = None
-    joinable = False  # whether the last line takes a wrapped line (not a table row or a heading)
-    for line in lines:
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("|"):
-            joinable = False
-            if _TABLE_RULE.match(line):
-                continue
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if header is None:
-                header = cells
-                out.append("; ".join(c for c in cells if c))
-            else:
-                out.append(_row_text(header, cells))
-            continue
-        header = None
-        if joinable and not _BLOCK_START.match(line):
-            out[-1] = f"{out[-1]} {line.strip()}"
+_TOKEN = re.compile(r"[a-z]+|\d+(?:[,.]\d+)*")
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """(stemmed word, start, end) for each word or figure of ``text``, lower-cased; apostrophes and hyphens
+    split words ("out-of-hours": out, of, hours)."""
+    low = text.lower().replace("\u2019", "'")
+    return [(stem(m.group(0)) if m.group(0)[0].isalpha() else m.group(0), m.start(), m.end())
+            for m in _TOKEN.finditer(low)]
+
+
+@functools.lru_cache(maxsize=2048)
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(t for t, _, _ in _tokens(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _raw(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as written (lower case, not stemmed): nouns are matched so, so that "viewed"
+    is not read as "views"."""
+    return tuple(m.group(0) for m in _TOKEN.finditer(text.lower().replace("\u2019", "'")))
+
+
+def _occurrences(tokens: list[tuple[str, int, int]], phrase: tuple[str, ...], gap: int = 2) -> list[tuple[int, int]]:
+    """Where ``phrase`` occurs in ``tokens``: (first token, last token + 1) pairs. Up to ``gap`` words may come
+    between the words of a phrase ("turned the scheme down" is "turned down")."""
+    if not phrase:
+        return []
+    stems = [t for t, _, _ in tokens]
+    out = []
+    for i in [i for i, word in enumerate(stems) if word == phrase[0]] if phrase[0] in stems else ():
+        at = i
+        for part in phrase[1:]:
+            nxt = next((j for j in range(at + 1, min(at + 2 + gap, len(stems))) if stems[j] == part), None)
+            if nxt is None:
+                break
+            at = nxt
         else:
-            out.append(line.strip())
-            joinable = not re.match(r"\s*#{1,6}\s", line)
-    return "\n".join(out)
+            out.append((i, at + 1))
+    return out
 
 
-def _row_text(header: list[str], cells: list[str]) -> str:
-    """A table row as its cells joined by '; ', each after its column heading ("Practices declined = 12": the
-    heading is in the number's clause; '=' keeps a heading such as "Figure" from reading as a label); a heading with digits is left out, so that its numbers are not found
-    again in every row."""
-    parts = []
-    for i, cell in enumerate(cells):
-        if not cell:
-            continue
-        heading = header[i] if i < len(header) else ""
-        parts.append(f"{heading} = {cell}" if heading and not re.search(r"\d", heading) else cell)
-    return "; ".join(parts)
+# The nouns of ordinary numbers: ages, durations, distances. A number counting one is not a figure to check.
+_ORDINARY_NOUNS = ("year", "years", "year-old", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+                   "minute", "minutes", "second", "seconds", "decade", "decades", "mile", "miles", "km", "metres",
+                   "page", "pages", "word", "words", "am", "pm", "o'clock", "storey", "floor")
+_PERIOD = re.compile(r"\b(?:a|an|each|per|every)\s+(day|week|month|year|fortnight)\b|\b(daily|weekly|monthly|"
+                     r"annually|yearly)\b|\bthe\s+(?:average|typical)\s+(week|year|month|day)\b", re.IGNORECASE)
+_PERIODS = {"daily": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year"}
+_CLAUSE_MARK = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2013\u2014]|\s-\s|\s(?:and|but|while|whereas|yet|although|though|against|"
+                          r"compared with|than|versus|vs)\s", re.IGNORECASE)
+_NATIONAL = re.compile(r"\b(?:england|english|nationally|national|nationwide|across the country|the country|"
+                       r"countrywide|in total|altogether|overall|between them|all pcts|every pct)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:that|this|which)\b|\b(?:it|its|it's|itself|the trust|the pct|the care trust|the primary care trust|the area|"
+                      r"locally|the organisation|the authority|this trust|this pct|this area)\b", re.IGNORECASE)
+_RANK = re.compile(r"\b(?:the\s+)?(?P<ord>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                   r"\d+(?:st|nd|rd|th))[\s-]+(?P<dir>highest|largest|biggest|greatest|most|worst|lowest|smallest|"
+                   r"fewest|least|best)\b", re.IGNORECASE)
+_RANK_ONE = re.compile(r"\bthe\s+(?P<dir>highest|largest|biggest|greatest|most|worst|lowest|smallest|fewest|least)"
+                       r"\b(?=[^.;:]*?\b(?:of|in)\s+(?:any|all|every)\b)", re.IGNORECASE)
+# Words that say a national total is the areas' ("the PCTs spent £1.4m between them"), not another body's
+_AREAS_CUE = re.compile(r"\b(?:pcts?|trusts|areas|primary care trusts|health authorities|locally|local|between them|"
+                        r"in total|altogether|combined|together|the rest)\b", re.IGNORECASE)
+_SAME_MEASURE = re.compile(r"\b(?:the|that|this|its|the same)\s+(?:national\s+|local\s+)?(?:figure|rate|share|"
+                           r"proportion|number|total|average)\b", re.IGNORECASE)
+_SOME_AREAS = re.compile(r"\b(?:some|several|many|a few|a number of|a handful of|other|a minority of)\s+"
+                         r"(?:of\s+the\s+)?(?:other\s+)?(?:areas|pcts|trusts|primary care trusts|places)\b"
+                         r"|\bin\s+(?:\w+|\d+)\s+(?:out\s+)?of\s+(?:the|its|their|england's)\s+(?:[\w,-]+\s+){0,2}?"
+                         r"(?:areas|pcts|trusts|primary care trusts)\b", re.IGNORECASE)
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+             "tenth": 10}
+_DESCENDING = ("highest", "largest", "biggest", "greatest", "most", "worst")
+_RATE_BASE = re.compile(r"\b(?:per|for every|every|a)\s+$", re.IGNORECASE)
+# A change ("a further 12", "up 3%", "rose by 2%", "a 5% rise", "12 more"), not a level the run holds.
+_CHANGE_BEFORE = re.compile(
+    r"(?:\b(?:up|down|rose|risen|rising|fell|fallen|falling|increased?|decreased?|grew|grown|dropped|climbed|"
+    r"jumped|cut|reduced?|swelled|shrank|shrunk)\s+by|\b(?:rise|increase|fall|drop|decrease|growth|jump|cut|"
+    r"reduction|change|swing)\s+of|(?<!signed\s)(?<!sign\s)(?<!set\s)(?<!took\s)(?<!taken\s)(?<!made\s)\bup|"
+    r"(?<!turned\s)(?<!turn\s)(?<!shut\s)\bdown)\s+$", re.IGNORECASE)
+_INCREMENT_BEFORE = re.compile(r"\b(?:a further|another|an extra|an additional)\s+$", re.IGNORECASE)
+_CHANGE_AFTER = re.compile(r"\s+(?:more|fewer|extra|additional)\s+(?:than\s+(?:in|last|the\s+year)|this|since)\b"
+                           r"|\s+(?:more|fewer)\s+(?:than\s+)?(?:a\s+year|last\s+year)"
+                           r"|\s*(?:rise|increase|fall|drop|decrease|jump|up on|down on)\b"
+                           r"|\s+(?:higher|lower|more|fewer|less)\s+than\s+(?:in|last|the\s+previous|a\s+year)\b",
+                           re.IGNORECASE)
+
+_ORDINARY_WHY = {
+    "year": "a year", "date": "a date or time", "label": "a label (a name, section, footnote or phone number)",
+    "ordinal": "an ordinal (a position in a list)", "multiple": "a multiple (\"ten times\", \"twice\")",
+    "vague": "a vague quantity (\"dozens\", \"almost all\")", "other": "digits no form of number reads",
+}
 
 
-_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+# ----------------------------------------------------------------------------------------------------
+# Subjects: the areas a draft names
 
 
-def _docx_paragraphs(path: Path) -> list[str]:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import qn
-    from docx.table import Table
+@dataclass(frozen=True)
+class _Names:
+    pattern: re.Pattern | None
+    codes: dict  # a name as written (lower case) -> ODS code
+    names: dict  # ODS code -> the name a story prints
 
+
+@functools.lru_cache(maxsize=8)
+def _names(subjects: tuple[tuple[str, str], ...]) -> _Names:
+    """Every name an area is written by: the fact base's names, and the reference table's ("NHS Dorset",
+    "Dorset PCT", "Dorset Primary Care Trust", "Torbay Care Trust", its aliases, its bare name)."""
+    codes: dict[str, str] = {}
+    shown = dict(subjects)
+    rows = []
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
-        raise DraftError(f"{path}: not a readable .docx file ({err.__class__.__name__}): "
-                         "save it again from Word, or as plain text") from None
+        with open(paths.PCT_REFERENCE, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError:
+        rows = []
+    for row in rows:
+        code, name, kind = row.get("ods_code", ""), row.get("name", "").strip(), row.get("org_type", "PCT") or "PCT"
+        if not code or not name:
+            continue
+        aliases = [a.strip() for a in (row.get("aliases") or "").split(";") if a.strip()]
+        bare = [name, re.sub(r"\s+Teaching$", "", name)] + [a[4:] for a in aliases if a.startswith("NHS ")]
+        written = {*aliases, f"NHS {name}", f"{name} PCT", f"{name} Primary Care Trust", f"{name} {kind}",
+                   *(f"{b} PCT" for b in bare), *(f"NHS {b}" for b in bare), *bare}
+        for text in written:
+            codes.setdefault(text.lower(), code)
+        shown.setdefault(code, next((a for a in aliases if a.startswith("NHS ")), f"NHS {name}"))
+    for code, name in subjects:
+        if code != ENGLAND:
+            codes.setdefault(name.lower(), code)
+    if not codes:
+        return _Names(None, {}, shown)
+    alternatives = "|".join(re.escape(n) for n in sorted(codes, key=len, reverse=True))
+    # names are proper nouns: matched as written, with a capital (a bare "Dorset", never "dorset")
+    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    return _Names(pattern, codes, shown)
 
-    def texts(container) -> list[str]:
-        out = []
-        for item in container.iter_inner_content():
-            if isinstance(item, Table):
-                out += tables(item)
-            else:
-                out.append(paragraph_text(item._p))
-                out += boxes(item._p)
-        return out
 
-    def paragraph_text(p) -> str:
-        """A paragraph's text as it reads, tracked insertions and content controls included (python-docx's
-        Paragraph.text leaves them out), deletions and field codes not; text boxes are read apart."""
-        out = []
-        for element in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-            ancestor = element.getparent()
-            while ancestor is not None and ancestor is not p and ancestor.tag != qn("w:txbxContent"):
-                ancestor = ancestor.getparent()
-            if ancestor is not p:  # inside a text box of this paragraph
+def _named(sentence: str, names: _Names) -> list[tuple[int, int, str]]:
+    """The areas ``sentence`` names, as (start, end, code), in order."""
+    if names.pattern is None:
+        return []
+    out = []
+    for m in names.pattern.finditer(sentence):
+        if not m.group(0)[0].isupper():
+            continue
+        out.append((m.start(), m.end(), names.codes[m.group(0).lower()]))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# Comparing a number with a fact
+
+
+def _holds(number: numbers.Number, value: float, unit: str) -> bool:
+    """Whether ``value`` (a fact, in its unit) matches ``number`` at its printed precision (bounds unrounded)."""
+    kind, printed = number.kind, number.value
+    if kind in ("percent", "one_in", "fraction"):
+        if unit != "share":
+            return False
+        if kind == "percent":
+            scaled = value * 100
+            if number.bound:
+                return _bound(number.bound, scaled, printed)
+            return words.round_half_up(scaled, int(number.decimals)) == printed
+        if kind == "one_in":
+            if number.bound:
+                return _bound(number.bound, value, 1 / printed)
+            return value > 0 and words.one_in(min(value, 1)) == int(printed)
+        n = number.denominator or 1
+        if number.bound:
+            return _bound(number.bound, value, printed)
+        if round(printed * n) == 1:
+            return value > 0 and words.one_in(min(value, 1)) == n
+        return round(value * n) == round(printed * n)
+    if unit == "share":
+        return False
+    if number.bound:
+        return _bound(number.bound, value, printed)
+    return words.round_half_up(value, int(number.decimals)) == printed
+
+
+def _bound(bound: str, value: float, printed: float) -> bool:
+    return {"less_than": value < printed, "more_than": value > printed, "at_least": value >= printed,
+            "at_most": value <= printed}[bound]
+
+
+def round_number(value: float) -> float:
+    """``value`` to 12 significant digits, as :func:`scr_lib.precision.round_number` rounds it (that module
+    imports pandas, which `scr draft` does without: it would double its time)."""
+    return float(format(float(value), ".12g")) if math.isfinite(value) and value else float(value)
+
+
+def _trim(number: float, places: int) -> str:
+    text = f"{number:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _full(value: float, unit: str, number: numbers.Number | None = None) -> str:
+    """A fact's value in words at full precision (never rounded to the draft's): a count exactly, money to
+    the penny, a share as a percentage one place finer than the draft printed (at least one place)."""
+    if unit == "share":
+        places = max(1, (int(number.decimals) + 1) if number is not None and number.kind == "percent" else 1)
+        if abs(value) < 0.01:
+            places = max(places, 2)
+        return f"{_trim(value * 100, places)}%"
+    if unit == "pounds":
+        return f"£{value:,.0f}" if float(value).is_integer() else f"£{value:,.2f}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return _trim(value, 2 if abs(value) >= 1 else 4)
+
+
+def _difference(number: numbers.Number, fact: Fact) -> tuple[float | None, str]:
+    """Printed minus the fact, in the number's unit, and in words ("2 more than the data")."""
+    if number.kind == "one_in" and not number.bound:
+        n = words.one_in(min(fact.value, 1)) if fact.value > 0 else None
+        return None, (f"the data give about one in {words.number_words(n)}" if n else "the data give none")
+    if number.kind == "fraction" and not number.bound:
+        return None, f"the data give {_full(fact.value, 'share')}"
+    if number.bound:
+        side = {"less_than": "below", "more_than": "above", "at_least": "at least", "at_most": "at most"}[number.bound]
+        return None, f"the data's {_full(fact.value, fact.unit, number)} is not {side} the draft's figure"
+    if number.kind == "percent":
+        diff = round_number(number.value - fact.value * 100)
+        places = max(1, int(number.decimals) + 1)
+        amount = f"{_trim(abs(diff), places)} percentage point{'s' if abs(diff) != 1 else ''}"
+        return diff, f"{amount} {'more' if diff > 0 else 'less'} than the data"
+    diff = round_number(float(number.value) - float(fact.value))
+    if fact.unit == "pounds":
+        amount = f"£{abs(diff):,.0f}" if float(diff).is_integer() else f"£{abs(diff):,.2f}"
+        return diff, f"{amount} {'more' if diff > 0 else 'less'} than the data"
+    amount = _trim(abs(diff), 2 if abs(diff) >= 1 else 4)
+    return diff, f"{amount} {'more' if diff > 0 else 'fewer' if fact.unit == 'count' else 'less'} than the data"
+
+
+# ----------------------------------------------------------------------------------------------------
+# The checker
+
+
+@dataclass
+class _Candidate:
+    measure: Measure
+    matched: int  # distinct phrases of the measure found
+    distance: int  # tokens between the nearest phrase and the number
+    near: bool = True  # found in the number's clause (False: only elsewhere in its sentence)
+
+
+class _Checker:
+    """Checks numbers against one fact base; keeps the carried subject between sentences and paragraphs."""
+
+    def __init__(self, base: FactBase):
+        self.base = base
+        self.names = _names(tuple(base.subjects().items()))
+        self.measures = list(findings.MEASURES.values())
+        self.area_measures = {f.measure for f in base if f.subject != ENGLAND}
+        self.phrases = {m.name: [(p, _phrase(p)) for p in m.words] for m in self.measures}
+        self.needs = {m.name: {_phrase(p) for p in m.needs} for m in self.measures}
+        self.nouns = {m.name: [_raw(p) for p in m.counts] for m in self.measures}
+        self.all_nouns = {p for ps in self.nouns.values() for p in ps}
+        self.area_nouns = {_raw(p) for p in PCTS}
+        self.ordinary_nouns = {_raw(p) for p in _ORDINARY_NOUNS}
+        self.noun_starts = _by_first_word(self.all_nouns)  # the nouns by their first word, longest first
+        self.any_noun_starts = _by_first_word(self.all_nouns | self.ordinary_nouns)
+        self.context = _context_quotes()
+        self.carried: str | None = None  # the subject carried from earlier sentences
+        self.carried_paragraph = 0
+        self.named_in_draft: list[str] = []
+        self.last_named: str | None = None  # the last area named, kept through a national sentence for "it"
+        self.previous = ""  # the sentence before, in the same paragraph
+        self.last_measure: dict[str, Measure] = {}  # by unit: what "the figure" refers to
+        self.descending: dict[int, bool] = {}  # a rank's way, by where it starts in its sentence
+        self._words = ""
+
+    # -- subjects ------------------------------------------------------------------------------
+
+    def subject_of(self, sentence: str, number: numbers.Number, named, paragraph: int, clause: tuple[int, int]):
+        """(subject code or None, how firm: 'named', 'pronoun', 'national', 'carried' or 'none')."""
+        marker = _NATIONAL.search(sentence, clause[0], clause[1]) or _NATIONAL.search(sentence, 0, number.start)
+        if marker and not any(marker.end() <= s < number.start for s, _, _ in named):
+            return ENGLAND, "national"  # "nationally", "across England": in its clause, or before it
+        if named:
+            before = [code for s, e, code in named if e <= number.start]
+            return (before[-1] if before else named[0][2]), "named"
+        if (self.carried or self.last_named) and _PRONOUN.search(sentence):
+            return self.carried or self.last_named, "pronoun"
+        if self.carried and self.carried_paragraph == paragraph:
+            return self.carried, "pronoun"
+        if _NATIONAL.search(sentence):
+            return ENGLAND, "national"
+        if self.carried:
+            return self.carried, "carried"
+        return ENGLAND, "none"
+
+    # -- measures ------------------------------------------------------------------------------
+
+    def candidates(self, sentence: str, tokens, number: numbers.Number, clause: tuple[int, int],
+                   kinds: set[str], noun, period: str | None, only_of: bool = False) -> list[_Candidate]:
+        """The measures that fit ``number``, best first (ties share the first place)."""
+        at = [i for i, (_, s, e) in enumerate(tokens) if s < number.end and e > number.start]
+        first, last = (at[0], at[-1]) if at else (0, 0)
+        fitting = []
+        for m in self.measures:
+            if m.unit not in kinds or (only_of and not m.of):
                 continue
-            out.append(element.text or "" if element.tag == qn("w:t") else " ")
-        return "".join(out)
-
-    def boxes(element) -> list[str]:
-        """The paragraphs of the text boxes in ``element`` (Word writes each twice: once as a drawing and
-        once as a VML fallback; the fallback is skipped)."""
-        out = []
-        for box in element.iter(qn("w:txbxContent")):
-            if any(a.tag == f"{{{_MC}}}Fallback" for a in box.iterancestors()):
+            if (m.per or None) != period:
                 continue
-            out += [paragraph_text(p) for p in box.iter(qn("w:p"))]
-        return out
-
-    def notes() -> list[str]:
-        """The footnotes and endnotes, in order (Word's separator notes left out)."""
-        out = []
-        for part in document.part.package.iter_parts():
-            if str(part.partname) not in ("/word/footnotes.xml", "/word/endnotes.xml"):
+            if noun is not None and m.unit != "pounds" and noun not in self.nouns[m.name]:
                 continue
-            try:
-                root = parse_xml(part.blob)
-            except SyntaxError as err:  # lxml's XMLSyntaxError
-                raise DraftError(f"{path}: its {part.partname} is not readable XML ({err}): save it again "
-                                 "from Word, or as plain text") from None
-            for note in root:
-                if note.get(qn("w:type")) in (None, "normal"):
-                    out += [paragraph_text(p) for p in note.iter(qn("w:p"))]
-        return out
+            fitting.append(m)
+        for near, scope in ((True, clause), (False, (0, len(sentence)))):
+            found = []
+            for m in fitting:
+                seen, nearest, has_need = set(), None, not self.needs[m.name]
+                for text, phrase in self.phrases[m.name]:
+                    for a, b in _occurrences(tokens, phrase):
+                        if tokens[a][1] < scope[0] or tokens[b - 1][2] > scope[1]:
+                            continue
+                        if a <= last and b > first:  # the number's own words ("none") are not its measure's
+                            continue
+                        seen.add(phrase)
+                        has_need = has_need or phrase in self.needs[m.name]
+                        gap = max(0, a - last - 1, first - b)
+                        nearest = gap if nearest is None else min(nearest, gap)
+                if seen and has_need:
+                    found.append(_Candidate(m, len(seen), nearest, near))
+            if found:
+                found.sort(key=lambda c: (-c.matched, c.distance))
+                best = (found[0].matched, found[0].distance)
+                return [c for c in found if (c.matched, c.distance) == best]
+        return []
 
-    def tables(table) -> list[str]:
-        out, header = [], None
-        for row in table.rows:
-            full, cells, previous = [], [], None
-            for cell in row.cells:  # one per grid column; a merged cell is repeated, and read once
-                merged = previous is not None and cell._tc is previous._tc
-                previous = cell
-                full.append(full[-1] if merged else " ".join(t.strip() for t in texts(cell) if t.strip()))
-                cells.append("" if merged else full[-1])
-            if header is None:
-                header = full
-                out.append("; ".join(c for c in cells if c))
-            else:
-                out.append(_row_text(header, cells))
-        return out
+    def noun_of(self, tokens, number: numbers.Number, end: int) -> tuple | None:
+        """What a count counts: a noun phrase of a measure (or an ordinary noun) starting within three words
+        after ``end`` (the number's end, or its whole's in "X of Y"); None when there is none."""
+        after = [i for i, (_, s, _) in enumerate(tokens) if s >= end][:4]
+        raw = [self._words[s:e].lower() for _, s, e in tokens]
+        for i in after:
+            for phrase in self.any_noun_starts.get(raw[i], ()):
+                if tuple(raw[i:i + len(phrase)]) == phrase:
+                    return phrase
+        return None
 
-    def parts(kind: str) -> list[str]:
+    def noun_in(self, tokens, clause: tuple[int, int]) -> tuple | None:
+        """The first measure noun in the clause, for a count with no noun after it ("286 declined")."""
+        raw = [self._words[s:e].lower() for _, s, e in tokens]
+        for i, (_, s, e) in enumerate(tokens):
+            if s < clause[0] or e > clause[1]:
+                continue
+            for phrase in self.noun_starts.get(raw[i], ()):
+                if tuple(raw[i:i + len(phrase)]) == phrase:
+                    return phrase
+        return None
+
+    # -- verdicts ------------------------------------------------------------------------------
+
+    def fact(self, subject: str, measure: Measure) -> tuple[Fact | None, str]:
+        """The fact of ``measure`` for ``subject`` (England's for a measure the run has only for England)."""
+        if subject != ENGLAND and measure.name not in self.area_measures:
+            subject = ENGLAND
+        return self.base.get(subject, measure.name), subject
+
+    def describe(self, fact: Fact, measure: Measure, number: numbers.Number | None) -> str:
+        """The fact in words: "NHS Newcastle: 27 of its 53 invited practices declined"."""
+        whole = self.base.get(fact.subject, measure.of) if measure.of else None
+        whole_measure = findings.MEASURES.get(measure.of) if measure.of else None
+        text = measure.sentence(fact.value, whole.value if whole else None, whole_measure,
+                                shown=_full(fact.value, fact.unit, number),
+                                shown_whole=_full(whole.value, whole.unit) if whole else None)
+        if fact.subject == ENGLAND:
+            text = text.replace(" its ", " the ")
+            return f"England: {text}" if "england" not in text.lower() else text[0].upper() + text[1:]
+        return f"{fact.subject_name}: {text}"
+
+    def elsewhere(self, number: numbers.Number, fact: Fact, measure: Measure) -> str:
+        """Whose figure ``number`` is, when it is not ``fact``'s subject's: another subject's of the same measure
+        (one the draft names, or England), else another measure's of the same subject."""
+        name = fact.subject_name if fact.subject != ENGLAND else "England"
+        label = measure.label or measure.name.replace("_", " ")
+        named = dict.fromkeys([*self.named_in_draft, ENGLAND])
+        if number.bound:  # a bound is true of many figures: it says nothing of whose it is
+            return ""
+        for code in named:
+            other = self.base.get(code, measure.name)
+            if other is not None and code != fact.subject and _holds(number, other.value, other.unit):
+                who = "England's" if code == ENGLAND else f"{other.subject_name}'s"
+                mine = "England's" if fact.subject == ENGLAND else f"{name}'s"
+                return f"{number.text} is {who} {label}, not {mine}" + (
+                    " (an illustrative value)" if other.illustrative else "")
+        for other in self.base.for_subject(fact.subject):
+            m = findings.MEASURES.get(other.measure)
+            if m is None or m.name == measure.name or m.unit != measure.unit:
+                continue
+            if measure.unit == "count" and not set(m.counts) & set(measure.counts):
+                continue
+            if _holds(number, other.value, other.unit):
+                whose = "England's" if fact.subject == ENGLAND else f"{name}'s"
+                return f"{number.text} is {whose} {m.label or m.name}, not its {label}"
+        return ""
+
+    def rank_of(self, subject: str, measure: Measure, descending: bool) -> tuple[int | None, int, bool]:
+        """(rank, of how many, illustrative) of ``subject`` among the areas with a fact of ``measure``; ties
+        share the better rank."""
+        facts = [f for f in self.base.for_measure(measure.name) if f.subject != ENGLAND]
+        mine = next((f for f in facts if f.subject == subject), None)
+        if mine is None:
+            return None, len(facts), False
+        better = sum(1 for f in facts if (f.value > mine.value if descending else f.value < mine.value))
+        return better + 1, len(facts), any(f.illustrative for f in facts)
+
+    def judge(self, row: Checked, number: numbers.Number, subject: str, firm: str, candidates: list[_Candidate]):
+        """Fill in ``row``'s verdict from the facts of its ``candidates`` for ``subject``."""
+        if not candidates:
+            row.verdict, row.note = Verdict.UNCHECKED, ("no measure of the run fits it (no words near it say "
+                                                        "what it counts): check it by hand")
+            return
+        if subject != ENGLAND and firm in ("named", "pronoun") and \
+                any(c.measure.name in self.area_measures for c in candidates):
+            candidates = [c for c in candidates if c.measure.name in self.area_measures]  # an area's, not England's
+        tried = []  # (measure, fact, holds)
+        for c in candidates:
+            fact, used = self.fact(subject, c.measure)
+            tried.append((c.measure, fact, fact is not None and _holds(number, fact.value, fact.unit)))
+            if firm == "carried" and not tried[-1][2] and used != ENGLAND:
+                national = self.base.get(ENGLAND, c.measure.name)
+                if national is not None and _holds(number, national.value, national.unit):
+                    tried[-1] = (c.measure, national, True)
+        supported = [t for t in tried if t[2]]
+        if supported:
+            measure, fact, _ = supported[0]
+            self.fill(row, measure, fact, number)
+            row.verdict = Verdict.SUPPORTED
+            return
+        with_fact = [t for t in tried if t[1] is not None]
+        if not with_fact:
+            measure = candidates[0].measure
+            whom = self.names.names.get(subject, subject) if subject != ENGLAND else "England"
+            row.measure, row.measure_label = measure.name, measure.label
+            row.subject, row.subject_name = subject, whom
+            row.verdict = Verdict.UNCHECKED
+            row.note = (f"the run has no figure for {whom}'s {measure.label or measure.name} (not given, or not "
+                        "in these returns): check it by hand")
+            return
+        if len(with_fact) > 1 or len(candidates) > 1:
+            row.verdict = Verdict.UNCHECKED
+            labels = " or ".join(dict.fromkeys(t[0].label for t in tried))
+            row.note = f"it could be {labels}, and matches none: say which, or check it by hand"
+            return
+        measure, fact, _ = with_fact[0]
+        if firm == "carried":
+            row.verdict = Verdict.UNCHECKED
+            self.fill(row, measure, fact, number)
+            row.note = (f"whose figure this is is not clear (the draft last named {fact.subject_name}, in an "
+                        f"earlier paragraph): name the area, or check it by hand")
+            return
+        if fact.subject == ENGLAND and measure.sums and not (_AREAS_CUE.search(row.sentence) or
+                                                              _AREAS_CUE.search(self.previous)):
+            row.verdict = Verdict.UNCHECKED
+            self.fill(row, measure, fact, number)
+            row.note = (f"England's figure here is the total of the PCTs that gave one ({row.fact_text}); the "
+                        "draft does not say it means theirs: say so, or check it by hand")
+            return
+        if not candidates[0].near:
+            row.verdict = Verdict.UNCHECKED
+            self.fill(row, measure, fact, number)
+            row.note = (f"the words that would make it {measure.label} are not near it: say what it counts, or "
+                        "check it by hand")
+            return
+        self.fill(row, measure, fact, number)
+        elsewhere = self.elsewhere(number, fact, measure)
+        if elsewhere.endswith(f"not its {measure.label or measure.name}"):  # its own figure of another measure:
+            row.verdict = Verdict.UNCHECKED                              # more likely read wrong than written wrong
+            row.note = f"{elsewhere}? It reads as {row.fact_text}: say which, or check it by hand"
+            return
+        row.verdict = Verdict.CONTRADICTED
+        row.difference, row.difference_text = _difference(number, fact)
+        row.elsewhere = elsewhere
+
+    def fill(self, row: Checked, measure: Measure, fact: Fact, number: numbers.Number):
+        self.last_measure[measure.unit] = measure
+        row.subject, row.subject_name = fact.subject, fact.subject_name
+        row.measure, row.measure_label = measure.name, measure.label
+        row.fact, row.fact_text = fact.value, self.describe(fact, measure, number)
+        row.illustrative = fact.illustrative
+
+    # -- a sentence ----------------------------------------------------------------------------
+
+    def sentence(self, sentence: str, block: Block, paragraph: int, base_offset: int, out: list, ordinary: list):
+        found = numbers.find(sentence)
+        named = _named(sentence, self.names)
+        tokens = _tokens(sentence)
+        self._words = sentence
+        self.descending = {}
+        ranks = self.ranks(sentence, found)
+        found = [n for n in found if not any(r.start <= n.start < r.end for r in ranks)] + ranks
+        found.sort(key=lambda n: n.start)
+        context = self.context_numbers(sentence, found)
+        figures, places = [], {}
+        for i, number in enumerate(found):
+            start = base_offset + number.start
+            row = Checked(paragraph, block.line_at(start), block.where, start, base_offset + number.end, sentence,
+                          number.text, number.kind, number.value, number.precision())
+            why = self.ordinary_why(sentence, tokens, number)
+            if why:
+                row.note = why
+                ordinary.append(row)
+                continue
+            out.append(row)
+            if i in context:
+                row.verdict, row.note = Verdict.UNCHECKED, f"context: not checkable, because {context[i]}"
+                continue
+            places[len(figures)] = row
+            figures.append(number)
+        for i, number in enumerate(figures):  # the ordinary numbers ("per 1,000") do not split clauses
+            if i not in places:
+                continue
+            row = places[i]
+            if self.is_change(sentence, number):
+                row.relation, row.verdict = "change", Verdict.UNCHECKED
+                row.note = "a change (\"up 3%\", \"12 more than last year\"), not a level the run holds: check it by hand"
+                continue
+            self.check_number(row, sentence, tokens, figures, i, named, paragraph)
+        if named:
+            self.carried, self.carried_paragraph = named[-1][2], paragraph
+            self.last_named = named[-1][2]
+            self.named_in_draft += [code for _, _, code in named if code not in self.named_in_draft]
+        elif _NATIONAL.search(sentence):
+            self.carried = None
+        elif _PRONOUN.search(sentence) and (self.carried or self.last_named):
+            self.carried, self.carried_paragraph = self.carried or self.last_named, paragraph
+        self.previous = sentence
+
+    def ordinary_why(self, sentence: str, tokens, number: numbers.Number) -> str:
+        if number.kind in _ORDINARY_WHY:
+            return _ORDINARY_WHY[number.kind] + ", not a figure of the data"
+        if number.kind == "count" and _RATE_BASE.search(sentence[max(0, number.start - 12):number.start]) and \
+                re.match(r"\s*(?:people|patients|population|residents|head|of the population)\b",
+                         sentence[number.end:], re.IGNORECASE):
+            return "the base of a rate (\"per 1,000 people\"), not a figure of the data"
+        if number.kind == "count" and number.of is None and number.whole_of is None:
+            noun = self.noun_of(tokens, number, number.end)
+            if noun in self.ordinary_nouns:
+                return "an age, a duration or a distance, not a figure of the data"
+            before, after = sentence[:number.start], sentence[number.end:]
+            if isinstance(number.value, int) and 0 < number.value < 120 and re.search(r",\s*$", before) and \
+                    re.match(r"\s*,", after) or re.search(r"\baged\s+$", before, re.IGNORECASE):
+                return "an age, not a figure of the data"
+            if re.match(r"\s+(?:[A-Z][a-z]+\s+)?(?:Street|Road|Lane|Avenue|Way|Close|Drive|Place|Square|Row|Hill|"
+                        r"Terrace|Crescent|Gardens|Walk|Court)\b", after):
+                return "an address, not a figure of the data"
+        return ""
+
+    def is_change(self, sentence: str, number: numbers.Number) -> bool:
+        before = sentence[max(0, number.start - 40):number.start]
+        if _INCREMENT_BEFORE.search(before) and number.kind != "money":
+            return True
+        return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, number.end))
+
+    def ranks(self, sentence: str, found: list[numbers.Number]) -> list[numbers.Number]:
+        """Ranks as numbers of kind 'rank' ("the second-highest", "36th highest"; "the most ... of any" is 1
+        when the sentence is about one area)."""
         out = []
-        for number, section in enumerate(document.sections):
-            for name in (f"first_page_{kind}", f"even_page_{kind}", kind):
-                part = getattr(section, name)
-                if (number == 0 or not part.is_linked_to_previous) and not (
-                        name != kind and part.is_linked_to_previous):
-                    out += texts(part)
+        for m in _RANK.finditer(sentence):
+            token = m.group("ord").lower()
+            value = _ORDINALS.get(token) or int(re.match(r"\d+", token).group(0))
+            out.append(numbers.Number(m.group(0), m.start(), m.end(), "rank", value, 0))
+            self.descending[m.start()] = m.group("dir").lower() in _DESCENDING
+        for m in _RANK_ONE.finditer(sentence):
+            if any(r.start <= m.start() < r.end for r in out) or any(n.start <= m.start() < n.end for n in found):
+                continue
+            out.append(numbers.Number(m.group(0), m.start(), m.end(), "rank", 1, 0))
+            self.descending[m.start()] = m.group("dir").lower() in _DESCENDING
         return out
 
-    paragraphs = parts("header") + texts(document) + notes() + parts("footer")
-    return [p.strip() for p in paragraphs if p.strip()]
+    def context_numbers(self, sentence: str, found: list[numbers.Number]) -> dict[int, str]:
+        """The numbers of a context quote of the claims ledger (a figure the articles printed that the data
+        cannot check, with its reason), with any figure in the place of the quote's own, by their place in
+        ``found``."""
+        template = _template(sentence, found)
+        out = {}
+        for quote, reason in self.context:
+            at = template.find(quote)
+            if at < 0:
+                continue
+            first = template[:at].count(_MASK)
+            for i in range(first, first + quote.count(_MASK)):
+                out[i] = reason
+        return out
+
+    def check_number(self, row: Checked, sentence: str, tokens, found: list, i: int, named, paragraph: int):
+        number = found[i]
+        clause = _clause(sentence, found, i)
+        subject, firm = self.subject_of(sentence, number, named, paragraph, clause)
+        if number.kind == "rank":
+            row.relation = "rank"
+            self.check_rank(row, sentence, tokens, number, clause, subject, firm)
+            return
+        if number.bound:
+            row.relation = "bound"
+        if number.kind in ("percent", "one_in", "fraction"):
+            row.relation = "share" if not number.bound else "bound"
+            kinds, noun = {"share"}, self.noun_of(tokens, number, number.end)
+            if noun is not None and noun not in self.all_nouns:
+                noun = None
+        elif number.kind == "money":
+            kinds, noun = {"pounds"}, None
+        else:
+            kinds = {"count", "rate", "number"}
+            end = number.end
+            if number.of is not None and i + 1 < len(found):
+                end = found[i + 1].end
+            noun = self.noun_of(tokens, number, end) or self.noun_in(tokens, clause)
+            if noun is not None and noun not in self.all_nouns:
+                noun = None
+        period = self.period(sentence, clause)
+        if number.whole_of is not None and i > 0:  # the whole of "X of Y": the measure its part is of
+            part = self.candidates(sentence, tokens, found[i - 1], _clause(sentence, found, i - 1), kinds, noun,
+                                   period, only_of=True)
+            wholes = {c.measure.of for c in part}
+            if len(wholes) == 1:
+                whole = findings.MEASURES[wholes.pop()]
+                self.judge(row, number, subject, firm, [_Candidate(whole, 1, 0)])
+                return
+            if part:
+                row.verdict, row.note = Verdict.UNCHECKED, "the whole of a ratio whose measure is not clear"
+                return
+        if number.of is not None:
+            part = self.candidates(sentence, tokens, number, clause, kinds, noun, period, only_of=True)
+            if part:
+                self.judge(row, number, subject, firm, part)
+                return
+        if number.kind == "count" and noun is None:
+            # a count whose noun is not said ("286 declined"): the noun of its sentence (or the one before),
+            # and only a measure whose words are close to it may claim it
+            present = self.nouns_near(sentence)
+            candidates = [c for c in self.candidates(sentence, tokens, number, clause, kinds, None, period)
+                          if c.distance <= 3 and c.measure.unit != "rate"
+                          and present & set(self.nouns[c.measure.name])]
+            if not candidates:
+                row.verdict = Verdict.UNCHECKED
+                row.note = "no words near it say what it counts: check it by hand"
+                return
+        else:
+            candidates = self.candidates(sentence, tokens, number, clause, kinds, noun, period)
+        if not candidates and _SAME_MEASURE.search(sentence, clause[0], clause[1]):
+            last = [self.last_measure[k] for k in sorted(kinds) if k in self.last_measure]
+            candidates = [_Candidate(last[0], 1, 0)] if len(last) == 1 else []
+        if not named and _SOME_AREAS.search(sentence) and not (noun and noun in self.area_nouns):
+            if any(c.measure.name in self.area_measures for c in candidates):
+                self.judge_some(row, number, [c for c in candidates if c.measure.name in self.area_measures])
+                return
+        self.judge(row, number, subject, firm, candidates)
+
+    def judge_some(self, row: Checked, number: numbers.Number, candidates: list[_Candidate]):
+        """A figure said of "some areas": supported when it is true of at least one area."""
+        row.relation = "some areas"
+        for c in candidates:
+            holders = [f for f in self.base.for_measure(c.measure.name)
+                       if f.subject != ENGLAND and _holds(number, f.value, f.unit)]
+            if holders:
+                first = holders[0]
+                row.measure, row.measure_label, row.subject = c.measure.name, c.measure.label, None
+                row.verdict, row.illustrative = Verdict.SUPPORTED, any(f.illustrative for f in holders)
+                row.fact_text = (f"true of {len(holders):,} area{'s' if len(holders) != 1 else ''}, such as "
+                                 f"{self.describe(first, c.measure, number)}")
+                return
+        if len(candidates) == 1 and candidates[0].near:
+            m = candidates[0].measure
+            facts = [f for f in self.base.for_measure(m.name) if f.subject != ENGLAND]
+            top = max(facts, key=lambda f: f.value)
+            row.measure, row.measure_label = m.name, m.label
+            row.verdict, row.illustrative = Verdict.CONTRADICTED, top.illustrative
+            row.fact, row.fact_text = top.value, f"true of no area: the highest is {self.describe(top, m, number)}"
+            row.difference_text = "no area matches"
+            return
+        row.verdict, row.note = Verdict.UNCHECKED, "said of some areas, and true of none that fits: check it by hand"
+
+    def nouns_near(self, sentence: str) -> set:
+        """The nouns of the suite in ``sentence`` and the one before it (what a count that does not say what
+        it counts, "286 declined", may be counting)."""
+        found = set()
+        for text in (sentence, self.previous):
+            raw = _raw(text)
+            for i, word in enumerate(raw):
+                found |= {p for p in self.noun_starts.get(word, ()) if tuple(raw[i:i + len(p)]) == p}
+        return found
+
+    def check_rank(self, row, sentence, tokens, number, clause, subject, firm):
+        if subject == ENGLAND and firm == "national":  # "the highest in England": the ranking's scope
+            named = _named(sentence, self.names)
+            if named:
+                subject, firm = named[-1][2], "named"
+            elif self.carried and (_PRONOUN.search(sentence) or self.carried_paragraph == row.paragraph):
+                subject, firm = self.carried, "pronoun"
+        if subject == ENGLAND or firm == "carried":
+            row.verdict, row.note = Verdict.UNCHECKED, "a rank, but of which area is not clear: check it by hand"
+            return
+        kinds = {"count", "share", "pounds", "rate"}
+        found = [c for c in self.candidates(sentence, tokens, number, (0, len(sentence)), kinds, None, None)
+                 if c.measure.name in self.area_measures and not c.measure.across]
+        if len(found) != 1:
+            row.verdict = Verdict.UNCHECKED
+            row.note = ("a rank, but of what is not clear" if not found else
+                        f"a rank of {' or '.join(c.measure.label for c in found)}?") + ": check it by hand"
+            return
+        measure = found[0].measure
+        descending = self.descending.get(number.start, True)
+        rank, of, illustrative = self.rank_of(subject, measure, descending)
+        row.measure, row.measure_label = measure.name, measure.label
+        row.subject, row.subject_name = subject, self.names.names.get(subject, subject)
+        if rank is None:
+            row.verdict = Verdict.UNCHECKED
+            row.note = f"the run has no figure for {row.subject_name}'s {measure.label}: check it by hand"
+            return
+        row.fact, row.illustrative = rank, illustrative
+        way = "highest" if descending else "lowest"
+        place = f"the {way}" if rank == 1 else f"the {_ordinal(rank)} {way}"
+        row.fact_text = (f"{row.subject_name}: {measure.label} "
+                         f"{_full(self.base.get(subject, measure.name).value, measure.unit)}, {place} of {of:,} areas")
+        if rank == number.value:
+            row.verdict = Verdict.SUPPORTED
+        else:
+            row.verdict = Verdict.CONTRADICTED
+            row.difference = float(number.value - rank)
+            row.difference_text = f"the data rank it {_ordinal(rank)}, not {_ordinal(int(number.value))}"
+
+    def period(self, sentence: str, clause: tuple[int, int]) -> str | None:
+        m = _PERIOD.search(sentence, clause[0], clause[1])
+        if not m:
+            return None
+        word = next(g for g in m.groups() if g)
+        return _PERIODS.get(word.lower(), word.lower())
 
 
-def _markdown_words(text: str) -> str:
-    text = re.sub(r"\[\^(\d+)\]:", r"[\1]", text)  # a footnote's text: its marker is a label
-    text = re.sub(r"\[\^(\d+)\]", r"[\1]", text)  # a footnote marker
-    text = re.sub(r"<sup>\s*(\d+)\s*</sup>", r"[\1]", text, flags=re.IGNORECASE)  # a superscript note marker
-    text = re.sub(r"</?[a-zA-Z][^>]*>", "", text)  # other HTML tags: keep the words between them
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images: keep the alt text
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: keep the words
-    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)  # headings
-    text = re.sub(r"(?m)^\s*(?:[-*+]|\d+[.)])\s+", "", text)  # list markers
-    text = re.sub(r"(?m)^\s*>\s?", "", text)  # block quotes
-    text = re.sub(r"(\*\*|__|\*|`)", "", text)  # emphasis and code marks
-    text = re.sub(r"(?<!\w)_(?=\S)([^_\n]*?\S)_(?!\w)", r"\1", text)  # _emphasis_
-    return text
+def _by_first_word(phrases) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        out.setdefault(phrase[0], []).append(phrase)
+    return out
 
 
-@functools.lru_cache(maxsize=256)
+def _ordinal(n: int) -> str:
+    if n == 1:
+        return "1st"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _clause(sentence: str, found: list[numbers.Number], i: int) -> tuple[int, int]:
+    """The characters around number ``i``: from the previous number or clause mark to the next. The part of
+    a ratio ("37 of 77") reaches past its whole, and the whole back to its part."""
+    j = i + 1 if found[i].of is not None and i + 1 < len(found) else i
+    k = i - 1 if found[i].whole_of is not None and i > 0 else i
+    start = found[k - 1].end if k > 0 else 0
+    end = found[j + 1].start if j + 1 < len(found) else len(sentence)
+    marks_before = [m.end() for m in _CLAUSE_MARK.finditer(sentence, start, found[k].start)]
+    mark_after = _CLAUSE_MARK.search(sentence, found[j].end, end)
+    return (marks_before[-1] if marks_before else start), (mark_after.start() if mark_after else end)
+
+
+@functools.lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u2013", "-").replace("\u2014", "-")
@@ -436,7 +952,7 @@ def _norm(text: str) -> str:
 _MASK = "\x00"
 
 
-def _template(sentence: str, found: list[numbers.Number]) -> str:
+def _template(sentence: str, found: list) -> str:
     """The sentence, normalised, with each number's text replaced by a placeholder."""
     out, last = [], 0
     for n in found:
@@ -447,335 +963,88 @@ def _template(sentence: str, found: list[numbers.Number]) -> str:
     return _norm("".join(out))
 
 
-@dataclass(frozen=True)
-class _LedgerEntry:
-    template: str
-    index: int | None  # which number in the quote the claim is about; None: all (context)
-    claim: pd.Series
+@functools.lru_cache(maxsize=1)
+def _context_quotes() -> tuple[tuple[str, str], ...]:
+    """The claims ledger's context rows: (quote, normalised, its numbers masked; the reason the data cannot
+    check it)."""
+    try:
+        with open(paths.CLAIMS, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError:
+        return ()
+    return tuple((_template(r["quote"], [n for n in numbers.find(r["quote"])]),
+                  r.get("reason") or "no reason is recorded") for r in rows
+                 if r.get("check") == "context" and r.get("quote"))
 
 
-def _ledger() -> list[_LedgerEntry]:
-    out = []
-    for claim in claims.load_claims().itertuples(index=False):
-        claim = pd.Series(claim._asdict())
-        found = [n for n in numbers.find(claim.quote) if not n.is_date]
-        if not found:
-            continue
-        template = _template(claim.quote, found)
-        if claim.check == "context":
-            out.append(_LedgerEntry(template, None, claim))
-            continue
-        printed = _norm(str(claim.printed))
-        texts = [_norm(n.text) for n in found]
-        index = next((i for i, t in enumerate(texts) if t == printed), None)
-        if index is None:
-            index = next((i for i, t in enumerate(texts) if printed in t or t in printed), None)
-        if index is None and len(found) == 1:
-            index = 0
-        if index is not None:
-            out.append(_LedgerEntry(template, index, claim))
-    return out
+def check_blocks(blocks: list[Block], base: FactBase, source: str = "draft", run_dir: str = "") -> Report:
+    """Find and check every number in ``blocks`` against ``base``; ``source`` names the draft in the report."""
+    checker = _Checker(base)
+    checked, ordinary = [], []
+    offset = 0
+    for p, block in enumerate(blocks, start=1):
+        at = 0
+        if block.where not in ("list item", "table"):  # a list or table reads on from the row before
+            checker.previous = ""
+        for sentence in numbers.sentences(block.text):
+            where = block.text.find(sentence, at)
+            where = at if where < 0 else where
+            before = len(checked) + len(ordinary)
+            checker.sentence(sentence, block, p, where, checked, ordinary)
+            for row in (checked + ordinary)[before:]:
+                row.offset = offset
+            at = where + len(sentence)
+        offset += len(block.text) + 2
+    return Report(source, checked, sorted(ordinary, key=lambda r: (r.paragraph, r.start)), run_dir, base.round,
+                  list(blocks))
 
 
-def _inputs() -> set[str]:
-    """Result keys that are inputs to the run (check 'input' in the ledger), never checked."""
-    table = claims.load_claims()
-    return set(table.loc[table.check == "input", "result_key"])
+def check_paragraphs(paragraphs: list[str], base: FactBase, source: str = "draft") -> Report:
+    """Check the numbers of ``paragraphs`` (plain text, one a paragraph) against ``base``."""
+    return check_blocks([Block(p) for p in paragraphs], base, source)
 
 
-def _ledger_matches(sentence_template: str, count: int, ledger: list[_LedgerEntry]) -> dict[int, list[_LedgerEntry]]:
-    """For each number (by its place in the sentence), the ledger entries whose quote the sentence contains."""
-    out: dict[int, list[_LedgerEntry]] = {}
-    for entry in ledger:
-        at = sentence_template.find(entry.template)
-        if at < 0:
-            continue
-        first = sentence_template[:at].count(_MASK)
-        places = range(first, first + entry.template.count(_MASK)) if entry.index is None else [first + entry.index]
-        for place in places:
-            if place < count:
-                out.setdefault(place, []).append(entry)
-    return out
+def check_draft(path: str | Path, base: FactBase, run_dir: str | Path = "") -> Report:
+    """Read the draft at ``path`` and check every number in it against ``base``."""
+    return check_blocks(read_blocks(path), base, paths.display(path), paths.display(run_dir) if run_dir else "")
 
 
-@functools.lru_cache(maxsize=64)
-def _areas_in(text: str) -> tuple[tuple[int, str], ...]:
-    """The areas Pulse named that ``text`` mentions, as (position, slug), in order (cached: a sentence
-    with many numbers asks once)."""
-    from ..inputs.reference import NAMED_AREAS
-
-    low = text.lower()
-    found = [(m.start(), slug) for slug in NAMED_AREAS.values()
-             for m in re.finditer(rf"\b{slug.replace('_', ' ')}\b", low)]
-    return tuple(sorted(found))
-
-
-def _area_at(sentence: str, position: int, paragraph_area: str | None) -> str | None:
-    """The area a number at ``position`` is about: the last one named before it in the sentence, else the
-    first named after it, else the last one named earlier in the paragraph."""
-    named = _areas_in(sentence)
-    before = [slug for at, slug in named if at < position]
-    return before[-1] if before else (named[0][1] if named else paragraph_area)
-
-
-def _unit(sentence: str, number: numbers.Number, window: str) -> str | None:
-    """What a count counts: the noun within three words after it, else the first noun in its clause or sentence."""
-    after = _norm(sentence[number.end:number.end + 120])  # three words are all it reads
-    head = " ".join(after.split()[:3])
-    for text in (head, _norm(number.text), window, _norm(sentence)):
-        for unit, pattern in NOUNS.items():
-            if re.search(rf"\b(?:{pattern})\b", text):
-                return unit
-    return None
-
-
-_CLAUSE_MARK = r"[,;:()\u2013\u2014]|\s-\s|\s(?:and|but|while|whereas|yet|although|though)\s"
-
-
-def _clause(sentence: str, found: list[numbers.Number], i: int) -> tuple[str, int, int]:
-    """The words around number ``i`` (from the previous number or clause mark to the next), normalised,
-    and where the number sits in them. The part of a ratio ("37 of 77") reaches past its whole."""
-    j = i + 1 if found[i].of is not None and i + 1 < len(found) else i
-    start = found[i - 1].end if i > 0 else 0
-    end = found[j + 1].start if j + 1 < len(found) else len(sentence)
-    before = _norm(re.split(_CLAUSE_MARK, sentence[start:found[i].start])[-1])
-    after = _norm(re.split(_CLAUSE_MARK, sentence[found[j].end:end])[0])
-    text = _norm(found[i].text)
-    at = len(before) + 1 if before else 0
-    return f"{before} {text} {after}".strip(), at, at + len(text)
-
-
-def _rule_keys(number: numbers.Number, unit: str | None, clause: tuple[str, int, int], sentence: str,
-               area: str | None) -> list[str]:
-    """The keys of the vocabulary rule for ``number``: in its clause, the rule whose words are nearest the
-    number wins (ties: the earlier rule); failing that, for counts only, the first rule whose words are
-    anywhere in the sentence."""
-    low = _norm(sentence)
-    rules = [r for r in VOCABULARY if number.kind in r.kinds and (r.unit is None or r.unit == unit)
-             and r.area == (area is not None) and (r.sentence is None or re.search(r.sentence, low))]
-    text, start, end = clause
-    best = None
-    for order, rule in enumerate(rules):
-        if rule.unless and re.search(rule.unless, text):
-            continue
-        for match in re.finditer(rule.words, text):
-            distance = max(0, match.start() - end, start - match.end())
-            if best is None or (distance, order) < best[:2]:
-                best = (distance, order, rule)
-    if best is None and number.kind != "money":  # money words must be near the figure
-        best = next(((0, 0, r) for r in rules if re.search(r.words, low)
-                     and not (r.unless and re.search(r.unless, low))), None)
-    return [k.format(area=area) for k in best[2].keys] if best else []
-
-
-def as_claim(number: numbers.Number) -> SimpleNamespace:
-    """A parsed number as a row of the claims table (its columns as attributes), for :func:`scr_lib.story.claims.check`.
-
-    Percentages are checked in percent (scale 100), "one in N" and simple
-    fractions ("a third") as the nearest one in N, other fractions ("two
-    thirds") as the nearest multiple of one over their denominator, bounds as
-    bounds (a fraction's bound on the share itself).
-    """
-    base = {"claim_id": "draft", "finding": "", "result_key": "", "quote": "", "printed": number.text,
-            "value": number.value, "scale": 1, "decimals": number.decimals, "check": number.bound or "equal",
-            "wording": "{value}", "reason": None}
-    if number.kind == "percent":
-        base["scale"] = 100
-    elif number.kind == "one_in":
-        base.update(check=number.bound or "one_in", wording="one in {words}")
-        if number.bound:  # "more than one in six": a bound on the share
-            base.update(value=1 / number.value)
-    elif number.kind == "fraction":
-        n = number.denominator or 1
-        if number.bound:
-            pass  # a bound on the share, unscaled
-        elif round(number.value * n) == 1:
-            base.update(value=n, check="one_in", wording="one in {words}")
-        else:
-            base.update(value=round(number.value * n), scale=n, decimals=0)
-    return SimpleNamespace(**base)
-
-
-def _show(number: numbers.Number, computed) -> str:
-    if computed is None:
-        return ""
-    if number.kind == "one_in" and not number.bound or (number.kind == "fraction" and not number.bound
-                                                         and round(number.value * (number.denominator or 1)) == 1):
-        return f"one in {words.number_words(int(computed))}" if computed else "none"
-    if number.kind == "fraction":
-        return f"{words.round_half_up(computed * 100, 1):.1f}%" if number.bound else f"{int(computed)}/{number.denominator}"
-    if number.kind == "one_in":  # a bound on one in N is a bound on the share: show it as a percentage
-        return f"{words.round_half_up(computed * 100, 2):.2f}%"
-    places = max(int(number.decimals), 0)
-    if number.bound and (number.kind == "percent" or not float(computed).is_integer()):
-        places = max(places, 2)  # a bound is compared unrounded: show enough to see which side it is
-    text = f"{computed:,.{places}f}"
-    return {"percent": f"{text}%", "money": f"£{text}"}.get(number.kind, text)
-
-
-def _judge(number: numbers.Number, keys: list[str], results: dict) -> tuple:
-    """(verdict, key, computed, text, difference, note) for a number and the result keys it points to."""
-    present = [k for k in keys if result_value(results, k, None) is not None]
-    if not present:
-        return Verdict.UNCHECKED, keys[0], None, None, None, f"the run has no {' or '.join(keys)}"
-    claim = as_claim(number)
-    tried = []
-    for key in present:
-        computed = result_value(results, key)
-        try:
-            if isinstance(computed, bool) or not isinstance(computed, (int, float)):
-                raise TypeError("not a number")
-            if not math.isfinite(computed):
-                raise ValueError("not a finite number")
-            checked = claims.check(claim, computed)
-        except (TypeError, ValueError, ArithmeticError) as err:
-            return (Verdict.UNCHECKED, key, None, None, None,
-                    f"the run's {key} ({computed!r}) cannot be compared: {err}; check the run, then the number")
-        if checked["holds"]:
-            return Verdict.SUPPORTED, key, checked["computed"], _show(number, checked["computed"]), None, ""
-        tried.append((key, checked))
-    key, checked = min(tried, key=lambda kc: abs(float(kc[1]["computed"]) - float(claim.value)))
-    computed = checked["computed"]
-    difference = round_number(float(computed - claim.value))
-    return Verdict.CONTRADICTED, key, computed, _show(number, computed), difference, ""
-
-
-def _check_number(number: numbers.Number, row: Checked, entries: list[_LedgerEntry], vocabulary, results: dict,
-                  input_keys: set[str], change: bool = False) -> Checked:
-    """Fill in ``row``'s verdict: from the ledger ``entries`` that quote the sentence, else from the
-    vocabulary (``vocabulary()`` gives the rule's keys, computed only when needed)."""
-    if number.kind in numbers.UNCHECKABLE:
-        row.verdict, row.note = Verdict.UNCHECKED, _UNCHECKABLE_NOTES[number.kind]
-        return row
-    by_check = {c: [e for e in entries if e.claim.check == c] for c in ("context", "input")}
-    checkable = [e for e in entries if e.claim.check not in ("context", "input")]
-    key = computed = text = diff = None
-    if checkable:
-        keys = list(dict.fromkeys(e.claim.result_key for e in checkable))
-        verdict, key, computed, text, diff, note = _judge(number, keys, results)
-        row.matched_by = f"claims.csv: {checkable[0].claim.claim_id}"
-    elif by_check["input"]:
-        verdict, key, note = Verdict.UNCHECKED, by_check["input"][0].claim.result_key, _INPUT
-        row.matched_by = f"claims.csv: {by_check['input'][0].claim.claim_id}"
-    elif by_check["context"]:
-        verdict = Verdict.UNCHECKED
-        note = f"context: not checkable, because {by_check['context'][0].claim.reason}"
-        row.matched_by = f"claims.csv: {by_check['context'][0].claim.claim_id}"
-    elif change:
-        verdict, note = Verdict.UNCHECKED, _CHANGE
-    else:
-        keys = vocabulary()
-        inputs = [k for k in keys if k in input_keys]
-        if inputs:
-            verdict, key, note, row.matched_by = Verdict.UNCHECKED, inputs[0], _INPUT, "vocabulary"
-        elif keys:
-            verdict, key, computed, text, diff, note = _judge(number, keys, results)
-            row.matched_by = "vocabulary"
-        else:
-            verdict, note = Verdict.UNCHECKED, "no result in the run speaks to it: check it by hand"
-    row.verdict, row.result_key, row.computed, row.computed_text = verdict, key, computed, text
-    row.difference, row.note = diff, note
-    row.illustrative = key is not None and computed is not None and is_illustrative(results, key)
-    return row
-
-
-_INPUT = "an input to the run, not computed from the data"
-# A change ("a further 12", "up 3%", "rose by 2%", "a 5% rise", "12 more"), not a level the run holds.
-_CHANGE_BEFORE = re.compile(
-    r"(?:\b(?:up|down|rose|risen|rising|fell|fallen|falling|increased?|decreased?|grew|grown|dropped|climbed|"
-    r"jumped|cut|reduced?|swelled|shrank|shrunk)\s+by|\b(?:rise|increase|fall|drop|decrease|growth|jump|cut|"
-    r"reduction|change|swing)\s+of|(?<!signed\s)(?<!sign\s)(?<!set\s)(?<!took\s)(?<!taken\s)(?<!made\s)\bup|"
-    r"(?<!turned\s)(?<!turn\s)(?<!shut\s)\bdown)\s+$", re.IGNORECASE)
-_INCREMENT_BEFORE = re.compile(r"\b(?:a further|another|an extra|an additional)\s+$", re.IGNORECASE)
-_CHANGE_AFTER = re.compile(r"\s+(?:more|fewer|extra|additional)\b|\s*(?:rise|increase|fall|drop|decrease|jump|"
-                           r"up on|down on|higher|lower)\b", re.IGNORECASE)
-_CHANGE = "a change (\"up 3%\", \"a further 12\", \"a 5% rise\"), not a level the run holds: check it by hand"
-
-
-def _is_change(sentence: str, number: numbers.Number) -> bool:
-    """Whether ``number`` is printed as a change or an increment rather than a level. "A further" before
-    money is not: in the vocabulary it is the further spend expected."""
-    before = sentence[max(0, number.start - 40):number.start]
-    text = number.text
-    increment = _INCREMENT_BEFORE.search(before) or re.match(r"(?:a further|another|an extra|an additional)\s",
-                                                              text, re.IGNORECASE)
-    if increment and number.kind != "money":
-        return True
-    return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, number.end))
-# Why a number of each kind numbers.UNCHECKABLE is never checked.
-_UNCHECKABLE_NOTES = {
-    "label": "a label (a name, section, footnote or phone number), not a quantity: not checked",
-    "ordinal": "an ordinal (a rank), not a quantity: check it by hand",
-    "multiple": "a multiple (\"ten times\", \"twice\"), not a quantity the run holds: check it by hand",
-    "vague": "a vague quantity (\"dozens\", \"almost all\"): check it by hand",
-    "other": "digits no form of number reads (joined to letters or symbols): check it by hand",
-}
-
-
-def _vocabulary_keys(sentence: str, found: list[numbers.Number], i: int, paragraph_area: str | None) -> list[str]:
-    """The result keys the vocabulary gives number ``i`` of ``found`` in ``sentence``."""
-    number = found[i]
-    clause = _clause(sentence, found, i)
-    unit = _unit(sentence, number, clause[0]) if number.kind == "count" else None
-    area = _area_at(sentence, number.start, paragraph_area)
-    if number.whole_of is not None and unit == "practices":  # "37 of 77": the 77 were invited
-        return _rule_keys(number, unit, ("invited", 0, 0), "invited", area)
-    return _rule_keys(number, unit, clause, sentence, area)
-
-
-def check_paragraphs(paragraphs: list[str], results: dict, source: str = "draft") -> Report:
-    """Find and check every number in ``paragraphs`` against ``results`` (a run's results.json).
-
-    ``source`` names the draft in the report. Dates and years go to ``Report.dates``, unchecked.
-    """
-    ledger, input_keys = _ledger(), _inputs()
-    checked, dates = [], []
-    for p, paragraph in enumerate(paragraphs, start=1):
-        paragraph_area = None
-        for sentence in numbers.sentences(paragraph):
-            found = numbers.find(sentence)
-            dates += [Checked(p, sentence, n.text, n.kind, n.value, n.precision(), None) for n in found if n.is_date]
-            found = [n for n in found if not n.is_date]
-            ledgered = _ledger_matches(_template(sentence, found), len(found), ledger)
-            for i, number in enumerate(found):
-                row = Checked(p, sentence, number.text, number.kind, number.value, number.precision(), None)
-                vocabulary = lambda i=i: _vocabulary_keys(sentence, found, i, paragraph_area)  # noqa: E731
-                checked.append(_check_number(number, row, ledgered.get(i, []), vocabulary, results, input_keys,
-                                             _is_change(sentence, number)))
-            named = _areas_in(sentence)
-            paragraph_area = named[-1][1] if named else paragraph_area
-    return Report(source, checked, dates)
-
-
-def check_draft(path: str | Path, results: dict) -> Report:
-    """Read the draft at ``path`` and check every number in it against ``results``."""
-    return check_paragraphs(read_text(path), results, str(path))
+def _place(n: Checked) -> str:
+    where = f"paragraph {n.paragraph}" + (f", line {n.line}" if n.line is not None else "")
+    return where + (f" ({n.where})" if n.where != "text" else "")
 
 
 def table_text(report: Report) -> str:
-    """The report as plain text for a terminal: one block per number, then dates, then the counts."""
-    lines = [f"Numbers in {report.source}:", ""]
+    """The report as plain text for a terminal: one block per number, then the ordinary numbers, then counts."""
+    head = f"Numbers in {report.source}"
+    if report.run_dir:
+        head += f", checked against the run in {report.run_dir}"
+    if report.round:
+        head += f" (round {report.round})"
+    lines = [head + ":", ""]
     if not report.numbers:
-        lines.append("  No numbers found in the draft.")
+        lines.append("  No figures to check in the draft.")
     width = max(len(str(v)) for v in Verdict) + 2
     for n in report.numbers:
-        lines.append(f"  {str(n.verdict):<{width}}\"{n.printed}\" ({n.precision}) in: {n.sentence}")
+        lines.append(f"  {str(n.verdict):<{width}}\"{n.printed}\" ({n.precision}), {_place(n)}: {n.sentence}")
+        pad = " " * (width + 2)
         if n.verdict is Verdict.SUPPORTED:
-            detail = f"{n.result_key} = {n.computed_text}"
+            detail = n.fact_text
         elif n.verdict is Verdict.CONTRADICTED:
-            detail = f"{n.result_key} = {n.computed_text}; difference {n.difference:+,.6g}"
+            detail = f"{n.fact_text}; the draft says {n.difference_text}" if n.difference is not None else \
+                f"{n.fact_text}; {n.difference_text}"
+            if n.elsewhere:
+                detail += f". {n.elsewhere}"
         else:
             detail = n.note
-        if n.verdict is not Verdict.UNCHECKED and n.matched_by:
-            detail += f" (matched by {n.matched_by})"
         if n.illustrative:
-            detail += "; computed from illustrative values: an illustration, not a finding"
-        lines.append(f"  {'':<{width}}{detail}")
-    if report.dates:
-        lines += ["", "Years and dates (listed, not checked):"]
-        lines += [f"  \"{d.printed}\" in: {d.sentence}" for d in report.dates]
+            detail += " (the run's figure is illustrative, generated, not an FOI answer: an illustration, not a finding)"
+        lines.append(f"{pad}{detail}")
+    if report.ordinary:
+        lines += ["", "Ordinary numbers (listed, not checked):"]
+        lines += [f"  \"{d.printed}\", {_place(d)}: {d.note}" for d in report.ordinary]
     c = report.counts()
-    lines += ["", f"{c['numbers']:,} numbers found: {c['supported']:,} supported, {c['contradicted']:,} contradicted, "
-                  f"{c['unchecked']:,} unchecked; {c['dates']:,} "
-                  f"{'year or date' if c['dates'] == 1 else 'years or dates'} listed apart."]
+    lines += ["", f"{c['numbers']:,} figures found: {c['supported']:,} supported, {c['contradicted']:,} contradicted, "
+                  f"{c['unchecked']:,} unchecked; {c['ordinary']:,} ordinary "
+                  f"{'number' if c['ordinary'] == 1 else 'numbers'} (years, dates, labels...) listed apart."]
     return "\n".join(lines)

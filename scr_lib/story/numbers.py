@@ -6,7 +6,7 @@
 - figures with separators and decimals ("1,732", "0.53"), percentages ("0.53%",
   "16 per cent"), money ("£190,000", "£7.5 million", "£100m", "£2bn", "£31k") and
   figures with a scale word ("13.5 million");
-- number words ("five", "twenty-one", "a dozen", "none"; "haven't invited any" and "no"
+- number words ("five", "twenty-one", "a dozen", "none"; "not one", "not a single", "haven't invited any" and "no"
   before a plural noun of the suite, "no practices", are 0),
   fractions ("half", "a third", "two thirds", "a quarter");
 - ratios: "one in six" (one number, checked as the nearest one in N) and
@@ -116,6 +116,8 @@ _LABEL = (r"\b(?:NHS|section|sections|s\.|article|clause|paragraph|para|part|sch
           r"|\[\^?\d+\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+"
           r"|\b24/7\b|\b24-7\b"
           r"|(?<![\w.,])(?:\+44\s?\(?0?\)?|0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b"
+          r"|(?<![\w.,])0\d{3}\s\d{4}\b|(?<![\w.,])0\d{2,4}\s\d{2,4}\s\d{2,4}\b"  # "0845 4647", "0845 46 47"
+          r"|(?:(?<=\bdial )|(?<=\bring )|(?<=\bcall )|(?<=\bphone )|(?<=\btext ))\d{3,5}\b"  # "dial 999"
           r"|\b[A-Z]{2,}-\d+\b"
           r"|(?:https?://|www\.)\S*\d\S*(?<![.,;:!?)])")  # a web address with digits in it
 # A year after one of these words is a year even before a counted noun ("in 2010 practices were...");
@@ -123,6 +125,8 @@ _LABEL = (r"\b(?:NHS|section|sections|s\.|article|clause|paragraph|para|part|sch
 _AFTER_YEAR_WORD = "|".join(rf"(?<=\b{w} )" for w in ("in", "by", "since", "until", "till", "from", "during",
                                                        "before", "after", "to", "of", "and", "for", "early", "late",
                                                        "mid", "spring", "summer", "autumn", "winter"))
+# Between the part and the whole of "X of Y": "37 of the 77", "27 of its 53", "91 of England's 152".
+_WHOSE = r"(?:(?:the|all|its|their|his|her|our|england[’']s|the\s+country[’']s|the\s+nation[’']s)\s+)"
 _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over anything overlapping it
     ("label", _LABEL),
     ("date", rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}([./-])\d{{1,2}}\1\d{{2,4}}\b"
@@ -152,8 +156,9 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
     ("fraction", r"(?<![\d/.,])\b[1-9]/(?:[2-9]|10)\b(?!/\d)"),
     ("mixed", rf"(?<![\w,.])\d+[{_VULGAR}](?:\s{_SCALE_WORD}\b|\s?(?:%|per[\s-]?cent\b|pc\b))?"),  # "2½", "1½ million", "2½%"
     ("fraction", rf"[{_VULGAR}]"),  # "½", "¾"
+    ("zero", r"\bnot\s+(?:one|a\s+single(?:\s+one)?)\b(?!\s+in\b)"),  # "not one has been used": none
     ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)(?:\s+|-)in(?:\s+|-)(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
-    ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
+    ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+{_WHOSE}?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("money", rf"(?:£|\bGBP)\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"
               rf"|(?<![\w,.])(?:{_FIGURE})(?:\s{_SCALE_WORD}|\s?(?:mn|bn|m|k))?\s+pounds\b"),
     ("percent", rf"(?<![\w,])(?<!\d\.){_SIGN}(?:{_FIGURE})\s?(?:%|per[\s-]?cent\b|pc\b)"),
@@ -352,7 +357,7 @@ def _read(kind: str, text: str) -> list[tuple[str, float | None, int, dict]]:
             return [("fraction", ones / n, 0, {"denominator": n})]
         return [("one_in", n, 0, {})]
     if kind == "ratio":
-        part, whole = re.split(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?", low)
+        part, whole = re.split(rf"\s+(?:out\s+)?of\s+{_WHOSE}?", low, maxsplit=1)
         p, w = _count(part), _count(whole)
         return [("count", p[0], p[1], {"of": w[0]}), ("count", w[0], w[1], {"whole_of": p[0]})]
     if kind == "money":

@@ -6,7 +6,10 @@ every notebook's file into one ``results.json``: a JSON object mapping dotted
 keys ('refusal.share') to ``{"value", "unit", "label", "notebook"}``.
 With an empty ``output_dir`` (the default, as in JupyterLab) nothing is written.
 
-Each notebook's own file (``<notebook>.results.json``) also carries, under
+Each notebook's own file also carries, under ``"facts"``, the facts it computed (see
+:mod:`scr_lib.story.facts`): England's, one per measure its finding declares with a
+``result`` key it recorded, and each area's, from :meth:`Results.facts`; ``scr run``
+merges them into the run folder's ``facts.csv``. And it carries, under
 ``"page"``, everything the story pages show that is not in the notebook's
 outputs (see :func:`page`): the pages read only the run folder.
 """
@@ -40,6 +43,7 @@ class Results:
     prefix: str | None = None
     knobs: dict = field(default_factory=dict)
     declared: dict = field(default_factory=dict)
+    area_facts: list = field(default_factory=list)
 
     @classmethod
     def for_finding(cls, finding: "str | findings.Finding", knobs: dict | None = None) -> "Results":
@@ -77,6 +81,65 @@ class Results:
         if illustrative:
             self.values[key]["illustrative"] = True
         return number
+
+    def facts(self, frame, subject: str = "ods_code") -> int:
+        """Record each area's facts from ``frame``, one row per area: for every measure a finding declares
+        (:data:`scr_lib.findings.MEASURES`) whose column is in ``frame`` (or whose ``formula`` its columns
+        allow), one fact per row with a value. The one call a notebook makes for per-area facts.
+
+        ``subject``: the column of the area's code (an ODS code for a PCT, an SHA's code); its name is the
+        ``display_name`` column, else ``pct_name``, else ``name``. A missing value (NaN, None) gives no fact,
+        never a zero. The frame's ``illustrative`` column, when there is one, marks illustrative values: True
+        marks every value of the row, text lists the columns (';'-separated) whose values are illustrative; a
+        fact is illustrative when a column it rests on is (``Measure.rests_on``), and a fact of a measure
+        ``across`` areas (a rank) when any area's is. Floats are rounded to 12 significant digits.
+        Returns how many facts were recorded; raises ``ValueError`` for an area's measure recorded twice.
+        """
+        from .. import precision
+
+        columns = set(frame.columns)
+        names = next((c for c in ("display_name", "pct_name", "name") if c in columns), subject)
+        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        marks = [_marked(row.get("illustrative")) for row in records]
+        seen = {(f["subject"], f["measure"]) for f in self.area_facts}
+        added = 0
+        for name, measure in findings.MEASURES.items():
+            if measure.in_table in columns:
+                values = [row[measure.in_table] for row in records]
+            elif measure.formula is not None and set(measure.inputs) <= columns:
+                values = [measure.formula(row) for row in records]
+            else:
+                continue
+            flags = [m is True or bool(set(measure.inputs) & m) for m in marks]
+            if measure.across:
+                flags = [any(f for f, v in zip(flags, values) if v is not None)] * len(values)
+            owner = findings.measure_owner(name)
+            for row, value, flag in zip(records, values, flags):
+                if value is None or (isinstance(value, float) and math.isnan(value)):
+                    continue
+                key = (str(row[subject]), name)
+                if key in seen:
+                    raise ValueError(f"the fact {name} of {key[0]} is recorded twice")
+                seen.add(key)
+                number = value.item() if hasattr(value, "item") else value
+                self.area_facts.append({"subject": key[0], "subject_name": str(row[names]), "measure": name,
+                                        "unit": measure.unit, "value": precision.round_number(number),
+                                        "illustrative": flag, "finding": owner.id})
+                added += 1
+        return added
+
+    def national_facts(self) -> list[dict]:
+        """England's facts (subject ``E``): one per measure any finding declares whose ``result`` key this
+        notebook recorded, with that result's value and illustrative flag."""
+        out = []
+        for finding in findings.FINDINGS:
+            for measure in finding.measures:
+                entry = self.values.get(measure.result) if measure.result else None
+                if entry is not None:
+                    out.append({"subject": "E", "subject_name": "England", "measure": measure.name,
+                                "unit": measure.unit, "value": entry["value"],
+                                "illustrative": bool(entry.get("illustrative", False)), "finding": finding.id})
+        return out
 
     def _finding(self):
         return findings.by_id(self.prefix) if self.prefix else findings.by_notebook(self.notebook)
@@ -151,9 +214,19 @@ class Results:
         for name, frame in self.tables.items():
             frame.to_csv(out / "tables" / f"{name}.csv", index=False, lineterminator="\n")
         path = out / f"{self.notebook}{RESULTS_SUFFIX}"
-        body = {"results": self.values, "tables": sorted(self.tables), "page": page(self)}
+        body = {"results": self.values, "tables": sorted(self.tables), "page": page(self),
+                "facts": self.national_facts() + self.area_facts}
         path.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return path
+
+
+def _marked(flag) -> "bool | set":
+    """An ``illustrative`` cell as True (every value of the row) or the set of columns it lists."""
+    if flag is None or flag is False:
+        return set()
+    if flag is True or (not isinstance(flag, str) and bool(flag)):
+        return True
+    return {c.strip() for c in flag.split(";") if c.strip()}
 
 
 def page(results: Results) -> dict:
