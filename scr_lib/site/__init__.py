@@ -472,7 +472,7 @@ def then_of(run_dir: Path, params) -> Then:
     return Then(now, figures, label, bool(now.label) and now.label == article, article)
 
 
-def _tell(page: Page, then: Then, results: dict) -> None:
+def _tell(page: Page, then: Then, results: dict, run_dir: Path) -> None:
     """Give ``page`` its H1 (the finding's news, with the change since the earlier round) and, with an
     earlier run, each key figure's change and the changes of all its findings' figures."""
     finding = page.findings[0] if page.findings else None
@@ -490,8 +490,7 @@ def _tell(page: Page, then: Then, results: dict) -> None:
             figure["change"] = found.words()
             figure["difference"] = found.difference
             figure["illustrative"] = figure["illustrative"] or found.illustrative
-    owned = {k: v for k, v in results.items() if any(fd.owns(k) for fd in page.findings) and _national(k)}
-    page.changes = changes.every_change(owned, then.figures, then.label)
+    page.changes = changes.national(run_dir, then.now.previous, then.label, {f.id for f in page.findings})
 
 
 def _prefixed_ids(markup: str, stem: str) -> Markup:
@@ -502,15 +501,6 @@ def _prefixed_ids(markup: str, stem: str) -> Markup:
     text = re.sub(r'\b(aria-(?:labelledby|describedby)|for)="([^"]+)"',
                   lambda m: f'{m.group(1)}="' + " ".join(f"{stem}-{i}" for i in m.group(2).split()) + '"', text)
     return Markup(text)
-
-
-def _national(key: str) -> bool:
-    """False for a result about one named area (``refusal.dorset_practices_declined``): "What changed" lists
-    the national figures; an area's own change is on its page."""
-    from ..inputs.reference import NAMED_AREAS
-
-    name = key.split(".", 1)[-1]
-    return not any(name.startswith(slug + "_") for slug in NAMED_AREAS.values())
 
 
 def render(run_dir: Path, params, previous: Path | None = None) -> Path:
@@ -535,7 +525,7 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     rounds.write(run_dir, then.now)
     pages = [build_page(run_dir, nb, params, inputs, site, cache) for nb in notebooks]
     for page in pages:
-        _tell(page, then, _results_of(run_dir, page.stem))
+        _tell(page, then, _results_of(run_dir, page.stem), run_dir)
         if not then.judged:  # the article's figures are the "then" of a comparison, never a verdict
             page.body.claims = Markup("")
     has_areas = area_pages.read(run_dir) is not None

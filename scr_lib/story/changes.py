@@ -17,8 +17,8 @@ from pathlib import Path
 
 from .. import words
 
-SHARE_UNITS = {"fraction"}
-MONEY_UNITS = {"GBP", "GBP per record"}
+SHARE_UNITS = {"fraction", "share"}  # results.json's units, and the fact base's
+MONEY_UNITS = {"GBP", "GBP per record", "pounds"}
 ONE_IN_UNITS = {"one in N"}
 SKIP_UNITS = {"rollout begun (1 yes, 0 no)"}  # a yes/no, not a measure that rises or falls
 
@@ -59,12 +59,19 @@ class Change:
     then_label: str
     then_illustrative: bool = False
     now_illustrative: bool = False
+    writer: object = None  # the measure's own ``show`` (a callable), when it has one; else :func:`show`
+
+    def shown(self, value: float) -> str:
+        """``value`` written as this figure is written everywhere else."""
+        if self.unit in MONEY_UNITS or not callable(self.writer):  # money in the house style: "33p", "£1.19"
+            return show(value, self.unit)
+        return self.writer(value)
 
     @property
     def direction(self) -> str:
         """'up', 'down' or 'unchanged' (for a "one in N", up means a larger share: a smaller N)."""
         then, now = (1 / self.then, 1 / self.now) if self.unit in ONE_IN_UNITS else (self.then, self.now)
-        if show(self.then, self.unit) == show(self.now, self.unit) and self.unit in ONE_IN_UNITS:
+        if self.shown(self.then) == self.shown(self.now):
             return "unchanged"
         return "up" if now > then else "down" if now < then else "unchanged"
 
@@ -82,7 +89,7 @@ class Change:
         if self.unit in SHARE_UNITS:
             points = words.round_half_up(gap * 100, 2 if gap < 0.01 else 1)
             return f"{words.decimal(points, 2 if gap < 0.01 else 1)} percentage point{'' if points == 1 else 's'}"
-        amount = words.money(gap) if self.unit in MONEY_UNITS else show(gap, self.unit)
+        amount = words.money(gap) if self.unit in MONEY_UNITS else self.shown(gap)
         if self.then:
             return f"{amount}, or {words.decimal(words.round_half_up(gap / abs(self.then) * 100, 0), 0)}%"
         return amount
@@ -91,11 +98,11 @@ class Change:
         """The change as a clause after the figure: 'up from 16.5% in 2010' or 'unchanged since 2010'."""
         if self.direction == "unchanged":
             return f"the same as in {self.then_label}"
-        return f"{self.direction} from {show(self.then, self.unit)} in {self.then_label}"
+        return f"{self.direction} from {self.shown(self.then)} in {self.then_label}"
 
     def sentence(self) -> str:
         """The figure now with its change: '26.3%, up from 16.5% in 2010: a rise of 9.8 percentage points'."""
-        told = f"{show(self.now, self.unit)}, {self.words()}"
+        told = f"{self.shown(self.now)}, {self.words()}"
         if not self.difference:
             return told
         return told + f": {'a rise' if self.direction == 'up' else 'a fall'} of {self.difference}"
@@ -111,6 +118,29 @@ def change(key: str, now: dict, then: dict, then_label: str) -> Change | None:
         return None
     return Change(key, b.get("label", key), b.get("unit", ""), float(a["value"]), float(b["value"]), then_label,
                   bool(a.get("illustrative")), bool(b.get("illustrative")))
+
+
+def national(now_dir: Path, then_dir: Path | None, then_label: str, finding_ids) -> list[Change]:
+    """Every national measure (England's facts, subject ``E``) of the findings ``finding_ids`` that both runs'
+    fact bases (``facts.csv``) hold, as changes, in the order of the measures' declarations (the facts
+    file's order). Named by each measure's ``label``. Empty without an earlier run or a fact base."""
+    from ..findings import FINDINGS
+    from . import facts
+
+    if then_dir is None or not (Path(then_dir) / facts.FILE).is_file() or not (Path(now_dir) / facts.FILE).is_file():
+        return []
+    now, then = facts.FactBase.load(now_dir), facts.FactBase.load(then_dir)
+    labels = {m.name: m.label for f in FINDINGS for m in f.measures}
+    writers = {m.name: m.show for f in FINDINGS for m in f.measures}
+    out = []
+    for before, after in facts.then_and_now(now, then):
+        if before is None or after is None or after.subject != facts.ENGLAND or after.finding not in finding_ids:
+            continue
+        label = labels.get(after.measure) or after.measure.replace("_", " ")
+        out.append(Change(after.measure, label[:1].upper() + label[1:], after.unit, float(before.value),
+                          float(after.value), then_label, before.illustrative, after.illustrative,
+                          writers.get(after.measure)))
+    return out
 
 
 def every_change(now: dict, then: dict, then_label: str, keys=None) -> list[Change]:
