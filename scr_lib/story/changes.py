@@ -6,7 +6,8 @@ figure of two runs and :func:`Change.words` says it: "26.3%, up from 16.5% in 20
 points)". The difference is put in the figure's own terms: percentage points for a share, pounds and
 per cent for money, the count and per cent for a count, "one in N" for a "one in N".
 
-A figure missing from either run (None) has no change: callers tell the figure alone.
+A figure missing from either run (None) has no change: callers tell the figure alone. Nor has a figure
+whose earlier value was generated (illustrative): a change from an invented value would be invented too.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def change(key: str, now: dict, then: dict, then_label: str) -> Change | None:
     a, b = then.get(key), now.get(key)
     if not isinstance(a, dict) or not isinstance(b, dict) or a.get("value") is None or b.get("value") is None:
         return None
-    if b.get("unit") in SKIP_UNITS:
+    if b.get("unit") in SKIP_UNITS or a.get("illustrative"):  # a generated "then" is no news: nothing to tell
         return None
     return Change(key, b.get("label", key), b.get("unit", ""), float(a["value"]), float(b["value"]), then_label,
                   bool(a.get("illustrative")), bool(b.get("illustrative")))
@@ -135,6 +136,8 @@ def national(now_dir: Path, then_dir: Path | None, then_label: str, finding_ids)
     out = []
     for before, after in facts.then_and_now(now, then):
         if before is None or after is None or after.subject != facts.ENGLAND or after.finding not in finding_ids:
+            continue
+        if before.illustrative:  # a generated "then" is no news: a change from it would be invented
             continue
         label = labels.get(after.measure) or after.measure.replace("_", " ")
         out.append(Change(after.measure, label[:1].upper() + label[1:], after.unit, float(before.value),

@@ -178,7 +178,7 @@ def explain_choice(choices: pd.DataFrame) -> str:
     for reading, rows in choices.groupby("reading", sort=False):
         first = rows.iloc[0]
         checks = "; ".join(
-            f"{r.printed} (to {r.precision}) {'holds' if r.holds else f'does not hold (it rounds to {r.rounded:,.0f})'}"
+            f"{r.printed} (to {r.precision}) {'is reproduced' if r.holds else f'is not (that gives {r.rounded:,.0f})'}"
             for r in rows.itertuples(index=False))
         parts.append(f"The {reading}, **{_rate_text(first.calls_per_1000_per_week)}** calls per 1,000 people a week, "
                      f"projects **{first.projected_calls_per_week:,.0f}** calls a week: {checks}.")
