@@ -479,9 +479,10 @@ def _tell(page: Page, then: Then, results: dict, run_dir: Path) -> None:
     if finding is None:
         return
     page.news = finding.news_for(results, then.figures, then.label)
-    if page.news:
-        page.news_illustrative = any(bool(e.get("illustrative")) for k, e in results.items()
-                                     if finding.owns(k) and k in {f.key for f in finding.figures} | set(finding.key_figures))
+    if page.news:  # marked as the lead sentence is: it rests on a file with illustrative values, or on a
+        # figure the notebook marked
+        page.news_illustrative = bool(page.uses_foi and page.illustrative) or any(
+            bool((results.get(k) or {}).get("illustrative")) for k in finding.key_figures)
     if not then.compared:
         return
     for figure in page.key_figures:
