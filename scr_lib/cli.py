@@ -53,8 +53,9 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None, 
 
     try:
         with _terminate_as_interrupt() as terminated:
+            more = {"previous": previous} if previous is not None else {}
             done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs,
-                              previous=previous)
+                              **more)
     except InputError as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)

@@ -123,7 +123,7 @@ def test_rate_choices_show_why_the_unrounded_rate_is_not_used():
     assert holds[("unrounded rate", "337,500")] and not holds[("unrounded rate", "337,000")]
     chosen = choices[choices.reading == "rate at the precision the figures support"]
     assert chosen.holds.all() and (chosen.calls_per_1000_per_week == IMPLIED).all()
-    assert "does not hold (it rounds to 338,000)" in ooh.explain_choice(choices)
+    assert "337,000 (to the nearest thousand) is not (that gives 338,000)" in ooh.explain_choice(choices)
 
 
 @pytest.mark.parametrize("decimals, text", [(-2, "the nearest hundred"), (-3, "the nearest thousand"),

@@ -191,7 +191,8 @@ def chart_by_pct(table: pd.DataFrame, overall_share: float):
 
     data = table.assign(source=charts.source_label(table["illustrative"]),
                         declined_text=pd.Series(declined, index=table.index, dtype=object),
-                        pct_name=chart_names(table["ods_code"], table["illustrative"]))
+                        pct_name=chart_names(table["ods_code"] if "ods_code" in table else table["pct_name"],
+                                             table["illustrative"]))
     any_illustrative = bool(table["illustrative"].any())
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("share_declined:Q", title="Share of invited practices that declined", axis=alt.Axis(format="%")),

@@ -392,7 +392,7 @@ def chart_by_pct(table: pd.DataFrame, named_published: bool | None = None):
     from . import chart_names
 
     data = pd.DataFrame({
-        "pct_name": chart_names(shown["ods_code"], shown["illustrative"]),
+        "pct_name": chart_names(shown["ods_code"] if "ods_code" in shown else shown["pct_name"], shown["illustrative"]),
         "spend_to_date_gbp": shown["spend_to_date_gbp"].astype(float),
         "spend_expected_gbp": shown["spend_expected_gbp"].astype(float),
         "records_uploaded": shown["records_uploaded"].astype(float),
