@@ -2,9 +2,14 @@
 
 ``render(run_dir, params)`` writes ``run_dir/site/``::
 
-    index.html              headline findings (computed from results.json) and their claims counted by
-                            verdict, each linking to its page
-    NN-name.html            one story page per executed notebook: the story first, then "How we did it"
+    index.html              the round's news, dated: each finding's headline (computed from results.json),
+                            the article's figures (counted by verdict on the article's own round only)
+                            and, with an earlier run, "What changed"
+    NN-name.html            one story page per executed notebook: the news first, dated, then the chart,
+                            what the data shows, what changed, caveats and the article's figures
+    methods.html            "How we did it": the commands, data files, parameters and every notebook's
+                            steps, each step's code in a closed details (the only page with machinery)
+    round.json              (in the run folder) the round's label and date, for a later run to name it
     assets/site.js          the charts' tooltips (hover, tap, keyboard); assets/site.css is the one stylesheet
     charts/NN-name-K.svg    each chart as an SVG download (on the page each chart is inline SVG drawn
                             at build time, see :mod:`scr_lib.site.draw`: no chart runtime)
@@ -14,11 +19,14 @@
                             areas.json, when notebook 04 wrote one: see :mod:`scr_lib.site.area_pages`);
                             assets/areas.js, the list's filter box
 
-A story page leads with the story: the title, the computed headline and the
-finding's key figures (``Finding.figures``, from its results), then the
-chart, what the data shows, caveats and the claims check (once, as the
-notebook handed it over), then "How we did it": the notebook's other cells,
-each cell's code in a closed ``<details class="code">``. Cells go to a section
+A story page leads with the news: its H1 is the finding with its figure (``Finding.news``), dated in
+words (the params' ``round`` and ``as_at``, :mod:`scr_lib.inputs.rounds`), the computed headline and the
+finding's key figures (``Finding.figures``, from its results); with an earlier run (``previous_run``)
+each key figure is told as a change (:mod:`scr_lib.story.changes`) and "What changed" lists every
+national measure of both runs' fact bases. Then the chart, what the data shows, caveats and the
+article's figures (once, as the notebook handed them over: judged only when the run is of the article's
+own round, else shown beside this round's). The notebook's other cells, each cell's code in a closed
+``<details class="code">``, are on the methods page, linked from each story page. Cells go to a section
 by their tags (:data:`SECTION_TAGS`; ``notebook-only`` cells stay in the
 notebook; see docs/adding-a-finding.md). Every sentence that depends on the
 data is computed or conditional: the illustrative-data note, generated
