@@ -91,9 +91,9 @@ data: $(INSTALLED)
 	$(BIN)/python -m tools.examples
 	$(BIN)/python tests/corpus/make_corpus.py
 
-## example: run the worked example (params/followup_2011.yaml) into build/followup_2011/
+## example: run the worked example (params/followup_2011.yaml, compared with the bundled run) into build/followup_2011/
 .PHONY: example
-example: $(INSTALLED)
+example: story
 	$(BIN)/scr run params/followup_2011.yaml
 
 ## lock: re-pin every transitive dependency into requirements.lock from the current .venv

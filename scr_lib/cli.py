@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .inputs.rounds import RoundError
 from .problems import InputError
 
 INTERRUPTED = "interrupted: nothing was published; any previous output is as it was"
@@ -31,7 +32,9 @@ def cli():
 @click.option("--force", is_flag=True, help="Execute every notebook, even those whose inputs are unchanged.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Notebooks to execute at once (default and ceiling: the available cores).")
-def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
+@click.option("--previous", "previous", type=click.Path(path_type=Path), default=None,
+              help="An earlier run's folder to compare with (overrides the params file's previous_run).")
+def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None, previous: Path | None):
     """Execute the notebooks with PARAMS_FILE; write notebooks, results.json and site/.
 
     Only notebooks whose inputs changed since the last run into the same
@@ -45,17 +48,20 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None):
     Example:
 
         scr run params/pulse_2010.yaml --out build/my_story
+
+        scr run params/yours.yaml --previous build/pulse_2010
     """
     from .runner import run as runner
 
     try:
         with _terminate_as_interrupt() as terminated:
-            done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs)
+            done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs,
+                              previous=previous)
     except InputError as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
-    except runner.UsageError as err:
+    except (runner.UsageError, RoundError) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
     except runner.RunError as err:

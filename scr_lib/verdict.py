@@ -24,3 +24,7 @@ class Verdict(StrEnum):
         """The verdict of several claims, as a count's noun: '3 do not hold'."""
         return {Verdict.HOLDS: "hold", Verdict.DOES_NOT_HOLD: "do not hold", Verdict.NOT_COMPUTED: "not computed",
                 Verdict.INPUT: "inputs, not checked", Verdict.CONTEXT: "context, not checkable"}[self]
+
+    def of(self, n: int) -> str:
+        """The verdict of ``n`` claims, the verb agreeing with the count: '1 holds', '3 hold', '1 does not hold'."""
+        return f"{int(n):,} {self.value if int(n) == 1 and self in (Verdict.HOLDS, Verdict.DOES_NOT_HOLD) else self.plural}"

@@ -63,3 +63,48 @@ def one_in(share: float) -> int:
     low = max(1, math.floor(1 / share))
     candidates = [low, low + 1]
     return min(candidates, key=lambda n: (abs(1 / n - share), n))
+
+
+def decimal(value: float, decimals: int = 1) -> str:
+    """A number to at most ``decimals`` places, without a trailing ".0" (the house style: "25", not
+    "25.0"; "3.5"): 25.0 -> '25', 25.04 -> '25', 3.46 -> '3.5', 1234.5 -> '1,234.5'."""
+    rounded = round_half_up(value, decimals)
+    text = f"{rounded:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money(amount: float) -> str:
+    """An amount as a newspaper writes it: under £1 in pence ('33p'), under £10 to the penny ('£1.19'),
+    otherwise to the pound ('£190,000')."""
+    if abs(amount) < 1:
+        return f"{int(round_half_up(amount * 100, 0))}p"
+    if abs(amount) < 10:
+        return pounds(amount, 2)
+    return pounds(amount)
+
+
+def about(value: float, nearest: int = 100) -> str:
+    """A projection, rounded and said so: 337481.8 -> 'about 337,500'."""
+    return f"about {count(round_half_up(value, -len(str(nearest)) + 1))}"
+
+
+def times(ratio: float) -> str:
+    """How many times as large: 3.0 -> 'three times', 8.2 -> '8.2 times', 2.04 -> 'twice'."""
+    shown = decimal(ratio, 1)
+    if shown == "2":
+        return "twice"
+    if shown.isdigit() and int(shown) <= 20:
+        return f"{number_words(int(shown))} times"
+    return f"{shown} times"
+
+
+def ordinal(n: int, joint: bool = False) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'; ``joint`` (a tie) -> 'joint 8th'."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{'joint ' if joint else ''}{n}{suffix}"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 figure holds' style agreement: the count and the noun that agrees with it ('1 PCT', '2 PCTs')."""
+    return f"{count(n)} {one if int(n) == 1 else (many or one + 's')}"

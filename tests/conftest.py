@@ -185,8 +185,9 @@ XSS = "<script>alert(1)</script>"
 PHISH = "[phish](https://evil.example/login)"  # a column header written as a Markdown link (issue 12)
 
 
-def scr_run(params_path: Path, out: Path) -> Path:
-    """Run `scr run PARAMS --out OUT` as a user would; fail the test with its stderr if it fails."""
+def scr_run(params_path: Path, out: Path, previous: Path | None = None) -> Path:
+    """Run `scr run PARAMS --out OUT [--previous PREVIOUS]` as a user would; fail the test with its stderr if
+    it fails."""
     import subprocess
     import sys
 
@@ -195,10 +196,21 @@ def scr_run(params_path: Path, out: Path) -> Path:
     if os.environ.get("SCR_TEST_FAST") == "1":
         pytest.fail("this test makes a real `scr run`: mark it @pytest.mark.slow (make test-fast runs only tests "
                     "that start no kernel or browser)")
-    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(params_path), "--out", str(out)],
+    more = ["--previous", str(previous)] if previous else []
+    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(params_path), "--out", str(out), *more],
                           capture_output=True, text=True, cwd=paths.PROJ_ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     return out
+
+
+@pytest.fixture(scope="session")
+def followup_run(tmp_path_factory, story_run):
+    """The worked example, `scr run params/followup_2011.yaml`, compared with the bundled run (``story_run``,
+    in place of its previous_run, build/pulse_2010, which a fresh clone has not made)."""
+    from scr_lib import paths
+
+    return scr_run(paths.PARAMS / "followup_2011.yaml", tmp_path_factory.mktemp("followup") / "followup_2011",
+                   previous=story_run)
 
 
 @pytest.fixture(scope="session")

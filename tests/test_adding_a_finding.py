@@ -135,7 +135,8 @@ def test_a_toy_finding_added_as_the_doc_says_reaches_the_index(tmp_path):
     assert '<p class="story-headline">The toy counted 12 things.</p>' in index
     assert "a toy count of 12 things" in index  # its claim, in the claims table
     page = (out / "site" / "05-toy.html").read_text(encoding="utf-8")
-    assert "data/toy/things.csv" in page and "toy_factor" in page
+    methods = (out / "site" / "methods.html").read_text(encoding="utf-8")  # paths and params: "How we did it"
+    assert 'href="methods.html#05-toy"' in page and "data/toy/things.csv" in methods and "toy_factor" in methods
     # its measure reached the fact base, England's and each area's
     rows = {(r["subject"], r["measure"]): r for r in csv.DictReader((out / "facts.csv").open(encoding="utf-8"))}
     assert rows[("E", "things_counted")]["value"] == "12" and rows[("E", "things_counted")]["finding"] == "toy"

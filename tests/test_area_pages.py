@@ -22,7 +22,7 @@ import papermill
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import SCREENS, XSS, axe_version, axe_violations, describe_violations, scr_run
+from conftest import SCREENS, XSS, axe_version, axe_violations, describe_violations
 from scr_lib import paths, site, words
 from scr_lib.findings import load_params
 from scr_lib.findings.arithmetic import refusal
@@ -217,11 +217,6 @@ def test_an_area_page_with_all_it_loads_is_at_most_100_kb(story_run):
 
 
 # --- (e) the follow-up example, (f) a file with no illustrative value -----------------------------
-
-@pytest.fixture(scope="module")
-def followup_run(tmp_path_factory):
-    return scr_run(paths.PROJ_ROOT / "params" / "followup_2011.yaml", tmp_path_factory.mktemp("followup") / "run")
-
 
 @pytest.mark.slow
 def test_the_follow_up_example_builds_its_area_pages(followup_run):

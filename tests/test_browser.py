@@ -433,8 +433,8 @@ def test_page_reads_offline_with_javascript_off(visit, story_run, stem):
 
 @pytest.mark.parametrize("stem", FINDINGS)
 def test_code_is_hidden_until_the_reader_asks(visit, story_site_url, stem):
-    v = visit(f"{story_site_url}{stem}.html", story_site_url, "phone")
-    cells = v.page.locator("section.story-method details.code")
+    v = visit(f"{story_site_url}methods.html#{stem}", story_site_url, "phone")  # the code is on "How we did it"
+    cells = v.page.locator(f"section.story-method[id='{stem}'] details.code")
     assert cells.count() > 0, f"{v.name}: no details.code in section.story-method"
     opened = v.page.evaluate("[...document.querySelectorAll('details.code')].filter(d => d.open).length")
     assert opened == 0, f"{v.name}: {opened} details.code open by default"
@@ -453,19 +453,23 @@ def test_code_is_hidden_until_the_reader_asks(visit, story_site_url, stem):
 def test_hostile_text_shows_as_text_and_runs_nothing(visit, crafted_site):
     url, server = serve(crafted_site)
     try:
+        methods = visit(f"{url}methods.html", url, "desktop")  # the notebook's steps: the crafted outputs
+        assert methods.dialogs == [] and methods.errors == [] and methods.outside == []
+        shown_there = methods.page.get_by_text(XSS, exact=False).count()
         v = visit(f"{url}01-crafted.html", url, "desktop")
         assert v.dialogs == [] and v.errors == [] and v.outside == [], (v.dialogs, v.errors, v.outside)
-        assert v.page.get_by_text(XSS, exact=False).count() >= 4, "the crafted text is not shown as text"
+        assert v.page.get_by_text(XSS, exact=False).count() + shown_there >= 4, "the crafted text is not shown as text"
         assert v.page.evaluate("document.querySelectorAll('script:not([src]):not([type=\"application/json\"])')"
                                ".length") == 0, "an inline script is on the page"
-        marks = v.page.locator("figure.chart [data-tip] >> visible=true")
+        # the crafted notebook draws its chart in a step of "How we did it": on the methods page
+        marks = methods.page.locator("figure.chart [data-tip] >> visible=true")
         tips = [marks.nth(i).get_attribute("data-tip") for i in range(marks.count())]
         hostile = [i for i, tip in enumerate(tips) if XSS in tip]
         assert hostile, f"no chart mark carries the crafted name in its data-tip: {tips}"
         marks.nth(hostile[0]).hover()
-        tooltip = v.page.locator(".chart-tooltip")
+        tooltip = methods.page.locator(".chart-tooltip")
         tooltip.wait_for(state="visible", timeout=2_000)
         assert XSS in tooltip.inner_text(), "the tooltip does not show the crafted name as text"
-        assert v.dialogs == [] and v.errors == []
+        assert v.dialogs == [] and v.errors == [] and methods.dialogs == [] and methods.errors == []
     finally:
         server.shutdown()

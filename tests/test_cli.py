@@ -225,10 +225,11 @@ def test_every_command_has_help_with_an_example():
 # The second example, end to end: every notebook, run by papermill through `scr run`
 
 @pytest.fixture(scope="module")
-def second_run(tmp_path_factory):
+def second_run(tmp_path_factory, story_run):
     out = tmp_path_factory.mktemp("second") / "followup_2011"
     before = tree_hash(paths.DATA, paths.PARAMS)
-    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(SECOND), "--out", str(out)],
+    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(SECOND), "--out", str(out),
+                           "--previous", str(story_run)],
                           capture_output=True, text=True, cwd=paths.PROJ_ROOT)
     after = tree_hash(paths.DATA, paths.PARAMS)
     return out, done, before, after

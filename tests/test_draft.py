@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -477,13 +475,6 @@ def _number(checked):
     return next(n for n in numbers.find(checked.sentence) if n.text == checked.printed)
 
 
-@pytest.fixture(scope="module")
-def followup_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("followup") / "followup_2011"
-    done = subprocess.run([sys.executable, "-m", "scr_lib.cli", "run", str(paths.PARAMS / "followup_2011.yaml"),
-                           "--out", str(out)], capture_output=True, text=True, cwd=paths.PROJ_ROOT)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
 
 
 @pytest.mark.slow

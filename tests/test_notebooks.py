@@ -42,7 +42,7 @@ def test_first_code_cell_holds_the_parameters_and_mirrors_the_params_file(path):
     assert "output_dir" in declared
     params = load_params(paths.DEFAULT_PARAMS).values
     for name, spec in declared.items():
-        if name in ("output_dir", "foi_checked"):  # given by scr run itself
+        if name == "output_dir":  # given by scr run itself
             continue
         assert name in KNOBS, f"{path.name} parameter {name!r} is not a params key"
         default = eval(spec["default"])  # the cell's literal default

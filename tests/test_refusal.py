@@ -106,3 +106,39 @@ def test_named_rollout_gives_each_named_area_that_answered_yes_or_no():
 def test_overall_says_every_case_in_words_and_never_fails(counts, share, n, said):
     found = refusal.overall(counts)
     assert (found["share"], found["one_in"]) == (share, n) and said in found["sentence"]
+
+
+# --- Charts name areas as their pages do, and never a real PCT beside a generated value (issue 22) ----
+
+def _chart_rows(table):
+    spec = refusal.chart_by_pct(table, 0.2).to_dict()
+    return next(iter(spec["datasets"].values()))
+
+
+def test_the_refusal_chart_names_no_pct_whose_figures_were_generated():
+    table = pd.DataFrame({"ods_code": ["5N9", "5QM", "5NF"], "pct_name": ["Lincolnshire Teaching", "Dorset",
+                                                                           "North Lancashire Teaching"],
+                          "practices_invited": [10, 20, 38], "practices_declined": [5, 4, 5],
+                          "share_declined": [0.5, 0.2, 5 / 38], "illustrative": [False, True, True]})
+    names = [r["pct_name"] for r in _chart_rows(table)]
+    assert names == ["NHS Lincolnshire", "Area 1, illustrative", "Area 2, illustrative"]
+    text = str(refusal.chart_by_pct(table, 0.2).to_dict())
+    assert "Dorset" not in text and "Lancashire" not in text
+
+
+def test_the_left_out_sentence_gives_every_reason_itself():
+    left_out = pd.DataFrame({"reason": ["had not begun the rollout", "did not give the number of practices invited"],
+                             "pcts": [40, 15]})
+    text = refusal.left_out_words({"areas_answered": 91, "areas_complete": 36}, left_out)
+    assert text.endswith("55 are left out: 40 PCTs had not begun the rollout and 15 did not give the number of "
+                         "practices invited.")
+    none = refusal.left_out_words({"areas_answered": 9, "areas_complete": 9}, left_out.iloc[0:0])
+    assert none.endswith("none is left out.") and ":" not in none
+
+
+def test_named_areas_mark_their_generated_values():
+    frame = pd.DataFrame({"ods_code": ["5QM"], "pct_name": ["Dorset"], "rollout_begun": [True],
+                          "practices_invited": [55], "practices_declined": [24], "practices_signed_up": [23],
+                          "illustrative": ["practices_declined;practices_invited"]})
+    assert refusal.named_illustrative(frame) == {"refusal.dorset_practices_declined", "refusal.dorset_practices_invited",
+                                                 "refusal.dorset_practices_not_agreed"}

@@ -72,7 +72,7 @@ def test_importing_the_library_sets_nothing_and_setup_sets_the_display(tmp_path)
 
 @pytest.mark.parametrize("flags, present, absent", [
     ([True, False, False], ["Grey bars", "1 of the 3", "Published"], ["As reported"]),
-    ([False, False], ["As reported in the FOI file"], ["Grey", "grey", "generated"]),
+    ([False, False], [], ["Grey", "grey", "generated", "illustrative", "As reported"]),
 ])
 def test_bar_colours_names_grey_bars_only_when_one_is_drawn(flags, present, absent):
     text = report.bar_colours(pd.Series(flags)).data
@@ -88,5 +88,6 @@ def test_provenance_speaks_of_generated_values_only_when_there_are_some(marker, 
     frame = pd.DataFrame({"practices_invited": [1, 2], "illustrative": [marker, ""]})
     text = report.provenance(frame, ["practices_invited"], "counts").data
     assert ("generated" in text) is generated
-    assert ("as reported in the FOI file" in text) is not generated
+    assert ("as the PCTs gave it in their FOI answers" in text) is not generated
+    assert ("illustrative" in text) is generated
     assert ("1 of the 2 counts" in text) is generated

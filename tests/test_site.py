@@ -135,16 +135,16 @@ def test_json_for_script_cannot_close_its_script_element():
 
 def test_rendered_crafted_run_shows_hostile_text_as_text(crafted_site):
     pages = html_pages(crafted_site)
-    assert set(pages) == {"index.html", "01-crafted.html"}
+    assert set(pages) == {"index.html", "01-crafted.html", "methods.html"}
     for name, text in pages.items():
         assert foreign_markup(text) == [], name
-    page = pages["01-crafted.html"]
+    page = pages["01-crafted.html"] + pages["methods.html"]  # the story, and its steps on "How we did it"
     # title, heading, markdown output, table, raw HTML output, stream and the claim label all carry XSS
     assert page.count(ESCAPED_XSS) >= 6
     assert "<b onmouseover" not in page and "&lt;b onmouseover=alert(4)&gt;" in page
     for svg in (crafted_site / "charts").glob("*.svg"):
         assert "<script" not in svg.read_text(encoding="utf-8")
-    figure = re.search(r'<figure class="chart" id="chart-1"[^>]*>.*?</figure>', page, re.DOTALL).group(0)
+    figure = re.search(r'<figure class="chart" id="(01-crafted-)?chart-1"[^>]*>.*?</figure>', page, re.DOTALL).group(0)
     assert f"<figcaption><p class=\"chart-title\">{ESCAPED_XSS}</p>" in figure  # the title, as text
     assert any(ESCAPED_XSS in tip for tip in re.findall(r'data-tip="([^"]*)"', figure))  # and each name
 
@@ -213,7 +213,7 @@ def executed_notebooks(run_dir: Path) -> list[Path]:
 def test_site_has_an_index_and_one_page_per_notebook_linked_from_it(story_run):
     pages = html_pages(story_run / "site")
     stems = [nb.stem for nb in executed_notebooks(story_run)]
-    assert sorted(pages) == sorted(["index.html"] + [f"{s}.html" for s in stems])
+    assert sorted(pages) == sorted(["index.html", site.METHODS_HREF] + [f"{s}.html" for s in stems])
     for stem in stems:
         assert f'<h3><a href="{stem}.html">' in pages["index.html"]
 
@@ -311,8 +311,7 @@ def test_every_page_carries_provenance_methodology_claims_downloads_and_paramete
     for nb in executed_notebooks(story_run):
         text = (site_dir / f"{nb.stem}.html").read_text(encoding="utf-8")
         claimed = findings.by_notebook(nb.stem).claimed  # the area comparison checks no published figure
-        for section in ("about-sources", "about-methodology", "story-claims-heading", "about-downloads",
-                        "about-parameters"):
+        for section in ("about-sources", "about-methodology", "story-claims-heading", "about-downloads"):
             assert (f'id="{section}"' in text) is (claimed or section != "story-claims-heading"), (nb.stem, section)
         body = json.loads((story_run / f"{nb.stem}.results.json").read_text())
         ids = sorted({key.split(".")[0] for key in body["results"]} & {f.id for f in findings.FINDINGS if f.claimed})
@@ -325,10 +324,13 @@ def test_every_page_carries_provenance_methodology_claims_downloads_and_paramete
             assert f'<a href="tables/{table}.csv" download>' in text
             assert (site_dir / "tables" / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
         declared = papermill.inspect_notebook(str(nb))
-        assert "<code>params/pulse_2010.yaml</code>" in text
+        assert "params/pulse_2010.yaml" not in text and f'href="{site.METHODS_HREF}#{nb.stem}"' in text
         if "foi_returns" in declared:
-            assert "<code>data/foi_2010/foi_returns_2010.csv</code>" in text
+            assert "foi_returns_2010.csv" not in text  # the source is named in words; its path is on the methods page
             assert ("One in six GPs snub care record" in text) is claimed
+    methods = (site_dir / site.METHODS_HREF).read_text(encoding="utf-8")
+    assert 'id="methods-parameters"' in methods and "<code>params/pulse_2010.yaml</code>" in methods
+    assert "<code>data/foi_2010/foi_returns_2010.csv</code>" in methods
 
 
 @pytest.mark.slow
@@ -438,7 +440,8 @@ def test_a_link_in_a_notebook_output_is_shown_unlinked(tmp_path, text):
         "execute_result", {"text/html": f"<table><tr><td><a href='https://evil.example/t'>{text}</a></td></tr>"
                                         "</table>"}, execution_count=10)]))
     nbformat.write(nb, path)
-    page = (site.render(run_dir, params) / "01-crafted.html").read_text(encoding="utf-8")
+    built = site.render(run_dir, params)
+    page = "".join((built / name).read_text(encoding="utf-8") for name in ("01-crafted.html", site.METHODS_HREF))
     assert "evil.example" in page  # shown...
     assert not re.search(r"<a\b[^>]*evil\.example", page)  # ...but never as a link
 
@@ -447,8 +450,11 @@ def test_a_link_in_a_notebook_output_is_shown_unlinked(tmp_path, text):
 def test_a_column_header_written_as_a_link_is_published_as_text(crafted_story_run):
     pages = html_pages(crafted_story_run / "site")
     showing = [name for name, text in pages.items() if "[phish](https://evil.example/login)" in text]
-    # every page whose notebook reads the FOI file lists the columns it ignores, as text
-    assert sorted(showing) == sorted(f"{findings.by_id(f).notebook}.html" for f in foi_readers()), showing
+    # the steps of every notebook that reads the FOI file list the columns it ignores, as text, on the methods
+    # page ("How we did it"), not on the story pages
+    assert showing == [site.METHODS_HREF] and foi_readers(), showing
+    methods = pages[site.METHODS_HREF]
+    assert all(f'id="{findings.by_id(f).notebook}"' in methods for f in foi_readers())
     for name, text in pages.items():
         assert not re.search(r"<a\b[^>]*evil\.example", text), name
 

@@ -198,7 +198,8 @@ def test_by_pct_sorts_largest_first_with_no_figure_last():
 def test_chart_draws_only_pcts_that_spent_and_counts_the_rest():
     spec = spend.chart_by_pct(spend.by_pct(spend.mark_reported(SAMPLE))).to_dict()
     rows = next(iter(spec["datasets"].values()))
-    assert [r["pct_name"] for r in rows] == ["PCT FFF", "PCT DDD", "PCT AAA"]
+    # codes not in the reference table are shown as given; the illustrative bar names no PCT
+    assert [r["pct_name"] for r in rows] == ["FFF", "Area 1, illustrative", "AAA"]
     assert [r["source"] for r in rows] == [charts.PUBLISHED, charts.ILLUSTRATIVE, charts.PUBLISHED]
     subtitle = spec["title"]["subtitle"]
     assert "The 3 PCTs" in subtitle[0] and "2 reported nothing spent; 1 gave no figure" in subtitle[1]

@@ -222,3 +222,12 @@ def test_a_recorded_result_is_shown_with_its_unit_in_words(value, unit, shown):
 def test_an_empty_undeclared_table_is_published_with_its_headers(frame, header):
     assert [c.header for c in tables.infer("empty", frame).columns] == header
     assert download(frame, tables.infer("empty", frame))[:1] in ([header], [])
+
+
+@pytest.mark.parametrize("marks, has_column", [(["", ""], False), (["*", ""], True)])
+def test_a_download_names_illustrative_values_only_when_it_holds_one(marks, has_column):
+    table = Table("t", "T", (Column("pct_name", "PCT", row_header=True), Column("n", "Practices", "count")),
+                  illustrative="illustrative")
+    frame = pd.DataFrame({"pct_name": ["NHS A", "NHS B"], "n": [1, 2], "illustrative": marks})
+    header = tables.csv_bytes(frame, table).decode("utf-8-sig").splitlines()[0]
+    assert ("Illustrative" in header) is has_column

@@ -44,3 +44,22 @@ def test_one_in_is_the_nearest_fraction(share, n):
 def test_one_in_rejects_shares_outside_zero_to_one(share):
     with pytest.raises(ValueError):
         words.one_in(share)
+
+
+@pytest.mark.parametrize("value, text", [(25.0, "25"), (25.04, "25"), (3.46, "3.5"), (1304.46, "1,304.5")])
+def test_decimal_drops_a_trailing_zero(value, text):
+    assert words.decimal(value, 1) == text
+
+
+@pytest.mark.parametrize("amount, text", [(0.33, "33p"), (1.19, "£1.19"), (190000, "£190,000")])
+def test_money_in_the_house_style(amount, text):
+    assert words.money(amount) == text
+
+
+def test_about_times_ordinal_and_plural():
+    assert words.about(337481.8) == "about 337,500"
+    assert (words.times(3.0), words.times(2.04), words.times(8.24)) == ("three times", "twice", "8.2 times")
+    assert [words.ordinal(n) for n in (1, 2, 3, 11, 12, 13, 21, 112)] == \
+        ["1st", "2nd", "3rd", "11th", "12th", "13th", "21st", "112th"]
+    assert words.ordinal(8, joint=True) == "joint 8th"
+    assert (words.plural(1, "PCT"), words.plural(2, "PCT")) == ("1 PCT", "2 PCTs")

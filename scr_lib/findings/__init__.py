@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..inputs import params
+from .. import paths
+from ..inputs import params, rounds
+from ..problems import InputError, Problem
 from . import areas, ooh, refusal, spend
 from .finding import Finding, Source  # noqa: F401  (Source: for declarations)
 from .measure import Measure, check_all as _check_measures
@@ -53,8 +55,18 @@ def measure_owner(name: str) -> Finding | None:
 
 
 def load_params(path: str | Path) -> params.Params:
-    """Read and check a params file against :data:`KNOBS` (see :func:`scr_lib.inputs.params.load_params`)."""
-    return params.load_params(path, KNOBS)
+    """Read and check a params file against :data:`KNOBS` (see :func:`scr_lib.inputs.params.load_params`),
+    and its round (:mod:`scr_lib.inputs.rounds`: ``as_at`` must be an ISO date)."""
+    loaded = params.load_params(path, KNOBS)
+    try:
+        as_at = rounds.AsAt.parse(loaded.values.get("as_at"))
+    except rounds.RoundError as err:
+        text = loaded.path.read_text(encoding="utf-8")
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("as_at")), 0)
+        raise InputError([Problem(paths.display(loaded.path), line, "as_at", str(err))]) from None
+    loaded.values["as_at"] = as_at.iso if as_at else None  # YAML's date, or a year, as ISO text
+    loaded.values["round"] = rounds.label_of(loaded.values.get("round")) or None
+    return loaded
 
 
 def by_id(finding_id: str) -> Finding:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..inputs.params import Knob
 from ..words import count
-from .finding import Finding, KeyFigure
+from .finding import Finding, KeyFigure, moved, value
 from .measure import PCTS, Measure
 
 KNOBS = {
@@ -24,6 +24,20 @@ def headline(figures, params) -> str:
             f"the national ones; {count(figures['areas.answered'])} of them have a row in this run's FOI returns.")
 
 
+def news(now, then, then_label) -> str | None:
+    """The H1: how many PCTs answered, of how many; with an earlier run, "up from 91 in 2010"."""
+    answered, pcts = value(now, "areas.answered"), value(now, "areas.pcts")
+    if answered is None or pcts is None:
+        return None
+    text = f"{count(answered)} of the {count(pcts)} PCTs answered: find yours"
+    before = value(then, "areas.answered")
+    if before is not None:
+        way = moved(answered, before)
+        text = (f"{count(answered)} of the {count(pcts)} PCTs answered, {way} from {count(before)} in "
+                f"{then_label}: find yours" if way else f"{count(answered)} of the {count(pcts)} PCTs answered, "
+                f"as in {then_label}: find yours")
+    return text
+
 MEASURES = (
     Measure("pcts", "count", ("england's", "there were", "there are", "existed", "every pct", "all pcts",
                               "all the pcts", "all primary care trusts"),
@@ -33,7 +47,7 @@ MEASURES = (
 
 FINDING = Finding(
     id="areas", notebook="04-your-area", title="How your area compares",
-    headline=headline, knobs=KNOBS, key_figures=("areas.pcts", "areas.answered"), claimed=False,
+    headline=headline, news=news, knobs=KNOBS, key_figures=("areas.pcts", "areas.answered"), claimed=False,
     figures=(KeyFigure("areas.pcts", "PCTs, each with its own page", count),
              KeyFigure("areas.answered", "Have a row in these FOI returns", count),
              KeyFigure("areas.complete", "Gave complete figures on refusals", count)),

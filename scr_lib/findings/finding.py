@@ -15,8 +15,12 @@ suite needs to know about it, so nothing else types its name:
   the index shows no headline for it;
 - ``figures``: the two to four :class:`KeyFigure` its story page leads with,
   beside the headline (a figure missing from the results is left out);
-- ``headline``: the index sentence, from this run's results (a mapping of
+- ``headline``: the lead sentence, from this run's results (a mapping of
   result key to number) and the run's params values;
+- ``news``: the page's H1, the finding with its figure in newspaper style ("One in four invited
+  practices refused the Summary Care Record, up from one in six in 2010"), from this run's results
+  (key -> results.json entry: ``value``, ``illustrative``), an earlier run's (or None) and the earlier
+  round's label; None when the figures it needs are missing (the page then uses ``title``);
 - ``charts``: the names of the tables behind its charts (published as CSV);
 - ``tables``: the tables it shows or publishes, each declared once with a caption
   and each column's human header and unit (:class:`~scr_lib.findings.columns.Table`);
@@ -43,6 +47,7 @@ from .columns import Table
 from .measure import Measure, check as check_measures
 
 Headline = Callable[[Mapping[str, float], Mapping[str, object]], "str | None"]
+News = Callable[[Mapping[str, dict], "Mapping[str, dict] | None", str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ class Finding:
     figures: tuple[KeyFigure, ...] = ()
     tables: tuple[Table, ...] = ()
     claimed: bool = True
+    news: News | None = None
     measures: tuple[Measure, ...] = ()
 
     def __post_init__(self):
@@ -112,6 +118,11 @@ class Finding:
             return None
         return self.headline(figures, params)
 
+    def news_for(self, now: Mapping[str, dict], then: Mapping[str, dict] | None = None,
+                 then_label: str = "") -> str | None:
+        """The H1 (see ``news``), or None when the finding declares none or its figures are missing."""
+        return self.news(now, then or None, then_label) if self.news else None
+
     def figures_from(self, results: Mapping[str, dict]) -> list[dict]:
         """The key figures as a page shows them, from ``results`` (result key -> its results.json entry:
         ``value``, ``illustrative``): each a dict of ``label``, ``value`` (the words) and ``illustrative``
@@ -120,6 +131,22 @@ class Finding:
         for figure in self.figures:
             entry = results.get(figure.key)
             if isinstance(entry, dict) and entry.get("value") is not None:
-                shown.append({"label": figure.label, "value": figure.show(entry["value"]),
+                shown.append({"key": figure.key, "label": figure.label, "value": figure.show(entry["value"]),
                               "illustrative": bool(entry.get("illustrative", False))})
         return shown
+
+
+def value(entries: Mapping[str, dict] | None, key: str):
+    """The number of result ``key`` in ``entries`` (key -> results.json entry), or None."""
+    entry = (entries or {}).get(key)
+    return entry.get("value") if isinstance(entry, dict) else None
+
+
+def illustrative(entries: Mapping[str, dict] | None, *keys: str) -> bool:
+    """True when any of ``keys`` in ``entries`` rests on illustrative values."""
+    return any(bool(((entries or {}).get(k) or {}).get("illustrative")) for k in keys)
+
+
+def moved(now: float, then: float) -> str:
+    """'up' or 'down' (or '' when equal): the way a figure went."""
+    return "up" if now > then else "down" if now < then else ""

@@ -59,14 +59,46 @@ def headline(figures, params) -> str:
              else "the call rate Pulse's table implies")
     text = (f"With {words.count(figures['ooh.records_created'])} records created and "
             f"{words.count(figures['ooh.views_per_week'])} views a week, at {whose} "
-            f"({words.round_half_up(figures['ooh.calls_per_1000_per_week'], 1):,.1f} calls per 1,000 people a week) "
+            f"({words.decimal(figures['ooh.calls_per_1000_per_week'], 1)} calls per 1,000 people a week) "
             f"records are viewed in {words.percent(figures['ooh.access_rate'], 2)} of out-of-hours calls.")
     rates = ooh.load_rates()
-    before = rates[rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(ooh.article()["date"])]
+    month = ooh.article()["date"]
+    before = rates[rates["scope"].eq("gp") & rates["period_end"].astype(str).lt(month)]
     shares = sorted(v for slug in before["slug"] if (v := figures.get(ooh.result_key(slug))) is not None)
     if shares:
-        text += (f" At the GP out-of-hours call rates published before the article the share would be "
+        text += (f" At the GP out-of-hours call rates {_when(before, month)} the share would be "
                  f"{ooh.percent_range(shares[0], shares[-1])}.")
+    return text
+
+
+def _when(rates, month: str) -> str:
+    """How the rates measured before the article (YYYY-MM) came out, from their citations' years: "published
+    before the article", or, when one was published after it, "measured before the article (published in
+    2000 and 2014)"."""
+    import re
+
+    years = sorted({int(m.group(0)) for c in rates["citation"].astype(str)
+                    if (m := re.search(r"\b(19|20)\d\d\b", c)) is not None})
+    if years and years[-1] < int(month[:4]):
+        return "published before the article"
+    shown = " and ".join(str(y) for y in years) if len(years) < 3 else \
+        ", ".join(str(y) for y in years[:-1]) + f" and {years[-1]}"
+    return f"measured before the article (published in {shown})" if years else "measured before the article"
+
+
+def news(now, then, then_label) -> str | None:
+    """The H1: "Care records are viewed in 0.53% of out-of-hours calls", and with an earlier run whose
+    share differs, "up from 0.4% in 2010"."""
+    from .finding import moved, value
+
+    share = value(now, "ooh.access_rate")
+    if share is None:
+        return None
+    text = f"Care records are viewed in {words.percent(share, 2)} of out-of-hours calls"
+    before = value(then, "ooh.access_rate")
+    if before is not None:
+        way = moved(round(share, 6), round(before, 6))
+        text += f", {way} from {words.percent(before, 2)} in {then_label}" if way else f", as in {then_label}"
     return text
 
 
@@ -105,7 +137,7 @@ MEASURES = (
 
 FINDING = Finding(
     id="ooh", notebook="03-out-of-hours", title="How often out-of-hours care views a record",
-    headline=headline, knobs=KNOBS, charts=("ooh_sensitivity",), tables=TABLES,
+    headline=headline, news=news, knobs=KNOBS, charts=("ooh_sensitivity",), tables=TABLES,
     sources=(Source(paths.OOH_RATES, "published out-of-hours call rates"),),
     key_figures=("ooh.records_created", "ooh.views_per_week", "ooh.access_rate", "ooh.calls_per_1000_per_week"),
     figures=(KeyFigure("ooh.access_rate", "Out-of-hours calls in which a record is viewed",
@@ -113,6 +145,6 @@ FINDING = Finding(
              KeyFigure("ooh.views_per_week", "Record views a week", words.count),
              KeyFigure("ooh.records_created", "Records created", words.count),
              KeyFigure("ooh.calls_per_1000_per_week", "Calls per 1,000 people a week (assumed)",
-                       lambda v: f"{words.round_half_up(v, 1):,.1f}")),
+                       lambda v: words.decimal(v, 1))),
     measures=MEASURES,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..words import count, number_words, percent
 from .measure import PCTS, PRACTICES, Measure
 from .columns import Column, Table
-from .finding import Finding, KeyFigure
+from .finding import Finding, KeyFigure, value
 
 PCT = Column("pct_name", "PCT", row_header=True)
 ODS = Column("ods_code", "ODS code")
@@ -34,6 +34,22 @@ def headline(figures, params) -> str:
             f"complete figures, {count(figures['refusal.practices_declined'])} of "
             f"{count(figures['refusal.practices_invited'])} invited practices declined: "
             f"{percent(figures['refusal.share'])}, about one in {number_words(figures['refusal.one_in'])}.")
+
+
+def news(now, then, then_label) -> str | None:
+    """The H1: "One in four invited practices refused the Summary Care Record", and with an earlier run,
+    "up from one in six in 2010" (or "as in 2010" when the "one in N" is the same)."""
+    n = value(now, "refusal.one_in")
+    if n is None:
+        return None
+    text = f"One in {number_words(n)} invited practices refused the Summary Care Record"
+    before = value(then, "refusal.one_in")
+    if before is None:
+        return text
+    if int(before) == int(n):
+        return f"{text}, as in {then_label}"
+    way = "up" if n < before else "down"  # one in four is more than one in six
+    return f"{text}, {way} from one in {number_words(before)} in {then_label}"
 
 
 _REFUSED = ("declined", "declining", "refused", "refusing", "refusal", "rejected", "snubbed", "snub", "boycotted",
@@ -94,7 +110,7 @@ MEASURES = (
 
 FINDING = Finding(
     id="refusal", notebook="01-refusal-share", title="The share of practices that declined",
-    headline=headline, charts=("refusal_by_pct", "refusal_funnel"), tables=TABLES,
+    headline=headline, news=news, charts=("refusal_by_pct", "refusal_funnel"), tables=TABLES,
     key_figures=("refusal.practices_declined", "refusal.practices_invited", "refusal.share", "refusal.one_in",
                  "refusal.areas_complete"),
     figures=(KeyFigure("refusal.share", "Invited practices that declined", percent),

@@ -6,7 +6,7 @@ from ..words import count, percent, pounds
 from . import measure
 from .measure import RECORDS, Measure
 from .columns import Column, Table
-from .finding import Finding, KeyFigure
+from .finding import Finding, KeyFigure, illustrative, moved, value
 
 
 DORSET = ("spend.dorset_to_date_gbp", "spend.dorset_expected_gbp", "spend.dorset_records_uploaded",
@@ -39,21 +39,56 @@ TABLES = (
 
 
 def headline(figures, params) -> str:
-    """The index sentence: what NHS Dorset had spent and expected to spend, records uploaded and used; when
-    the returns lack one of Dorset's figures, how many PCTs gave a spend figure and how many said nothing."""
-    if any(figures.get(key) is None for key in DORSET):
+    """The lead sentence: what NHS Dorset had spent and expected to spend, records uploaded and used; when
+    the returns lack one of Dorset's figures, or one of them is illustrative (``params["illustrative"]``,
+    the result keys that rest on generated values: never beside a real body's name), how many PCTs gave a
+    spend figure and how many said nothing."""
+    made_up = set(params.get("illustrative") or ())  # result keys resting on generated values
+    if any(figures.get(key) is None or key in made_up for key in DORSET):
         text = (f"Of the {count(figures['spend.pcts_answered'])} PCTs that answered, "
                 f"{count(figures.get('spend.pcts_reporting') or 0)} gave a figure for their spend so far")
         if figures.get("spend.pcts_reporting_zero") is not None:
             text += f", {count(figures['spend.pcts_reporting_zero'])} of them nothing"
-        return text + "; these returns do not give all of NHS Dorset's figures, the article's worked example."
+        return text + "."
     viewed = figures["spend.dorset_records_viewed"]
     used = "none had been used" if viewed == 0 else f"{count(viewed)} had been viewed"
     # No count of PCTs here: on the bundled data those counts are illustrative, and a headline
     # states only what the article published or a journalist's own file reports (see the page).
-    return (f"NHS Dorset, an early adopter, had spent {pounds(figures['spend.dorset_to_date_gbp'])} and expected "
+    return (f"NHS Dorset had spent {pounds(figures['spend.dorset_to_date_gbp'])} and expected "
             f"to spend {pounds(figures['spend.dorset_expected_gbp'])} more; it had uploaded "
             f"{count(figures['spend.dorset_records_uploaded'])} records and {used}.")
+
+
+def news(now, then, then_label) -> str | None:
+    """The H1. NHS Dorset's spend, the article's worked example, when the returns give it and it is not
+    illustrative (a generated figure never stands beside a real body's name): "NHS Dorset's spend on the
+    rollout rose to £214,500, from £190,000 in 2010". Otherwise the median spend of the PCTs that gave a
+    figure, which names no PCT."""
+    spent = value(now, "spend.dorset_to_date_gbp")
+    if spent is not None and not illustrative(now, "spend.dorset_to_date_gbp"):
+        before = value(then, "spend.dorset_to_date_gbp")
+        if before is not None and not illustrative(then, "spend.dorset_to_date_gbp"):
+            way = moved(spent, before)
+            if not way:
+                return f"NHS Dorset's spend on the rollout stayed at {pounds(spent)}, as in {then_label}"
+            verb = "rose" if way == "up" else "fell"
+            return f"NHS Dorset's spend on the rollout {verb} to {pounds(spent)}, from {pounds(before)} in {then_label}"
+        viewed = value(now, "spend.dorset_records_viewed")
+        uploaded = value(now, "spend.dorset_records_uploaded")
+        text = f"NHS Dorset spent {pounds(spent)} on the Summary Care Record rollout"
+        if viewed == 0 and uploaded and not illustrative(now, "spend.dorset_records_viewed",
+                                                         "spend.dorset_records_uploaded"):
+            text += f", and none of its {count(uploaded)} uploaded records had been used"
+        return text
+    median = value(now, "spend.median_nonzero_to_date_gbp")
+    if median is None:
+        return None
+    text = f"PCTs that spent on the rollout spent {pounds(median)} each, the median"
+    before = value(then, "spend.median_nonzero_to_date_gbp")
+    if before is not None:
+        way = moved(median, before)
+        text += f", {way} from {pounds(before)} in {then_label}" if way else f", as in {then_label}"
+    return text
 
 
 _SPENT = ("spent", "spend", "spending", "cost", "costs", "paid", "invested", "outlay", "bill")
@@ -118,7 +153,7 @@ MEASURES = (
 
 FINDING = Finding(
     id="spend", notebook="02-spend", title="What the rollout cost locally",
-    headline=headline, charts=("spend_by_pct",), tables=TABLES,
+    headline=headline, news=news, charts=("spend_by_pct",), tables=TABLES,
     key_figures=("spend.pcts_answered",),
     figures=(KeyFigure("spend.dorset_to_date_gbp", "NHS Dorset had spent", pounds),
              KeyFigure("spend.dorset_expected_gbp", "Further spend it expected", pounds),

@@ -21,8 +21,22 @@ def foi_returns(path: str | Path, sheet: str | None = None) -> foi.FOIReturns:
 
 def summary(returns: foi.FOIReturns, shown: str) -> dict:
     """What the story pages say of validated returns: the file as ``shown``, its rows, and how many of its
-    values (of ``values``; and ``whole_rows``, rows marked '*') are illustrative."""
+    values (of ``values``; and ``whole_rows``, rows marked '*') are illustrative, and ``refs``, its first and
+    last FOI reference (:func:`foi_refs`)."""
     frame = returns.frame
     marked = sum(int(foi.illustrative_mask(frame, c).sum()) for c in foi.VALUE_COLUMNS)
     return {"path": shown, "rows": len(frame), "illustrative_values": marked,
-            "values": len(frame) * len(foi.VALUE_COLUMNS), "whole_rows": int(frame["illustrative"].eq("*").sum())}
+            "values": len(frame) * len(foi.VALUE_COLUMNS), "whole_rows": int(frame["illustrative"].eq("*").sum()),
+            "refs": foi_refs(frame)}
+
+
+def foi_refs(frame) -> list[str]:
+    """The first and last FOI reference of the returns (sorted), for the pages' source line; none when a
+    reference is missing or illustrative (a generated reference is never shown as an FOI answer's)."""
+    if "foi_ref" not in frame.columns or frame.empty:
+        return []
+    refs = frame["foi_ref"]
+    if refs.isna().any() or refs.astype(str).str.strip().eq("").any() or foi.illustrative_mask(frame, "foi_ref").any():
+        return []
+    ordered = sorted(refs.astype(str).str.strip())
+    return [ordered[0], ordered[-1]]

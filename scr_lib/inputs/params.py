@@ -45,6 +45,11 @@ COMMON_KNOBS: dict[str, Knob] = {
     "foi_returns": Knob((str,), None, "FOI returns file (CSV or XLSX), relative to the params file",
                         is_path=True, required=True),
     "foi_sheet": Knob((str,), "", "the XLSX worksheet holding the FOI returns; blank: the first visible sheet"),
+    "round": Knob((str, int), None, "the FOI round, as the pages name it (such as 2011); blank: not stated"),
+    "as_at": Knob((str, int, datetime.date), None, "the date the figures describe, ISO format (2011-03-31; "
+                  "2011-03 or 2011 when the source gives no day); blank: undated"),
+    "previous_run": Knob((str,), None, "an earlier run's folder, relative to the params file, to compare "
+                         "with (scr run --previous overrides it); blank: no comparison"),
     # The pages' dateline (scr_lib/site: each page's byline and dates); blank: not shown
     "byline": Knob((str,), "", "who wrote the pages, as their byline shows it; blank: no byline"),
     "published": Knob((str, datetime.date), None, "the date the pages were first published (2026-12-07); "

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from .. import paths
 from ..findings import load_params
+from ..inputs import rounds
 from . import execute, publish
-from .execute import cores
 from .plan import KERNEL, Project, RunError, Step, choose, key, notebooks, path_digest, plan, tree_files  # noqa: F401
 from .publish import MARK, UsageError  # noqa: F401 - KERNEL, MARK, notebooks: for the runner's callers
 
@@ -33,22 +33,24 @@ class Run:
 
 
 def run(params_path: str | Path, out_dir: str | Path | None = None, echo=print, *, force: bool = False,
-        jobs: int | None = None, project: Project | None = None) -> Run:
+        jobs: int | None = None, project: Project | None = None, previous: str | Path | None = None) -> Run:
     """Execute the notebooks with ``params_path`` into ``out_dir`` (default ``build/<name>/``), reusing those
     unchanged since the last run there (``force``: none), ``jobs`` at once (default and ceiling: the cores);
     ``echo`` gets a line per event. Raises :class:`RunError` naming the notebook that failed, what could not
     be written, or a file edited since the last run; :class:`UsageError` if ``out_dir`` is not the run's to
-    write or another run holds it. A failure, Ctrl-C included, leaves the previous output as it was."""
+    write or another run holds it; RoundError if ``previous`` (the run to compare with, overriding
+    ``previous_run``) is not one. A failure, Ctrl-C included, leaves the previous output as it was."""
     project, params, taken = project or Project(), load_params(params_path), False  # taken: the folder is ours
     try:
         out = Path(out_dir).absolute() if out_dir else paths.BUILD / params.name
         out = out.parent.resolve() / out.name  # the folder's own link is not followed
+        params = rounds.with_previous(params, previous, out)  # RoundError: --previous names no earlier run
         publish.check_out_dir(out, params, project)
         with publish.lock(out):
             publish.recover(out)
             publish.refuse_foreign(out, params)
             taken = True
-            return _locked(project, params, out, echo, force, max(1, min(jobs or cores(), cores())))
+            return _locked(project, params, out, echo, force, max(1, min(jobs or execute.cores(), execute.cores())))
     except (OSError, RuntimeError) as err:  # a name too long, a loop of links, a folder one cannot write to
         if taken:
             raise
@@ -123,9 +125,8 @@ def _build(work: Path, steps: list[Step], project: Project, params, out: Path, e
 
 
 def _check_foi(params, steps: list[Step], library: str, before: dict) -> dict:
-    """Read and validate the FOI file (raises :class:`~scr_lib.problems.InputError`) unless the last run checked
-    these bytes with this library (``before``); refuse a sheet a notebook could not be told. Returns
-    ``{"key", "summary", "sheet"}`` for this file."""
+    """Read and validate the FOI file (InputError) unless the last run checked these bytes with this library
+    (``before``); refuse a sheet a notebook could not be told. Returns ``{"key", "summary", "sheet"}``."""
     values = params.values
     shown = paths.display(values["foi_returns"], paths.PROJ_ROOT)
     check = key({"file": path_digest(values["foi_returns"]), "sheet": values.get("foi_sheet"),
@@ -142,8 +143,7 @@ def _check_foi(params, steps: list[Step], library: str, before: dict) -> dict:
 
 
 def write_inputs(work: Path, declared: dict, foi: dict | None) -> None:
-    """Write ``inputs.json``: each notebook's declared parameters (by stem, in order) and the FOI file's
-    summary (:func:`scr_lib.inputs.checked.summary`); the pages read it, not the inputs."""
+    """Write ``inputs.json``: each notebook's declared parameters and the FOI file's summary (for the pages)."""
     body = {"notebooks": declared, "foi_returns": foi}
     (Path(work) / "inputs.json").write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 

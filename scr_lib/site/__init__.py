@@ -2,9 +2,14 @@
 
 ``render(run_dir, params)`` writes ``run_dir/site/``::
 
-    index.html              headline findings (computed from results.json) and their claims counted by
-                            verdict, each linking to its page
-    NN-name.html            one story page per executed notebook: the story first, then "How we did it"
+    index.html              the round's news, dated: each finding's headline (computed from results.json),
+                            the article's figures (counted by verdict on the article's own round only)
+                            and, with an earlier run, "What changed"
+    NN-name.html            one story page per executed notebook: the news first, dated, then the chart,
+                            what the data shows, what changed, caveats and the article's figures
+    methods.html            "How we did it": the commands, data files, parameters and every notebook's
+                            steps, each step's code in a closed details (the only page with machinery)
+    round.json              (in the run folder) the round's label and date, for a later run to name it
     assets/site.js          the charts' tooltips (hover, tap, keyboard); assets/site.css is the one stylesheet
     charts/NN-name-K.svg    each chart as an SVG and a PNG (twice the size) download, with its title, source
     charts/NN-name-K.png    and credit drawn in (on the page each chart is inline SVG drawn at build time,
@@ -19,11 +24,14 @@
                             areas.json, when notebook 04 wrote one: see :mod:`scr_lib.site.area_pages`);
                             assets/areas.js, the list's filter box
 
-A story page leads with the story: the title, the computed headline and the
-finding's key figures (``Finding.figures``, from its results), then the
-chart, what the data shows, caveats and the claims check (once, as the
-notebook handed it over), then "How we did it": the notebook's other cells,
-each cell's code in a closed ``<details class="code">``. Cells go to a section
+A story page leads with the news: its H1 is the finding with its figure (``Finding.news``), dated in
+words (the params' ``round`` and ``as_at``, :mod:`scr_lib.inputs.rounds`), the computed headline and the
+finding's key figures (``Finding.figures``, from its results); with an earlier run (``previous_run``)
+each key figure is told as a change (:mod:`scr_lib.story.changes`) and "What changed" lists every
+national measure of both runs' fact bases. Then the chart, what the data shows, caveats and the
+article's figures (once, as the notebook handed them over: judged only when the run is of the article's
+own round, else shown beside this round's). The notebook's other cells, each cell's code in a closed
+``<details class="code">``, are on the methods page, linked from each story page. Cells go to a section
 by their tags (:data:`SECTION_TAGS`; ``notebook-only`` cells stay in the
 notebook; see docs/adding-a-finding.md). Every sentence that depends on the
 data is computed or conditional: the illustrative-data note, generated
@@ -67,9 +75,11 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from .. import paths
+from .. import paths, words
 from . import area_pages, embed, share
 from ..findings import FINDINGS, KNOBS, Finding
+from ..inputs import rounds
+from ..story import changes
 from ..verdict import Verdict
 from .downloads import Download, copy_downloads
 from . import draw
@@ -80,6 +90,7 @@ __all__ = ["render", "build_page", "markdown_html", "sanitise_html", "json_for_s
 TEMPLATES = paths.SITE_TEMPLATES
 ASSETS = paths.SITE_ASSETS
 STORY_TITLE = "The Summary Care Record, re-examined from the data"
+METHODS_HREF = "methods.html"
 ILLUSTRATIVE_HEADLINE = " (Computed from a file with illustrative values: see the note on illustrative data.)"
 REFERENCE_CREDIT = ("ONS names and codes lists. Contains National Statistics data © Crown copyright and "
                     "database right (Open Government Licence).")
@@ -119,6 +130,16 @@ class Page:
     uses_foi: bool = False
     foi_file: str | None = None  # the FOI file's name, on a page whose notebook read it
     find_area: str | None = None  # the link to "Find your area", on the index and the area finding's page
+    news: str | None = None  # the H1: the finding with its figure, in newspaper style (Finding.news)
+    news_illustrative: bool = False  # the H1's figure rests on illustrative values
+    changes: list = field(default_factory=list)  # changes.Change of each of its figures both rounds have
+    foi_rows: int = 0  # the FOI answers the page's figures come from
+    foi_refs: tuple = ()  # the first and last FOI reference, when none is illustrative
+
+    @property
+    def heading(self) -> str:
+        """The page's H1: its news when it has one, else its title."""
+        return self.news or self.title
 
     @property
     def nav_title(self) -> str:
@@ -130,9 +151,10 @@ class Page:
         """How many of its claims hold, do not hold and were not computed (always those three, zeros
         included), then the inputs and context, not checked, when there are any: (count, words)."""
         verdicts = [Verdict(c["verdict"]) for c in self.claims]
-        counts = [(verdicts.count(v), v.plural) for v in (Verdict.HOLDS, Verdict.DOES_NOT_HOLD, Verdict.NOT_COMPUTED)]
+        counts = [(verdicts.count(v), v.of(verdicts.count(v))) for v in
+                  (Verdict.HOLDS, Verdict.DOES_NOT_HOLD, Verdict.NOT_COMPUTED)]
         rest = sum(1 for v in verdicts if v in (Verdict.INPUT, Verdict.CONTEXT))
-        return counts + ([(rest, "not checked (inputs or context)")] if rest else [])
+        return counts + ([(rest, f"{rest:,} not checked (inputs or context)")] if rest else [])
 
 
 _FORMATTER = HtmlFormatter(cssclass="highlight", nowrap=False)
@@ -193,8 +215,6 @@ def _injected_source(declared: list[str], params) -> str:
     for name in declared:
         if name == "output_dir":
             lines.append("output_dir = ...  # the run's own folder (results.json, tables/)")
-        elif name == "foi_checked":
-            lines.append("foi_checked = ...  # the FOI file as scr run read and validated it, before any notebook ran")
         elif name in params.values:
             lines.append(f"{name} = {_shown_value(name, params.values[name])!r}")
     return "\n".join(lines)
@@ -202,7 +222,7 @@ def _injected_source(declared: list[str], params) -> str:
 
 def _shown_value(name: str, value):
     knob = KNOBS.get(name)
-    if value is not None and knob is not None and knob.is_path:
+    if value is not None and knob is not None and (knob.is_path or name == "previous_run"):
         return paths.display(value, paths.PROJ_ROOT)
     return value
 
@@ -388,6 +408,8 @@ def _environment() -> jinja2.Environment:
     env.filters["count"] = lambda n: f"{int(n):,}"
     env.filters["long_date"] = share.long_date
     env.filters["share_description"] = share.description
+    env.filters["plural"] = words.plural
+    env.globals["show"] = changes.show
     return env
 
 
@@ -412,6 +434,12 @@ def _previous_run(params) -> Path | None:
         return None
     path = Path(given)
     return path if path.is_absolute() else Path(params.path).parent / path
+
+
+def _results_of(run_dir: Path, stem: str) -> dict:
+    """A notebook's results (key -> entry) from its ``*.results.json``; empty when absent."""
+    path = Path(run_dir) / f"{stem}.results.json"
+    return json.loads(path.read_text(encoding="utf-8")).get("results", {}) if path.is_file() else {}
 
 
 def _run_inputs(run_dir: Path) -> dict:
@@ -447,6 +475,9 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     page.data_sources = _data_sources(uses_foi, inputs.get("foi_returns"), page.sources, bool(findings))
     page.parameters = _parameters(declared, params)
     page.key_figures = [figure for finding in findings for figure in finding.figures_from(results)]
+    if uses_foi and inputs.get("foi_returns"):
+        page.foi_rows = inputs["foi_returns"].get("rows", 0)
+        page.foi_refs = tuple(inputs["foi_returns"].get("refs") or ())
     headlines = []
     for finding in findings:
         line = handed.get("headlines", {}).get(finding.id)
@@ -457,8 +488,70 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     return page
 
 
-INDEX_STANDFIRST = ("Pulse's investigations into the NHS Summary Care Record, rebuilt from the data and re-checked "
-                    "figure by figure.")
+@dataclass
+class Then:
+    """The run's round and the earlier round it is compared with: ``now`` (a :class:`rounds.Round`),
+    ``figures`` of the earlier run (results.json; empty without one), ``label`` naming it in a sentence
+    ("2010"), and ``judged``: whether this run is of the article's own round, the only one on which the
+    article's figures get a verdict."""
+
+    now: rounds.Round
+    figures: dict
+    label: str
+    judged: bool
+    article: str
+
+    @property
+    def compared(self) -> bool:
+        return bool(self.figures)
+
+    @property
+    def as_at(self) -> str:
+        return self.now.as_at.words if self.now.as_at else ""
+
+
+def then_of(run_dir: Path, params) -> Then:
+    """The round of ``run_dir`` (from ``params``) and the earlier run it names, read from that run's folder."""
+    now = rounds.of(params.values, Path(params.path).parent)
+    figures = changes.load(now.previous)
+    earlier = rounds.read(now.previous) if now.previous else None
+    label = (earlier.label if earlier and earlier.label else "the earlier round") if figures else ""
+    article = rounds.article_round()
+    return Then(now, figures, label, bool(now.label) and now.label == article, article)
+
+
+def _tell(page: Page, then: Then, results: dict, run_dir: Path) -> None:
+    """Give ``page`` its H1 (the finding's news, with the change since the earlier round) and, with an
+    earlier run, each key figure's change and the changes of all its findings' figures."""
+    finding = page.findings[0] if page.findings else None
+    if finding is None:
+        return
+    page.news = finding.news_for(results, then.figures, then.label)
+    if page.news:  # marked as the lead sentence is: it rests on a file with illustrative values, or on a
+        # figure the notebook marked
+        page.news_illustrative = bool(page.uses_foi and page.illustrative) or any(
+            bool((results.get(k) or {}).get("illustrative")) for k in finding.key_figures)
+    if not then.compared:
+        return
+    for figure in page.key_figures:
+        found = changes.change(figure["key"], results, then.figures, then.label)
+        if found is not None:
+            figure["change"] = found.words()
+            figure["difference"] = found.difference
+            figure["illustrative"] = figure["illustrative"] or found.illustrative
+    page.changes = changes.national(run_dir, then.now.previous, then.label, {f.id for f in page.findings})
+
+
+def _prefixed_ids(markup: str, stem: str) -> Markup:
+    """``markup`` with each ``id="x"`` made ``id="STEM-x"``, and each link to ``#x`` made ``#STEM-x``."""
+    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{stem}-{m.group(1)}"', str(markup))
+    text = re.sub(r'\bhref="#([^"]+)"', lambda m: f'href="#{stem}-{m.group(1)}"', text)
+    text = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{stem}-{m.group(1)})", text)
+    text = re.sub(r'\b(aria-(?:labelledby|describedby)|for)="([^"]+)"',
+                  lambda m: f'{m.group(1)}="' + " ".join(f"{stem}-{i}" for i in m.group(2).split()) + '"', text)
+    return Markup(text)
+
+
 AREAS_CARD = "Find your area: every PCT of 2010, its figures beside the national ones."
 
 
@@ -494,7 +587,13 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
     notebooks = sorted((run_dir / "notebooks").glob("*.ipynb"))
     cache = ChartCache(run_dir / ".cache" / "site", Path(previous) / "site" if previous else None)
 
+    then = then_of(run_dir, params)
+    rounds.write(run_dir, then.now)
     pages = [build_page(run_dir, nb, params, inputs, site, cache) for nb in notebooks]
+    for page in pages:
+        _tell(page, then, _results_of(run_dir, page.stem), run_dir)
+        if not then.judged:  # the article's figures are the "then" of a comparison, never a verdict
+            page.body.claims = Markup("")
     has_areas = area_pages.read(run_dir) is not None
     if has_areas:
         for page in pages:
@@ -502,7 +601,8 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
                 page.find_area = area_pages.LIST_HREF
     env = _environment()
     dateline = share.dateline(params.values)
-    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name, "root": "", "dateline": dateline}
+    common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name, "root": "", "then": then,
+              "methods_href": METHODS_HREF, "dateline": dateline}
     credit = share.credit(dateline, STORY_TITLE)
     for page in pages:
         source = share.source_line(page)
@@ -523,10 +623,23 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
                                        [s for page in pages for s in page.sources], bool(findings))
     index.parameters = _parameters(list(KNOBS), params)
     index.find_area = area_pages.LIST_HREF if has_areas else None
-    _share_card(site, index, INDEX_STANDFIRST, cache)
+    index.changes = [c for page in pages for c in page.changes]
+    index.foi_rows = next((p.foi_rows for p in pages if p.foi_rows), 0)
+    index.foi_refs = next((p.foi_refs for p in pages if p.foi_refs), ())
+    # the index's card: the round's lead (the first finding's news), never a sentence that holds for one round only
+    _share_card(site, index, next((p.news for p in pages if p.news), STORY_TITLE), cache)
     if has_areas:
         share.write_card(site, area_pages.FOLDER, share.card_svg(STORY_TITLE, AREAS_CARD), cache)
     write_text(site / "index.html", env.get_template("index.html.j2").render(page=index, **common))
+    for page in pages:  # one methods page holds every notebook's steps: each page's ids get its stem
+        page.body.method = _prefixed_ids(page.body.method, page.stem)
+    methods = Page(stem="methods", href=METHODS_HREF, title="How we did it", findings=findings)
+    methods.data_sources, methods.parameters = index.data_sources, index.parameters
+    methods.illustrative, methods.uses_foi = index.illustrative, index.uses_foi
+    methods.share = {**index.share, "path": METHODS_HREF}  # the index's card: the methods page draws none
+    write_text(site / METHODS_HREF, env.get_template("methods.html.j2").render(
+        page=methods, params_file=paths.display(params.path, paths.PROJ_ROOT),
+        previous=paths.display(then.now.previous, paths.PROJ_ROOT) if then.now.previous else None, **common))
     area_pages.write(run_dir, site, env, common, pages,
                      {"illustrative": index.illustrative,
                       "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False),

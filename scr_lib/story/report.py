@@ -90,31 +90,29 @@ def loaded(returns: FOIReturns) -> Markdown:
         lines.append(f"**Illustrative data:** {n:,} of the {total:,} values are illustrative "
                      f"({whole_rows:,} whole rows are invented): generated, not received in an FOI answer. "
                      "They are marked in every table and chart.")
-    else:
-        lines.append("No value in this file is marked illustrative.")
-    return Markdown("\n\n".join(lines))
+    return Markdown("\n\n".join(lines))  # a file with no illustrative value: not a word about them
 
 
 def provenance(frame: pd.DataFrame, columns=VALUE_COLUMNS, what: str = "values") -> Markdown:
     """Where the values in ``columns`` come from, true for this file: how many are illustrative (generated,
-    not received), or that every one is as reported in the FOI file. ``what`` names the values ("values",
-    "spend and records values"...). Blank cells count as values (a PCT that gave no figure)."""
+    not received), or, when none is, that every one is as the PCTs gave it (and not a word about illustrative
+    values). ``what`` names the values ("values", "spend and records values"...). Blank cells count as values
+    (a PCT that gave no figure)."""
     n = illustrative_count(frame, columns)
     total = len(frame) * len(columns)
     if not n:
-        return Markdown(f"**Where the data comes from.** Every one of the {total:,} {what} in this file is as "
-                        "reported in the FOI file: none is marked illustrative.")
-    return Markdown(f"**Where the data comes from.** {n:,} of the {total:,} {what} in this file are marked "
-                    "illustrative in its `illustrative` column: they were generated, not received in an FOI "
-                    "answer. Treat per-PCT figures resting on them as an illustration of the method, not as facts "
-                    "about those areas.")
+        return Markdown(f"**Where the data comes from.** Every one of the {total:,} {what} is as the PCTs gave "
+                        "it in their FOI answers.")
+    return Markdown(f"**Where the data comes from.** {n:,} of the {total:,} {what} in these FOI returns are "
+                    "illustrative: they were generated, not received in an FOI answer. Treat per-PCT figures "
+                    "resting on them as an illustration of the method, not as facts about those areas.")
 
 
 def bar_colours(illustrative: pd.Series, named_published: bool | None = None) -> Markdown:
     """What a bar chart's colours mean, for the bars it draws: ``illustrative`` holds one flag per bar (True:
     drawn from an illustrative value). Grey bars are named only when there is one; the other bars are
     "Published" or "As reported in the FOI file" as :func:`scr_lib.charts.source_label` labels them. Empty
-    text for a chart with no bars."""
+    text for a chart with no bars, or with no illustrative bar (nothing to tell apart)."""
     from .. import charts
 
     flags = illustrative.astype(bool)
@@ -123,7 +121,7 @@ def bar_colours(illustrative: pd.Series, named_published: bool | None = None) ->
     labels = charts.source_label(flags, named_published)
     others = sorted(set(labels) - {charts.ILLUSTRATIVE})
     if not flags.any():
-        return Markdown(f"Every bar is labelled “{others[0]}”: none is illustrative.")
+        return Markdown("")
     grey = int(flags.sum())
     text = (f"Grey bars ({grey:,} of the {len(flags):,}) are illustrative: drawn from generated values, "
             "not from an FOI answer.")

@@ -247,6 +247,7 @@ def page(results: Results) -> dict:
     owners = [f for f in findings.FINDINGS if any(f.owns(key) for key in results.values)]
     figures = {key: item["value"] for key, item in results.values.items()}
     rows, article_ids = [], []
+    made_up = {key for key, entry in results.values.items() if entry.get("illustrative")}
     for finding in owners:
         checked = claims.check_all(results.values, finding.id, context=True)
         if checked.empty:
@@ -257,7 +258,7 @@ def page(results: Results) -> dict:
                          "published": row["as published"], "this_run": row["this run"], "verdict": row["verdict"]})
         article_ids += [a for a in claims.load_claims(finding.id)["article_id"] if a not in article_ids]
     return {"findings": [f.id for f in owners],
-            "headlines": {f.id: f.headline_for(figures, results.knobs) for f in owners},
+            "headlines": {f.id: f.headline_for(figures, {**results.knobs, "illustrative": made_up}) for f in owners},
             "claims": rows, "articles": _articles(article_ids), "sources": _sources(owners),
             "table_rows": {name: len(frame) for name, frame in sorted(results.tables.items())},
             "tables": {name: results.declared[name].to_json() for name in sorted(results.tables)}}

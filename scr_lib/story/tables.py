@@ -31,6 +31,7 @@ import csv
 import html as _html
 import io
 import math
+from dataclasses import replace
 
 from ..findings.columns import NOT_GIVEN as NOT_GIVEN_TEXT
 from ..findings.columns import Column, Table
@@ -277,11 +278,14 @@ def csv_bytes(data, table: Table) -> bytes:
     """``data`` as the download a reader opens in a spreadsheet: UTF-8 with a BOM, ``\\r\\n`` line ends,
     the declared headers (with "(£)" or "(%)" where the cells carry no unit), numbers at their unit's
     precision with no separators (shares as percentages), missing values in words, text that a
-    spreadsheet would run neutralised, and, when the table marks illustrative values, a last column
-    "Illustrative values" (yes/no, or the headers of the marked columns, or "none")."""
+    spreadsheet would run neutralised, and, when a row holds an illustrative value, a last column
+    "Illustrative values" (yes/no, or the headers of the marked columns, or "none"). A table with no
+    illustrative value has no such column: a download says nothing of illustrative values then."""
     rows, columns, places = _prepared(data, table)
     handle = io.StringIO()
     writer = csv.writer(handle, lineterminator="\r\n")
+    if table.illustrative is not None and not any(_marked(row, table, columns) for row in rows):
+        table = replace(table, illustrative=None)
     flags = table.illustrative is not None and _marks_are_flags(rows, table)
     header = [neutralise(c.header + DOWNLOAD_UNIT.get(c.unit, "")) for c in columns]
     writer.writerow(header + ([ILLUSTRATIVE_HEADER] if table.illustrative else []))

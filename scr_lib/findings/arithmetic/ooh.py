@@ -178,7 +178,7 @@ def explain_choice(choices: pd.DataFrame) -> str:
     for reading, rows in choices.groupby("reading", sort=False):
         first = rows.iloc[0]
         checks = "; ".join(
-            f"{r.printed} (to {r.precision}) {'holds' if r.holds else f'does not hold (it rounds to {r.rounded:,.0f})'}"
+            f"{r.printed} (to {r.precision}) {'is reproduced' if r.holds else f'is not (that gives {r.rounded:,.0f})'}"
             for r in rows.itertuples(index=False))
         parts.append(f"The {reading}, **{_rate_text(first.calls_per_1000_per_week)}** calls per 1,000 people a week, "
                      f"projects **{first.projected_calls_per_week:,.0f}** calls a week: {checks}.")
@@ -482,7 +482,7 @@ def sensitivity_words(table: pd.DataFrame, inputs: Inputs, month: str) -> str:
             f"calls a week, and **{inputs.views_per_week:,.0f}** views a week would be "
             f"**{percent_range(low, high)}** of calls: **about {percent_range(low, high, 0)}{contrast}**. "
             f"{whose}, **{run['rate_per_1000_per_year']:,.0f}** calls per 1,000 a year, is {about_times} "
-            f"({' to '.join(f'{m:.1f}' for m in sorted(set(multiples)))} times).")
+            f"({' to '.join(words.decimal(m, 1) for m in sorted(set(multiples)))} times).")
     for row in others.itertuples(index=False):
         parts.append(f"Under {row.label} ({row.period}; counting {SCOPES[row.scope]}), "
                      f"**{row.rate_per_1000_per_year:,.0f}** a year, the share would be "
@@ -492,7 +492,7 @@ def sensitivity_words(table: pd.DataFrame, inputs: Inputs, month: str) -> str:
         highest = published["rate_per_1000_per_year"].max()
         if highest < run["rate_per_1000_per_year"]:
             parts.append(f"Every published rate in the data is below {whose_object}, which is "
-                         f"{words.round_half_up(run['rate_per_1000_per_year'] / highest, 1):.1f} times even the "
+                         f"{words.times(run['rate_per_1000_per_year'] / highest)} even the "
                          f"highest (**{highest:,.0f}** a year).")
         else:
             parts.append(f"Not every published rate in the data is below {whose_object}: the highest is "

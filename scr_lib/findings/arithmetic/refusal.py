@@ -48,6 +48,23 @@ def exclusions(marked: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"reason": order, "pcts": [int(counts[r]) for r in order]})
 
 
+def left_out_words(counts: dict, left_out: pd.DataFrame) -> str:
+    """The areas counted and those left out, with every reason in the sentence itself (never a colon
+    followed by a table a reader may not see): "Of the 91 PCTs that answered, 36 had begun the rollout and
+    gave complete figures; 55 are left out: 40 had not begun the rollout, ...". Markdown."""
+    from ...words import plural
+
+    text = (f"Of the **{counts['areas_answered']:,}** PCTs that answered, **{counts['areas_complete']:,}** had "
+            "begun the rollout and gave complete figures")
+    total = int(left_out["pcts"].sum()) if len(left_out) else 0
+    if not total:
+        return text + "; none is left out."
+    reasons = [f"{plural(n, 'PCT')} {reason}" if i == 0 else f"{n:,} {reason}"
+               for i, (reason, n) in enumerate(zip(left_out["reason"], left_out["pcts"]))]
+    listed = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + f" and {reasons[-1]}"
+    return f"{text}; {total:,} {'is' if total == 1 else 'are'} left out: {listed}."
+
+
 def refusal_share(declined: int, invited: int) -> float:
     """Declined as a fraction of invited (0-1). Raises ``ValueError`` when nothing was invited."""
     if invited <= 0:
@@ -118,6 +135,22 @@ def named_areas(returns: pd.DataFrame) -> list[tuple[str, int, str, str]]:
     return out
 
 
+def named_illustrative(returns: pd.DataFrame) -> set[str]:
+    """The result keys of :func:`named_areas` whose value rests on an illustrative value (the "not agreed"
+    figure when invited or signed up is)."""
+    from ...inputs.foi import illustrative_mask
+    from ...inputs.reference import NAMED_AREAS
+
+    named = returns[returns["ods_code"].isin(NAMED_AREAS)]
+    out = set()
+    for column in ("practices_invited", "practices_declined", "practices_signed_up"):
+        for code in named.loc[illustrative_mask(named, column), "ods_code"]:
+            out.add(f"refusal.{NAMED_AREAS[code]}_{column}")
+            if column != "practices_declined":
+                out.add(f"refusal.{NAMED_AREAS[code]}_practices_not_agreed")
+    return out
+
+
 def by_pct(marked: pd.DataFrame) -> pd.DataFrame:
     """One row per complete area: name, invited, declined, share (0-1), and whether any value is illustrative.
 
@@ -142,6 +175,9 @@ def by_pct(marked: pd.DataFrame) -> pd.DataFrame:
 def chart_by_pct(table: pd.DataFrame, overall_share: float):
     """Bar chart of the share declined in each complete area, with the overall share as a rule.
 
+    Each bar is named as the area's page names it ("NHS Lincolnshire"); a bar whose figures are illustrative is
+    "Area N, illustrative", never a real PCT's name (:func:`scr_lib.findings.arithmetic.chart_names`).
+
     ``overall_share`` ``None`` (no practices invited) draws no rule. Bars whose figures are illustrative are grey and say so in the tooltip and legend.
     """
     import altair as alt
@@ -151,8 +187,12 @@ def chart_by_pct(table: pd.DataFrame, overall_share: float):
     declined = [charts.NOT_GIVEN if pd.isna(d) or pd.isna(i) else
                 f"{words.count(d)} of {words.count(i)}" + ("" if pd.isna(s) else f" ({words.percent(s)})")
                 for d, i, s in zip(table["practices_declined"], table["practices_invited"], table["share_declined"])]
+    from . import chart_names
+
     data = table.assign(source=charts.source_label(table["illustrative"]),
-                        declined_text=pd.Series(declined, index=table.index, dtype=object))
+                        declined_text=pd.Series(declined, index=table.index, dtype=object),
+                        pct_name=chart_names(table["ods_code"] if "ods_code" in table else table["pct_name"],
+                                             table["illustrative"]))
     any_illustrative = bool(table["illustrative"].any())
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("share_declined:Q", title="Share of invited practices that declined", axis=alt.Axis(format="%")),

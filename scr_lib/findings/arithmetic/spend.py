@@ -258,6 +258,22 @@ def area(marked: pd.DataFrame, slug: str) -> dict | None:
     return out
 
 
+AREA_SOURCES = {"to_date_gbp": ("spend_to_date_gbp",), "expected_gbp": ("spend_expected_gbp",),
+                "records_uploaded": ("records_uploaded",), "records_viewed": ("records_viewed",),
+                "cost_per_record_gbp": ("spend_to_date_gbp", "records_uploaded"),
+                "cost_per_record_with_expected_gbp": ("spend_to_date_gbp", "spend_expected_gbp", "records_uploaded")}
+"""The FOI columns each of :func:`area`'s figures rests on."""
+
+
+def area_illustrative(figures: dict | None, prefix: str = "spend.") -> set[str]:
+    """The result keys (``prefix`` + name, as :func:`result_rows` makes them) of :func:`area`'s figures that
+    rest on an illustrative value; empty for None."""
+    if not figures:
+        return set()
+    marked = set(figures["illustrative"])
+    return {f"{prefix}{name}" for name, columns in AREA_SOURCES.items() if marked.intersection(columns)}
+
+
 def area_lines(figures: dict | None, name: str) -> str:
     """:func:`area`'s figures as a Markdown list: pounds to the pound, costs per record to the penny.
 
@@ -373,8 +389,10 @@ def chart_by_pct(table: pd.DataFrame, named_published: bool | None = None):
     from ... import charts, words
 
     shown = table[table["spend_status"] == SPENT]
+    from . import chart_names
+
     data = pd.DataFrame({
-        "pct_name": shown["pct_name"],
+        "pct_name": chart_names(shown["ods_code"] if "ods_code" in shown else shown["pct_name"], shown["illustrative"]),
         "spend_to_date_gbp": shown["spend_to_date_gbp"].astype(float),
         "spend_expected_gbp": shown["spend_expected_gbp"].astype(float),
         "records_uploaded": shown["records_uploaded"].astype(float),
