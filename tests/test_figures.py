@@ -26,7 +26,8 @@ def _imports(module: Path) -> set[str]:
         if isinstance(node, ast.ImportFrom):
             base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1]) if node.level else ""
             name = ".".join(filter(None, [base, node.module]))
-            found |= {name} | {f"{name}.{a.name}" for a in node.names}
+            # `from . import x` imports the sibling module x, not the package that holds both
+            found |= ({name} if node.module else set()) | {f"{name}.{a.name}" for a in node.names}
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
     return {n for n in found if n.startswith("scr_lib.")}

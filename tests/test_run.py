@@ -30,7 +30,7 @@ from conftest import write_foi
 
 import scr_lib
 from scr_lib import cli
-from scr_lib.runner import publish
+from scr_lib.runner import execute, publish
 from scr_lib.runner import run as runner
 from scr_lib.problems import InputError
 
@@ -306,7 +306,7 @@ def test_an_invalid_foi_file_is_refused_before_any_notebook_code_runs(toy):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(runner.cores() < 2, reason="needs two cores to run two notebooks at once")
+@pytest.mark.skipif(execute.cores() < 2, reason="needs two cores to run two notebooks at once")
 def test_notebooks_run_in_parallel_up_to_the_jobs_asked(toy):
     _, one_at_a_time = toy.run(force=True, jobs=1)
     events = [line.split()[:2] for line in one_at_a_time if line.split()[0] in ("running", "done")]
@@ -324,20 +324,21 @@ def test_the_default_project_is_this_one():
     assert project.notebooks == Path(scr_lib.paths.NOTEBOOKS) and project.data == Path(scr_lib.paths.DATA)
 
 
-@pytest.mark.parametrize("args, force, jobs", [([], False, None), (["--force"], True, None),
-                                               (["--force", "-j", "1"], True, 1), (["--jobs", "3"], False, 3)])
-def test_the_command_passes_force_and_jobs(monkeypatch, tmp_path, args, force, jobs):
+@pytest.mark.parametrize("args, force, jobs, previous", [
+    ([], False, None, None), (["--force"], True, None, None), (["--force", "-j", "1"], True, 1, None),
+    (["--jobs", "3"], False, 3, None), (["--previous", "build/then"], False, None, Path("build/then"))])
+def test_the_command_passes_force_jobs_and_previous(monkeypatch, tmp_path, args, force, jobs, previous):
     seen = {}
 
-    def fake_run(params, out, echo, force, jobs):
-        seen.update(force=force, jobs=jobs)
+    def fake_run(params, out, echo, force, jobs, previous):
+        seen.update(force=force, jobs=jobs, previous=previous)
         echo("  running    01-x.ipynb")
         return runner.Run(tmp_path, tmp_path / "results.json", tmp_path / "site", [])
 
     monkeypatch.setattr(runner, "run", fake_run)
     result = CliRunner().invoke(cli.cli, ["run", "params.yaml", *args])
     assert result.exit_code == 0, result.output
-    assert seen == {"force": force, "jobs": jobs} and "running    01-x.ipynb" in result.output
+    assert seen == {"force": force, "jobs": jobs, "previous": previous} and "running    01-x.ipynb" in result.output
 
 
 def test_jobs_must_be_positive():
@@ -439,7 +440,7 @@ DRIVER = """import os, shutil, signal, sys
 from pathlib import Path
 from scr_lib import paths
 paths.NOTEBOOKS, paths.DATA, paths.LIBRARY = (Path(sys.argv[1], n) for n in ("notebooks", "data", "lib"))
-from scr_lib.runner import publish
+from scr_lib.runner import execute, publish
 die = os.environ.get("SCR_TEST_DIE_AT", ":").split(":")
 calls = []
 beside = os.path.dirname(sys.argv[-1])  # the output's folder: only calls on paths in it are counted
