@@ -341,6 +341,19 @@ def test_a_re_run_leads_each_finding_with_then_and_now_dated(request, fixture, s
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fixture", RE_RUNS)
+def test_the_area_pages_show_no_machinery_either(request, fixture):
+    """Find your area and every area page: the source is named in words, never by its file or a command."""
+    run_dir = request.getfixturevalue(fixture)
+    found = sorted((run_dir / "site" / "areas").glob("*.html"))
+    assert len(found) > 1
+    for path in found:
+        shown = reader_text(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser"))
+        for word in MACHINERY + [SOURCE_FILES[fixture]]:
+            assert word not in shown, (path.name, word)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", RE_RUNS)
 def test_a_re_run_never_judges_the_article_and_shows_no_machinery(request, fixture):
     run_dir = request.getfixturevalue(fixture)
     for stem, page in pages(run_dir).items():
