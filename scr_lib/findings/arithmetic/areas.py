@@ -299,11 +299,11 @@ def funnel_chart(points: pd.DataFrame, share):
         long = curve.melt("invited", var_name="limit", value_name="share")
         long["which"] = long["limit"].map(lambda n: "99.8% limits" if n.endswith("998") else "95% limits")
         long["side"] = long["limit"].str.split("_").str[0]
-        lines = alt.Chart(long).mark_line(color="#555", strokeWidth=1).encode(
+        lines = alt.Chart(long).mark_line(color=charts.GREY_LINE, strokeWidth=1).encode(
             x="invited:Q", y="share:Q", detail="limit:N",
             strokeDash=alt.StrokeDash("which:N", title="Expected by chance", legend=None,
                                       scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[4, 3], [1, 0]])))
-        rule = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(color="#c0392b").encode(
+        rule = alt.Chart(pd.DataFrame({"share": [share]})).mark_rule(color=charts.RED).encode(
             y="share:Q", tooltip=[alt.Tooltip("share:Q", title="All complete areas", format=".1%")])
         layers = [lines, dots, rule]  # the red line drawn last, over the dots
     return alt.layer(*layers).properties(
