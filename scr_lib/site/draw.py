@@ -377,6 +377,33 @@ _EMPTY_PATHS = re.compile(r'<path class="(?:background|foreground)" aria-hidden=
                           r'd="(?:M0,0h0v0h0Z|)" pointer-events="none"(?: display="none")?/>')
 
 
+# Text at the house size in the page's ink (site.css: ".chart svg text", with "text:not([fill])"), a move by
+# nothing, and the stroke every line of a group shares (given once, by the group: the lines inherit it).
+_TEXT_TAG = re.compile(r"<text\b[^>]*>")
+_TEXT_DEFAULTS = re.compile(rf' (?:font-size="{house.MIN_FONT_PX}px"|fill="#000")(?=[ />])')
+_IDENTITY = re.compile(r' transform="translate\(0,0\)"(?=[ />])')
+_RULE_GROUP = re.compile(r'(<g class="mark-rule [^"]*"[^>]*)>((?:<line [^>]*/>)+)</g>')
+_TEXT_GROUP = re.compile(r'(<g class="mark-text [^"]*"[^>]*)>((?:<text [^>]*>(?:(?!</?text\b).)*</text>)+)</g>')
+
+
+def _hoisted(match: re.Match, name: str, tag: str) -> str:
+    """A group of ``tag`` elements with the value of attribute ``name`` (an inherited property) that they all
+    share given once, by the group."""
+    start, children = match.groups()
+    attribute = re.compile(rf' {name}="([^"]*)"')
+    values = attribute.findall(children)
+    if len(values) != children.count(f"<{tag} ") or len(set(values)) != 1:
+        return match.group(0)
+    return f'{start} {name}="{values[0]}">' + attribute.sub("", children) + "</g>"
+
+
+def _shared_properties(svg: str) -> str:
+    """The stroke every line of a rule group shares, and the text-anchor every text of a text group shares,
+    given once by the group (the children inherit it)."""
+    svg = _RULE_GROUP.sub(lambda m: _hoisted(m, "stroke", "line"), svg)
+    return _TEXT_GROUP.sub(lambda m: _hoisted(m, "text-anchor", "text"), svg)
+
+
 _MARK_TITLE = re.compile(r'(<[a-z]+\b[^>]*\sdata-tip="[^"]*"[^>]*>)<title>[^<]*</title>')
 _TIP_VALUE = re.compile(r'\sdata-tip="([^"]*)"')
 
@@ -387,6 +414,7 @@ def _compact(svg: str) -> str:
     which site.js shows and its role="status" tooltip announces; the chart's words describe the whole)."""
     svg = _MARK_TITLE.sub(r"\1", _EMPTY_PATHS.sub("", _DEFAULTS.sub("", svg)))
     svg = svg.replace(f' stroke="{house.ILLUSTRATIVE_COLOUR}" stroke-width="1.5" class="scr-ill"', ' class="scr-ill"')
+    svg = _shared_properties(_TEXT_TAG.sub(lambda m: _TEXT_DEFAULTS.sub("", m.group(0)), _IDENTITY.sub("", svg)))
     return re.sub(r'<[a-z]+\b[^>]*\sdata-tip="[^>]*>',
                   lambda m: re.sub(r'\s(?:role="graphics-symbol"|aria-roledescription="[^"]*")', "", m.group(0)), svg)
 

@@ -113,14 +113,16 @@ def small_numbers(invited) -> bool:
     return invited is not None and not _missing(invited) and 0 < invited < SMALL_NUMBERS
 
 
-def funnel_curve(share: float, largest: int, points: int = 60) -> list[dict]:
-    """The funnel's limits for drawing: rows of ``invited`` (1 to ``largest``, about ``points`` values, always
-    the ends) and ``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``. Empty when ``share`` is missing or
-    ``largest`` is below 1."""
+def funnel_curve(share: float, largest: int, points: int = 30) -> list[dict]:
+    """The funnel's limits for drawing: rows of ``invited`` (whole numbers from 1 to ``largest``, always the ends,
+    at most ``points`` of them, spaced evenly on a log scale: closest where the limits bend most, so a line through
+    them looks smooth) and ``lower_95``, ``upper_95``, ``lower_998``, ``upper_998``. Only the drawn curve is
+    sampled: an area's own limits come from :func:`funnel_limits` at its own size. Empty when ``share`` is missing
+    or ``largest`` is below 1."""
     if share is None or _missing(share) or largest < 1:
         return []
-    step = max(1, largest // points)
-    sizes = sorted({*range(1, largest + 1, step), largest})
+    steps = max(1, points - 1)
+    sizes = sorted({1, largest, *(round(largest ** (i / steps)) for i in range(steps + 1))})
     rows = []
     for n in sizes:
         low95, high95 = funnel_limits(share, n, 0.95)
