@@ -348,7 +348,7 @@ def _rounded(svg: str) -> str:
 # Illustrative marks: hatched, with an outline, never a pale fill (issue 25). The legacy grey is that of
 # run folders made before the palette changed.
 ILLUSTRATIVE_FILLS = (house.ILLUSTRATIVE_COLOUR, "#b9c4cc")
-HATCH_ID = "scr-hatch"
+HATCH_ID = "scr-h"
 _ILLUSTRATIVE_TAG = re.compile(r'<(path|rect|circle)\b([^>]*?)\sfill="(?:' + "|".join(ILLUSTRATIVE_FILLS)
                                + r')"([^>]*?)(/?)>')
 _STROKES = re.compile(r'\s(?:stroke|stroke-width|class)="[^"]*"')
@@ -372,15 +372,18 @@ def _hatched(svg: str) -> str:
 
 # What the page's stylesheet gives every inline drawing (site.css, ".chart svg"), or SVG's defaults:
 # left out of the inline drawings to keep pages light (issue 25: at most 100 KB with all they load).
-_DEFAULTS = re.compile(r' (?:opacity="1"|stroke-width="1"|font-family="Helvetica, Arial, sans-serif")(?=[ />])')
+_DEFAULTS = re.compile(r' (?:opacity="1"|stroke-width="1"|font-family="Helvetica, Arial, sans-serif"'
+                       r'|aria-roledescription="[a-z]+ mark container")(?=[ />])')  # (Vega's word for a group)
 _EMPTY_PATHS = re.compile(r'<path class="(?:background|foreground)" aria-hidden="true" '
                           r'd="(?:M0,0h0v0h0Z|)" pointer-events="none"(?: display="none")?/>')
 
 
 # Text at the house size in the page's ink (site.css: ".chart svg text", with "text:not([fill])"), a move by
-# nothing, and the stroke every line of a group shares (given once, by the group: the lines inherit it).
+# nothing, the stroke every line of a group shares (given once, by the group: the lines inherit it), and
+# pointer-events="none" on backgrounds, axes and legends (site.css gives it).
 _TEXT_TAG = re.compile(r"<text\b[^>]*>")
 _TEXT_DEFAULTS = re.compile(rf' (?:font-size="{house.MIN_FONT_PX}px"|fill="#000")(?=[ />])')
+_UNPOINTED = re.compile(r'(<[a-z]+ class="(?:background|[^"]* role-(?:axis|legend)[^"]*)"[^>]*?) pointer-events="none"')
 _IDENTITY = re.compile(r' transform="translate\(0,0\)"(?=[ />])')
 _RULE_GROUP = re.compile(r'(<g class="mark-rule [^"]*"[^>]*)>((?:<line [^>]*/>)+)</g>')
 _TEXT_GROUP = re.compile(r'(<g class="mark-text [^"]*"[^>]*)>((?:<text [^>]*>(?:(?!</?text\b).)*</text>)+)</g>')
@@ -414,6 +417,7 @@ def _compact(svg: str) -> str:
     which site.js shows and its role="status" tooltip announces; the chart's words describe the whole)."""
     svg = _MARK_TITLE.sub(r"\1", _EMPTY_PATHS.sub("", _DEFAULTS.sub("", svg)))
     svg = svg.replace(f' stroke="{house.ILLUSTRATIVE_COLOUR}" stroke-width="1.5" class="scr-ill"', ' class="scr-ill"')
+    svg = _UNPOINTED.sub(r"\1", svg)
     svg = _shared_properties(_TEXT_TAG.sub(lambda m: _TEXT_DEFAULTS.sub("", m.group(0)), _IDENTITY.sub("", svg)))
     return re.sub(r'<[a-z]+\b[^>]*\sdata-tip="[^>]*>',
                   lambda m: re.sub(r'\s(?:role="graphics-symbol"|aria-roledescription="[^"]*")', "", m.group(0)), svg)
@@ -488,6 +492,34 @@ def embed_height(chart: Chart) -> int:
     return round(max(_size(chart.narrow)[1], _size(chart.wide)[1])) + EMBED_PADDING
 
 
+TIP_SEPARATOR = " · "
+PART_MIN_CHARS, PART_MIN_MARKS = 16, 4  # a tooltip part this long, in this many marks' tips, is given once
+
+
+def _tip_parts(drawings: list[str]) -> tuple[list[str], list[str]]:
+    """``drawings`` with each long part of a mark's ``data-tip`` (the text between " · ") that many marks
+    share written once, in a list, and ``{N}`` (its place in the list) in each tip: site.js puts the parts
+    back on load (the figure's ``data-tip-parts``). The list is empty, and the drawings as they are, when a
+    tip already holds a brace or no part repeats."""
+    tips = [html.unescape(tip) for svg in drawings for tip in _TIP_VALUE.findall(svg)]
+    if any("{" in tip or "}" in tip for tip in tips):
+        return drawings, []
+    counts: dict[str, int] = {}
+    for tip in tips:
+        for part in tip.split(TIP_SEPARATOR):
+            counts[part] = counts.get(part, 0) + 1
+    parts = sorted(p for p, n in counts.items() if len(p) >= PART_MIN_CHARS and n >= PART_MIN_MARKS)
+    if not parts:
+        return drawings, []
+    number = {part: i for i, part in enumerate(parts)}
+
+    def tip(match: re.Match) -> str:
+        split = html.unescape(match.group(1)).split(TIP_SEPARATOR)
+        text = TIP_SEPARATOR.join(f"{{{number[p]}}}" if p in number else p for p in split)
+        return f' data-tip="{html.escape(text, quote=True)}"'
+    return [_TIP_VALUE.sub(tip, svg) for svg in drawings], parts
+
+
 def figure_html(chart: Chart, site_url: str = "", embed: bool = False) -> str:
     """The chart's ``<figure>``: title and subtitle as text, the phone and desktop drawings inline, the
     chart in words (its ``aria-describedby``), then, on a page (not ``embed``), the snippet that embeds it
@@ -496,10 +528,13 @@ def figure_html(chart: Chart, site_url: str = "", embed: bool = False) -> str:
     caption = [f'<p class="chart-title">{html.escape(chart.title)}</p>'] if chart.title else []
     caption += [f'<p class="chart-subtitle">{html.escape(line)}</p>' for line in chart.subtitle]
     summary_id = f"{chart.anchor}-summary"
-    parts = [f'<figure class="chart" id="{chart.anchor}" aria-describedby="{summary_id}">'
+    (narrow, wide), tip_parts = _tip_parts([chart.narrow, chart.wide])
+    shared = (f' data-tip-parts="{html.escape(json.dumps(tip_parts, ensure_ascii=False), quote=True)}"'
+              if tip_parts else "")
+    parts = [f'<figure class="chart" id="{chart.anchor}" aria-describedby="{summary_id}"{shared}>'
              f'<figcaption>{"".join(caption) or html.escape(chart_title(chart.spec))}</figcaption>'
-             f'<div class="chart-view chart-narrow">{_inline(chart.narrow, chart.anchor + "-n-")}</div>'
-             f'<div class="chart-view chart-wide">{_inline(chart.wide, chart.anchor + "-w-")}</div>'
+             f'<div class="chart-view chart-narrow">{_inline(narrow, chart.anchor + "-n-")}</div>'
+             f'<div class="chart-view chart-wide">{_inline(wide, chart.anchor + "-w-")}</div>'
              f'<p class="chart-summary" id="{summary_id}">{html.escape(chart.summary)}</p>']
     root = "../" if embed else ""
     table = f'<a href="{root}embed/{chart.name}-figures.html">The figures as a table</a>' if chart.rows else ""

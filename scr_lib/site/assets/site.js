@@ -7,7 +7,8 @@
  *   step through the marks (Home and End go to the first and last), Escape hides it.
  * A tap or click elsewhere hides it. Without JavaScript the drawings still show, with the chart's words
  * under them. The desktop drawing's marks have empty data-tip when they repeat the phone drawing's (a
- * lighter page): they are copied across here.
+ * lighter page): they are copied across here, after the long parts many tips share (written once, in the
+ * figure's data-tip-parts) are put back in place of their {N}.
  * The script is loaded in <head> (not deferred): its handlers are on the document, and each chart is made
  * reachable by keyboard as soon as the parser has finished it. When the first chart is interactive:
  * performance.mark("scr-first-chart") and <html data-charts="done">.
@@ -106,6 +107,17 @@
       return;
     }
     figure.setAttribute("data-ready", "");
+    // Long tooltip parts that many marks share are written once, in data-tip-parts; a tip holds {N} for part N
+    var shared = figure.getAttribute("data-tip-parts");
+    if (shared) {
+      shared = JSON.parse(shared);
+      Array.prototype.forEach.call(figure.querySelectorAll("[data-tip]"), function (mark) {
+        mark.setAttribute("data-tip", mark.getAttribute("data-tip").replace(/\{(\d+)\}/g, function (all, n) {
+          return shared[Number(n)];
+        }));
+      });
+      figure.removeAttribute("data-tip-parts");
+    }
     // The desktop drawing's marks carry empty tips when they are the phone drawing's, in the same order
     var wide = figure.querySelectorAll('.chart-wide [data-tip=""]');
     var narrow = figure.querySelectorAll(".chart-narrow [data-tip]");
