@@ -99,3 +99,20 @@ def test_funnel_curve_covers_the_largest_area():
     for row in curve:
         assert row["lower_998"] <= row["lower_95"] <= 0.2 <= row["upper_95"] <= row["upper_998"]
     assert chance.funnel_curve(None, 10) == []
+
+
+def test_the_drawn_funnel_is_a_few_dozen_sizes_and_smooth_to_a_pixel_between_them():
+    """The drawn limits are sampled (only the drawing: an area's own limits come from funnel_limits); a line
+    through the samples is within 1/240 of a share (a pixel on the funnel's 240 px chart) of the exact limit at
+    every size."""
+    share, largest = 0.2, 137
+    curve = chance.funnel_curve(share, largest)
+    sizes = [row["invited"] for row in curve]
+    assert len(sizes) <= 30 and sizes == sorted(set(sizes))
+    for before, after in zip(curve, curve[1:]):
+        for n in range(before["invited"] + 1, after["invited"]):
+            at = (n - before["invited"]) / (after["invited"] - before["invited"])
+            for key, level in (("upper_95", 0.95), ("upper_998", 0.998), ("lower_95", 0.95), ("lower_998", 0.998)):
+                drawn = before[key] + at * (after[key] - before[key])
+                exact = chance.funnel_limits(share, n, level)[key.startswith("upper")]
+                assert abs(drawn - exact) <= 1 / 240, (key, n, drawn, exact)

@@ -4,7 +4,9 @@ tests/test_site.py; here, the cases those charts do not reach."""
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -79,3 +81,35 @@ def test_pruning_keeps_only_what_this_render_used(tmp_path):
     again.prune()
     assert [p.name for p in (tmp_path / "cache").iterdir()] == ["kept.json"]
     draw.ChartCache(tmp_path / "never made").prune()  # nothing drawn, nothing to remove: no error
+
+
+# --- What the inline drawings leave to the page (issue 25: a finding page and all it loads within 100 KB) ----
+
+def test_a_tooltip_part_many_marks_share_is_written_once_and_each_tip_reads_the_same_when_put_back():
+    source = "Where the value comes from: Illustrative (generated, not an FOI answer)"
+    frame = pd.DataFrame({"pct": [f"Area {i}" for i in range(draw.PART_MIN_MARKS + 1)], "declined": range(5),
+                          "source": source.split(": ")[1]})
+    spec = alt.Chart(frame).mark_bar().encode(x="declined:Q", y="pct:N", tooltip=[
+        "pct:N", "declined:Q", alt.Tooltip("source:N", title=source.split(": ")[0])]).to_dict()
+    chart = draw.compile_chart(spec, "t", 3)
+    whole = [html.unescape(t) for t in re.findall(r'data-tip="([^"]*)"', chart.narrow)]
+    (narrow, _), parts = draw._tip_parts([chart.narrow, chart.wide])
+    assert parts == [source] and source not in narrow
+    tips = [html.unescape(t) for t in re.findall(r'data-tip="([^"]*)"', narrow)]
+    assert [re.sub(r"\{(\d+)\}", lambda m: parts[int(m.group(1))], t) for t in tips] == whole  # what site.js does
+    figure = draw.figure_html(chart)
+    assert figure.count(source) == 1 and "data-tip-parts=" in figure
+    # a tip that already holds a brace is left whole: no part could be told from the text
+    braced = [chart.narrow.replace("Area 1", "Area {0}"), chart.wide]
+    assert draw._tip_parts(braced) == (braced, [])
+
+
+def test_an_inline_drawing_leaves_house_text_size_ink_and_shared_strokes_to_the_stylesheet(drawn):
+    for svg in (drawn.narrow, drawn.wide):
+        assert 'font-size="12px"' not in svg and 'fill="#000"' not in svg
+        assert 'transform="translate(0,0)"' not in svg and "pointer-events" not in svg
+        assert not re.search(r'<g class="mark-rule[^>]*>(?:<line [^>]*/>)*<line [^>]*stroke="', svg)
+    css = (Path(draw.__file__).parent / "assets" / "site.css").read_text(encoding="utf-8")
+    assert f"text:not([font-size]) {{ font-size: {draw.house.MIN_FONT_PX}px; }}" in css
+    assert "text:not([fill]) { fill: var(--text); }" in css or ".chart svg text:not([fill])" in css
+    assert "font-size" in drawn.svg  # the download keeps them: it has no stylesheet
