@@ -233,7 +233,8 @@ def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
         candidates.append([f"{name} had spent ", spent, f" on the rollout{when}."])
     expected = fact("spend_expected_gbp", money)
     if expected is not None:
-        candidates.append(["It expected to spend ", expected, " more."])
+        candidates.append(["It expected to spend ", expected, " more."] if expected.text == "nothing" else
+                          ["It expected to spend a further ", expected, "."])
     uploaded, viewed = fact("records_uploaded", words.count), fact("records_viewed", lambda v: words.count(v) if v else "none")
     if uploaded is not None and viewed is not None:
         candidates.append(["It had uploaded ", uploaded, " patients' records, of which ", viewed, " had been used."])
@@ -246,13 +247,13 @@ def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
 
 def dated_words(round_label, as_at) -> str:
     """"in the 2011 FOI round, as at 1 March 2011" from the run's ``round`` and ``as_at`` (ISO date), either
-    possibly missing; '' without both."""
+    possibly missing; '' without both. An ``as_at`` that only repeats the round ("2010") is left out."""
     import datetime as _dt
 
     parts = []
     if round_label:
         parts.append(f"in the {round_label} FOI round")
-    if as_at:
+    if as_at and str(as_at) != str(round_label):  # "in the 2010 FOI round", never "..., as at 2010" again
         try:
             day = _dt.date.fromisoformat(str(as_at))
             parts.append(f"as at {day.day} {day:%B %Y}")
