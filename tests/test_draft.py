@@ -616,3 +616,10 @@ def test_spent_nothing_said_of_pcts_together_is_never_contradicted_when_no_area_
     assert not any(f.value == 0 for f in base.for_measure("spend_to_date_gbp"))  # the premise
     found = row(draft.check_paragraphs(["Thirty-seven PCTs had spent nothing."], base), "nothing")
     assert found.verdict is Verdict.UNCHECKED, found
+
+
+@pytest.mark.parametrize("count, verdict", [("{E.pcts_spent_nothing}", Verdict.SUPPORTED),
+                                            ("40", Verdict.CONTRADICTED)])
+def test_a_count_of_pcts_that_spent_nothing_keeps_its_words_though_nothing_is_a_number(count, verdict):
+    found = row(check(_fill(f"Overall {count} PCTs said they had spent nothing.")), _fill(count))
+    assert (found.verdict, found.measure) == (verdict, "pcts_spent_nothing"), found

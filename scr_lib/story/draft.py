@@ -857,7 +857,11 @@ class _Checker:
     def check_number(self, row: Checked, sentence: str, tokens, found: list, i: int, named, paragraph: int):
         number = found[i]
         block_where = row.where
-        clause = _clause(sentence, found, i)
+        if not _nil(number) and any(_nil(n) for n in found):  # "40 PCTs spent nothing": one clause, its words
+            splitting = [n for n in found if n is number or not _nil(n)]
+            clause = _clause(sentence, splitting, splitting.index(number))
+        else:
+            clause = _clause(sentence, found, i)
         subject, firm = self.subject_of(sentence, number, named, paragraph, clause)
         if number.kind == "rank":
             row.relation = "rank"
@@ -926,7 +930,7 @@ class _Checker:
             candidates = [_Candidate(c.measure, c.matched, c.distance, near=False) for c in
                           self.candidates(self.previous, before, end, (0, len(self.previous)), kinds, None, period)]
             self._words = words_before
-        if number.kind == "money" and number.value == 0 and subject == ENGLAND and number.text.lower() == "nothing":
+        if _nil(number) and subject == ENGLAND:
             # "37 PCTs had spent nothing": what each of them spent, never England's total; true when one area did
             some = [c for c in candidates if c.measure.name in self.area_measures]
             if some:
@@ -1035,6 +1039,11 @@ def _ordinal(n: int) -> str:
         return "1st"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def _nil(number: numbers.Number) -> bool:
+    """A spend of nothing ("had spent nothing"): it ends no other number's clause, which its words describe."""
+    return number.kind == "money" and number.value == 0 and number.text.lower() == "nothing"
 
 
 def _clause(sentence: str, found: list[numbers.Number], i: int) -> tuple[int, int]:
