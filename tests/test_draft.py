@@ -567,6 +567,7 @@ def test_a_figure_of_an_area_the_draft_does_not_name_is_unchecked_never_englands
       "{5QM.spend_to_date_gbp}."], "{5QM.spend_to_date_gbp}", "5QM"),
     (["One PCT acted first.", "NHS Dorset had spent {5QM.spend_to_date_gbp}."], "{5QM.spend_to_date_gbp}", "5QM"),
     (["One PCT had invited 40 practices, against {E.practices_invited} nationally."], "{E.practices_invited}", "E"),
+    (["NHS Dorset's share is high for an area of its size: {5QM.share_declined}."], "{5QM.share_declined}", "5QM"),
 ])
 def test_an_area_named_or_the_nation_still_wins_over_an_unnamed_one(paragraphs, printed, subject):
     found = row(check(*[_fill(p) for p in paragraphs]), _fill(printed))

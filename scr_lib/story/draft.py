@@ -266,7 +266,8 @@ _SOME_AREAS = re.compile(r"\b(?:some|several|many|a few|a number of|a handful of
 _ONE_AREA = re.compile(r"\b(?:one|a|an|another|one other|a single|a second|a third)\s+(?:[a-z-]+\s+)?"
                        r"(?:pct|primary care trust|care trust|trust|area|health authority)\b"
                        r"(?!['\u2019]s\s+(?:spokes|official|press|board|chief|director|manager))"
-                       r"(?!\s+(?:spokes\w*|officials?|press|board|chief|director|manager|boss|in\s+\w+\b))"
+                       r"(?!\s+(?:spokes\w*|officials?|press|board|chief|director|manager|boss|in\s+\w+\b|"
+                       r"of\s+(?:its|that|this)\b|its\s+size|like\s+(?:it|this)\b))"
                        r"|\b(?:its|a|one|their)\s+(?:[a-z-]+\s+)?neighbou?rs?\b(?!\s+(?:pct|trust|area)s?\b)"
                        r"|\bone\s+of\s+(?:the|its|england's)\s+(?:[\w,-]+\s+){0,2}?(?:pcts|trusts|areas|"
                        r"primary care trusts)\b", re.IGNORECASE)
