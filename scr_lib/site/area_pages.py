@@ -198,7 +198,8 @@ KIT_CHANCE = {
 def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
     """Three to five sentences a reporter can paste, every figure in them one of the run's facts
     (:class:`scr_lib.story.facts.FactBase`: the area's and England's), never an illustrative one: a sentence any
-    of whose facts is illustrative, or missing, is left out. They are worded as ``scr draft`` reads them (a count
+    of whose facts is illustrative, or missing, is left out. Without a received count of practices that declined,
+    the practices signed up of those invited (or "had invited no GP practices") take its place. They are worded as ``scr draft`` reads them (a count
     "of its N invited practices", England's share "nationally"). ``dated``: "in the 2010 FOI round, as at
     1 March 2010" or ''. Empty for an area with no figures of its own or a run without a fact base."""
     from ..story.area_words import Figure
@@ -228,12 +229,21 @@ def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
         if share is not None and complete is not None and not (declined.illustrative or invited.illustrative):
             candidates.append(["Nationally, ", share, " of invited practices declined, in the ", complete,
                                " PCTs that gave complete figures."])
+    signed = fact("practices_signed_up", words.count)
+    refusal_told = declined is not None and invited is not None and not (declined.illustrative or invited.illustrative)
+    if not refusal_told and invited is not None and facts.get(code, "practices_invited").value == 0:
+        candidates.append([f"{name} had invited ", Figure("no", invited.illustrative),
+                           f" GP practices to join the Summary Care Record{when}."])
+    elif not refusal_told and invited is not None and signed is not None:  # what Pulse gave for some areas
+        candidates.append([f"{name}: ", signed, " of its ", invited, " invited GP practices had signed up to the "
+                           f"Summary Care Record{when}."])
     spent = fact("spend_to_date_gbp", money)
     if spent is not None:
         candidates.append([f"{name} had spent ", spent, f" on the rollout{when}."])
     expected = fact("spend_expected_gbp", money)
     if expected is not None:
-        candidates.append(["It expected to spend ", expected, " more."])
+        candidates.append(["It expected to spend ", expected, " more."] if expected.text == "nothing" else
+                          ["It expected to spend a further ", expected, "."])
     uploaded, viewed = fact("records_uploaded", words.count), fact("records_viewed", lambda v: words.count(v) if v else "none")
     if uploaded is not None and viewed is not None:
         candidates.append(["It had uploaded ", uploaded, " patients' records, of which ", viewed, " had been used."])
@@ -246,13 +256,13 @@ def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
 
 def dated_words(round_label, as_at) -> str:
     """"in the 2011 FOI round, as at 1 March 2011" from the run's ``round`` and ``as_at`` (ISO date), either
-    possibly missing; '' without both."""
+    possibly missing; '' without both. An ``as_at`` that only repeats the round ("2010") is left out."""
     import datetime as _dt
 
     parts = []
     if round_label:
         parts.append(f"in the {round_label} FOI round")
-    if as_at:
+    if as_at and str(as_at) != str(round_label):  # "in the 2010 FOI round", never "..., as at 2010" again
         try:
             day = _dt.date.fromisoformat(str(as_at))
             parts.append(f"as at {day.day} {day:%B %Y}")
