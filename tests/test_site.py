@@ -659,9 +659,19 @@ def svg_size(svg: str) -> tuple[float, float]:
     return float(match.group(1)), float(match.group(2))
 
 
-@pytest.mark.parametrize("spec", notebook_charts(), ids=lambda s: s.get("title", {}).get("text", "chart")[:30])
-def test_every_notebook_chart_is_drawn_for_a_phone_and_a_desktop_with_its_title_as_text(spec):
-    chart = draw.compile_chart(spec, "nb", 1)
+NOTEBOOK_CHARTS = notebook_charts()
+
+
+@pytest.fixture(scope="module")
+def notebook_drawings() -> list:
+    """Each notebook chart compiled once (vl-convert, about 0.3 s each) for the tests below: chart n is ``nb-n``."""
+    return [draw.compile_chart(spec, "nb", n) for n, spec in enumerate(NOTEBOOK_CHARTS, 1)]
+
+
+@pytest.mark.parametrize("n", range(len(NOTEBOOK_CHARTS)),
+                         ids=[s.get("title", {}).get("text", "chart")[:30] for s in NOTEBOOK_CHARTS])
+def test_every_notebook_chart_is_drawn_for_a_phone_and_a_desktop_with_its_title_as_text(n, notebook_drawings):
+    spec, chart = NOTEBOOK_CHARTS[n], notebook_drawings[n]
     assert svg_size(chart.narrow)[0] <= draw.NARROW
     assert svg_size(chart.wide)[0] > draw.NARROW
     figure = draw.figure_html(chart)
@@ -694,8 +704,8 @@ def test_a_tooltip_names_each_field_and_says_not_given_for_a_missing_value():
     assert "<title>Barnsley · Declined: not given · Share: 10.0%</title>" in chart.svg  # the download's hover text
 
 
-def test_the_two_drawings_of_a_chart_have_ids_of_their_own():
-    page = "".join(draw.figure_html(draw.compile_chart(spec, "nb", n)) for n, spec in enumerate(notebook_charts(), 1))
+def test_the_two_drawings_of_a_chart_have_ids_of_their_own(notebook_drawings):
+    page = "".join(draw.figure_html(chart) for chart in notebook_drawings)
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
 
