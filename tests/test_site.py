@@ -164,10 +164,10 @@ def test_render_twice_gives_the_same_bytes(tmp_path):
     (True, "", False),
     (False, "*", False),
 ])
-def test_illustrative_banner_only_where_illustrative_values_are_used(tmp_path, declares_foi, marker, banner):
+def test_illustrative_banner_only_where_illustrative_values_are_used(tmp_path, drawn, declares_foi, marker, banner):
     rows = [{**row, "illustrative": marker} for row in CRAFTED_FOI_ROWS]
     run_dir, params = crafted_run_dir(tmp_path, write_foi(tmp_path / "foi.csv", rows), declares_foi)
-    pages = html_pages(site.render(run_dir, params))
+    pages = html_pages(site.render(run_dir, params, previous=drawn))
     for name in ("01-crafted.html", "index.html"):
         assert ('class="banner banner-illustrative"' in pages[name]) is banner, name
     if banner:
@@ -428,21 +428,26 @@ def test_a_failed_run_leaves_the_previous_site_as_it_was(previous_run, tmp_path,
 
 # --- Text from a file is text: never a link (issue 12) --------------------------------------------
 
-@pytest.mark.parametrize("text", [PHISH, "<https://evil.example/auto>", "[ref][1]\n\n[1]: https://evil.example/r"])
-def test_a_link_in_a_notebook_output_is_shown_unlinked(tmp_path, text):
+LINKS = {"inline": PHISH, "auto": "<https://evil.example/auto>", "reference": "[ref][1]\n\n[1]: https://evil.example/r"}
+
+
+def test_a_link_in_a_notebook_output_is_shown_unlinked(tmp_path, drawn):
     run_dir, params = crafted_run_dir(tmp_path, write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
     path = run_dir / "notebooks" / "01-crafted.ipynb"
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(new_code_cell("say()", outputs=[nbformat.v4.new_output(
-        "execute_result", {"text/markdown": f"Columns not used by the suite: {text}.", "text/plain": "<Markdown>"},
-        execution_count=9)]))
-    nb.cells.append(new_code_cell("frame", outputs=[nbformat.v4.new_output(
-        "execute_result", {"text/html": f"<table><tr><td><a href='https://evil.example/t'>{text}</a></td></tr>"
-                                        "</table>"}, execution_count=10)]))
+    for kind, text in LINKS.items():  # each link in its own outputs, named by its kind; one render for all
+        nb.cells.append(new_code_cell("say()", outputs=[nbformat.v4.new_output(
+            "execute_result", {"text/markdown": f"Columns not used by the suite ({kind}): {text}.",
+                               "text/plain": "<Markdown>"}, execution_count=9)]))
+        nb.cells.append(new_code_cell("frame", outputs=[nbformat.v4.new_output(
+            "execute_result", {"text/html": f"<table><tr><td><a href='https://evil.example/t'>{kind}: {text}</a>"
+                                            "</td></tr></table>"}, execution_count=10)]))
     nbformat.write(nb, path)
-    built = site.render(run_dir, params)
+    built = site.render(run_dir, params, previous=drawn)
     page = "".join((built / name).read_text(encoding="utf-8") for name in ("01-crafted.html", site.METHODS_HREF))
-    assert "evil.example" in page  # shown...
+    for kind in LINKS:
+        assert f"Columns not used by the suite ({kind}):" in page and f"{kind}: " in page  # shown...
+    assert "evil.example" in page
     assert not re.search(r"<a\b[^>]*evil\.example", page)  # ...but never as a link
 
 
