@@ -481,7 +481,7 @@ def _national_items(national: dict, finding_pages: dict, areas: list[dict]) -> l
 
     def page_of(key):
         page = finding_pages.get(area_words.NATIONAL_FROM[key])
-        return {"href": ROOT + page.href, "title": page.title} if page else None
+        return {"href": ROOT + page.href, "title": page.title, "heading": page.heading} if page else None
 
     if national["share"] is not None:
         complete = national["areas_complete"]
