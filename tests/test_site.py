@@ -13,6 +13,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import nbformat
 import pandas as pd
 import papermill
@@ -500,20 +501,34 @@ def test_each_finding_publishes_the_tables_behind_its_declared_charts(story_run)
 
 
 def test_a_re_render_takes_unchanged_charts_from_the_last_runs_cache(tmp_path, monkeypatch):
-    """A prose-only edit re-renders without compiling a chart: the same spec is found in the last run's cache."""
+    """A prose-only edit re-renders without compiling a chart, drawing a share card or compiling a template:
+    the same spec, card and template source are found in the last run's cache."""
     run_dir, params = crafted_run_dir(tmp_path / "first", write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
     before = tree(site.render(run_dir, params))
     again = tmp_path / "again"
     shutil.copytree(run_dir, again, ignore=shutil.ignore_patterns(".cache", "site"))
 
     def refuse(*args, **kwargs):
-        raise AssertionError("a chart was compiled again")
+        raise AssertionError("a chart, share card or template was made again")
 
-    for name in ("vegalite_to_vega", "vega_to_svg", "vegalite_to_svg", "vegalite_to_scenegraph"):
+    for name in ("vegalite_to_vega", "vega_to_svg", "vegalite_to_svg", "vegalite_to_scenegraph", "svg_to_png"):
         monkeypatch.setattr(draw.vl_convert, name, refuse)
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
     assert tree(site.render(again, params, previous=run_dir / ".cache")) == before
     assert sorted(p.name for p in (again / ".cache" / "site").iterdir()) == \
         sorted(p.name for p in (run_dir / ".cache" / "site").iterdir())
+
+
+def test_a_template_whose_source_changed_is_compiled_again_not_taken_from_the_cache(tmp_path):
+    def render(source: str, folder: str, previous: str | None = None) -> str:
+        cache = draw.ChartCache(tmp_path / folder, tmp_path / previous if previous else None)
+        env = jinja2.Environment(loader=jinja2.DictLoader({"page": source}), bytecode_cache=site.TemplateCache(cache))
+        return env.get_template("page").render(word="cached")
+
+    assert render("first {{ word }}", "a") == "first cached"
+    assert [p.name.startswith("template-") for p in (tmp_path / "a").iterdir()] == [True]
+    assert render("second {{ word }}", "b", previous="a") == "second cached"
+    assert render("second {{ word }}", "c", previous="b") == "second cached"
 
 
 # --- Tables and downloads as a reader gets them (issue 14) -------------------------------------------
