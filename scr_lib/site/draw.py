@@ -85,7 +85,8 @@ class Chart:
 
 class ChartCache:
     """Drawn charts (by a hash of the Vega-Lite spec, vl-convert's version and :data:`DRAWING`) kept in a
-    run's ``.cache/site``.
+    run's ``.cache/site``, with the render's other costly makings: share cards (by a hash of the card's SVG)
+    and compiled templates (:class:`scr_lib.site.TemplateCache`).
 
     Drawing a chart is most of a render's time; a re-render after a prose-only
     edit finds every chart in ``previous`` (the last run's cache folder) and
