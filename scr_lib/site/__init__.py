@@ -663,7 +663,7 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
                      {"illustrative": index.illustrative,
                       "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False),
                       "round": params.values.get("round"), "as_at": params.values.get("as_at"),
-                      "previous_run": _previous_run(params)})
+                      "previous_run": _previous_run(params)}, cache)
     _write_assets(site, cache, areas=has_areas)
     cache.prune()  # only what this render used is kept
     return site

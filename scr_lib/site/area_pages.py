@@ -518,10 +518,26 @@ def _national_items(national: dict, finding_pages: dict, areas: list[dict]) -> l
     return items
 
 
-def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
+def _png(svg: str, cache) -> bytes:
+    """``svg`` as a PNG at twice its size, from ``cache`` when this very drawing was made before."""
+    import base64
+    import hashlib
+
+    import vl_convert
+
+    make = lambda: base64.b64encode(vl_convert.svg_to_png(svg, scale=2)).decode("ascii")  # noqa: E731
+    if cache is None:
+        return base64.b64decode(make())
+    key = hashlib.sha256(f"{vl_convert.__version__}\n{svg}".encode("utf-8")).hexdigest()
+    return base64.b64decode(cache.text(f"area-chart-{key}.b64", make))
+
+
+def write(run_dir, site, env, common: dict, pages: list, about: dict, cache=None) -> bool:
     """Write ``site/areas/`` from ``run_dir/areas.json`` (see the module docstring); False, writing nothing,
     when the run has no ``areas.json``. ``pages``: the story pages (the national figures link to the
-    findings that count them); ``about``: ``illustrative`` (the FOI file's, or None) and ``data_sources``."""
+    findings that count them); ``about``: ``illustrative`` (the FOI file's, or None) and ``data_sources``;
+    ``cache``: the render's :class:`~scr_lib.site.draw.ChartCache`, where each area chart's PNG is kept for the
+    next run (a PNG is about 0.1 s of vl-convert; a prose edit re-renders every area page)."""
     data = read(run_dir)
     if data is None:
         return False
@@ -563,11 +579,9 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
             write_text(folder / page.csv_href, "\ufeff" + area_csv(area, round_label, as_at))
             svg = chance_chart_svg(area, national)
             if svg is not None:
-                import vl_convert
-
                 stem = file_name(area["ods_code"])[:-len(".html")] + "-chance"
                 write_text(folder / f"{stem}.svg", svg)
-                (folder / f"{stem}.png").write_bytes(vl_convert.svg_to_png(svg, scale=2))
+                (folder / f"{stem}.png").write_bytes(_png(svg, cache))
                 page.chart = {"svg": f"{stem}.svg", "png": f"{stem}.png",
                               "alt": f"{area['display_name']}'s share that declined against the range expected by chance"}
             ref = standing.get("foi_ref")
