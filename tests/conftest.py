@@ -329,3 +329,10 @@ def crafted_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("crafted_site")
     run_dir, params = crafted_run_dir(folder, write_foi(folder / "foi.csv", CRAFTED_FOI_ROWS))
     return site.render(run_dir, params)
+
+
+@pytest.fixture(scope="session")
+def drawn(crafted_site):
+    """The cache of :func:`crafted_site`'s render (its chart drawings and share cards): a test that renders
+    another crafted run for its words passes it as ``previous`` and draws none again (about 0.2 s a render)."""
+    return crafted_site.parent / ".cache"

@@ -530,3 +530,97 @@ def test_the_areas_together_are_englands_and_a_hedged_round_number_is_as_precise
               "near": int(words.round_half_up(value("E", "practices_declined"), -2))}
     found = row(check(*[p.format(**values) for p in paragraphs]), printed.format(**values))
     assert (found.verdict, found.subject) == (Verdict.SUPPORTED, subject), found
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 24: the sentences of an area's story kit, and a reporter's own versions of them
+
+
+def _fill(text: str) -> str:
+    """``{5QM.spend_to_date_gbp}`` as the fact base's value, written as a story prints it."""
+    def shown(m):
+        fact = BASE.get(m.group(1), m.group(2))
+        return words.pounds(fact.value) if fact.unit == "pounds" else words.percent(fact.value) \
+            if fact.unit == "share" else f"{fact.value:,}"
+    return re.sub(r"\{(\w+)\.(\w+)\}", shown, text)
+
+
+@pytest.mark.parametrize("paragraphs, printed", [
+    (["One PCT had invited 40 practices, of which 20 declined."], "40"),
+    (["One PCT had invited 40 practices, of which 20 declined."], "20"),
+    (["NHS Dorset spent {5QM.spend_to_date_gbp}. A neighbouring trust spent £25,000."], "£25,000"),
+    (["NHS Dorset spent {5QM.spend_to_date_gbp}. One other trust spent £25,000."], "£25,000"),
+    (["NHS Dorset spent {5QM.spend_to_date_gbp}. Another PCT had spent £25,000. It expected to spend £10,000 more."],
+     "£10,000"),
+    (["Unlike NHS Dorset, a neighbouring trust spent £25,000."], "£25,000"),
+    (["NHS Dorset spent {5QM.spend_to_date_gbp}. Its neighbour spent £25,000."], "£25,000"),
+])
+def test_a_figure_of_an_area_the_draft_does_not_name_is_unchecked_never_englands_or_the_last_named(paragraphs,
+                                                                                                  printed):
+    found = row(check(*[_fill(p) for p in paragraphs]), printed)
+    assert found.verdict is Verdict.UNCHECKED and "does not name" in found.note, found
+
+
+@pytest.mark.parametrize("paragraphs, printed, subject", [
+    (["A neighbouring trust, NHS Peterborough, spent {5PN.spend_to_date_gbp}."], "{5PN.spend_to_date_gbp}", "5PN"),
+    (["NHS Dorset invited {5QM.practices_invited} practices. A trust spokesman said it had spent "
+      "{5QM.spend_to_date_gbp}."], "{5QM.spend_to_date_gbp}", "5QM"),
+    (["One PCT acted first.", "NHS Dorset had spent {5QM.spend_to_date_gbp}."], "{5QM.spend_to_date_gbp}", "5QM"),
+    (["One PCT had invited 40 practices, against {E.practices_invited} nationally."], "{E.practices_invited}", "E"),
+    (["NHS Dorset's share is high for an area of its size: {5QM.share_declined}."], "{5QM.share_declined}", "5QM"),
+])
+def test_an_area_named_or_the_nation_still_wins_over_an_unnamed_one(paragraphs, printed, subject):
+    found = row(check(*[_fill(p) for p in paragraphs]), _fill(printed))
+    assert (found.verdict, found.subject) == (Verdict.SUPPORTED, subject), found
+
+
+@pytest.mark.parametrize("paragraphs, verdict", [
+    (["NHS Newcastle had spent nothing on the rollout."], Verdict.SUPPORTED),
+    (["NHS Dorset had spent nothing on the rollout."], Verdict.CONTRADICTED),
+    (["NHS Dorset acted first. It was spending nothing."], Verdict.CONTRADICTED),
+    (["Thirty-seven PCTs had spent nothing."], Verdict.SUPPORTED),  # true of the areas that spent nothing
+    (["Nationally, {E.pcts_spent_nothing} PCTs spent nothing."], Verdict.SUPPORTED),
+])
+def test_spent_nothing_is_nil_spend_checked_for_one_area_never_against_englands_total(paragraphs, verdict):
+    found = row(check(*[_fill(p) for p in paragraphs]), "nothing")
+    assert found.verdict is verdict and found.kind == "money", found
+
+
+@pytest.mark.parametrize("paragraphs, printed, verdict", [
+    (["NHS Dorset had spent {5QM.spend_to_date_gbp} and planned to spend an extra {5QM.spend_expected_gbp}."],
+     "{5QM.spend_expected_gbp}", Verdict.SUPPORTED),
+    (["NHS Dorset had spent {5QM.spend_to_date_gbp} and planned to spend an extra £60,000."], "£60,000",
+     Verdict.CONTRADICTED),
+    (["NHS Dorset is planning to spend {5QM.spend_expected_gbp}."], "{5QM.spend_expected_gbp}", Verdict.SUPPORTED),
+])
+def test_an_extra_or_planned_spend_is_the_further_spend_expected(paragraphs, printed, verdict):
+    found = row(check(*[_fill(p) for p in paragraphs]), _fill(printed))
+    assert (found.verdict, found.measure) == (verdict, "spend_expected_gbp"), found
+
+
+@pytest.mark.parametrize("second, verdict", [
+    ("That compares with {E.share_declined} nationally.", Verdict.SUPPORTED),
+    ("The national figure was {E.share_declined}.", Verdict.SUPPORTED),
+    ("Across England the rate was {E.share_declined}.", Verdict.SUPPORTED),
+    ("The national figure was 12%.", Verdict.UNCHECKED),  # read from the sentence before: never contradicted
+])
+def test_a_national_share_after_an_areas_declined_of_invited_is_englands_share_declined(second, verdict):
+    first = "NHS Dorset: {5QM.practices_declined} of its {5QM.practices_invited} invited practices declined."
+    report = check(_fill(first + " " + second))
+    found = report.numbers[-1]
+    assert (found.verdict, found.subject if verdict is Verdict.SUPPORTED else "E") == (verdict, "E"), found
+    assert found.verdict is not Verdict.SUPPORTED or found.measure == "share_declined", found
+
+
+def test_spent_nothing_said_of_pcts_together_is_never_contradicted_when_no_area_spent_nothing():
+    base = FactBase([f for f in BASE if not (f.measure == "spend_to_date_gbp" and f.value == 0)])
+    assert not any(f.value == 0 for f in base.for_measure("spend_to_date_gbp"))  # the premise
+    found = row(draft.check_paragraphs(["Thirty-seven PCTs had spent nothing."], base), "nothing")
+    assert found.verdict is Verdict.UNCHECKED, found
+
+
+@pytest.mark.parametrize("count, verdict", [("{E.pcts_spent_nothing}", Verdict.SUPPORTED),
+                                            ("40", Verdict.CONTRADICTED)])
+def test_a_count_of_pcts_that_spent_nothing_keeps_its_words_though_nothing_is_a_number(count, verdict):
+    found = row(check(_fill(f"Overall {count} PCTs said they had spent nothing.")), _fill(count))
+    assert (found.verdict, found.measure) == (verdict, "pcts_spent_nothing"), found

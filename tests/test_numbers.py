@@ -40,7 +40,9 @@ FORMS = [
     ("at most 12 areas", ("at most 12", "count", 12, 0, "at_most")),
     ("60% or more of patients", ("60% or more", "percent", 60, 0, "at_least")),
     ("half or more of practices", ("half or more", "fraction", 0.5, 0, "at_least")),
-    ("some PCTs claimed to have spent nothing", ("some PCTs", "count", 1, 0, "at_least")),
+    ("some PCTs claimed to have spent little", ("some PCTs", "count", 1, 0, "at_least")),
+    ("NHS Newham had spent nothing on it", ("nothing", "money", 0, 0, None)),  # "spent nothing" is £0
+    ("it is spending nothing", ("nothing", "money", 0, 0, None)),
     ("In some areas", ("some areas", "count", 1, 0, "at_least")),
     ("the end of 2011 at the earliest", ("2011", "year", 2011, 0, None)),
     ("in 2007-08", ("2007-08", "year", 2007, 0, None)),

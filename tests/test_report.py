@@ -51,6 +51,7 @@ def test_the_columns_a_file_has_but_the_suite_does_not_use_are_listed_as_text(tm
     assert "[phish](https://evil.example/login)" in site.html.unescape(html)
 
 
+@pytest.mark.slow  # a fresh interpreter (the state on import is only seen in one): about 2 s
 def test_importing_the_library_sets_nothing_and_setup_sets_the_display(tmp_path):
     """No state is set on import: pandas options and Altair's theme and renderer change only in report.setup()."""
     import subprocess

@@ -13,6 +13,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import nbformat
 import pandas as pd
 import papermill
@@ -164,10 +165,10 @@ def test_render_twice_gives_the_same_bytes(tmp_path):
     (True, "", False),
     (False, "*", False),
 ])
-def test_illustrative_banner_only_where_illustrative_values_are_used(tmp_path, declares_foi, marker, banner):
+def test_illustrative_banner_only_where_illustrative_values_are_used(tmp_path, drawn, declares_foi, marker, banner):
     rows = [{**row, "illustrative": marker} for row in CRAFTED_FOI_ROWS]
     run_dir, params = crafted_run_dir(tmp_path, write_foi(tmp_path / "foi.csv", rows), declares_foi)
-    pages = html_pages(site.render(run_dir, params))
+    pages = html_pages(site.render(run_dir, params, previous=drawn))
     for name in ("01-crafted.html", "index.html"):
         assert ('class="banner banner-illustrative"' in pages[name]) is banner, name
     if banner:
@@ -428,21 +429,26 @@ def test_a_failed_run_leaves_the_previous_site_as_it_was(previous_run, tmp_path,
 
 # --- Text from a file is text: never a link (issue 12) --------------------------------------------
 
-@pytest.mark.parametrize("text", [PHISH, "<https://evil.example/auto>", "[ref][1]\n\n[1]: https://evil.example/r"])
-def test_a_link_in_a_notebook_output_is_shown_unlinked(tmp_path, text):
+LINKS = {"inline": PHISH, "auto": "<https://evil.example/auto>", "reference": "[ref][1]\n\n[1]: https://evil.example/r"}
+
+
+def test_a_link_in_a_notebook_output_is_shown_unlinked(tmp_path, drawn):
     run_dir, params = crafted_run_dir(tmp_path, write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
     path = run_dir / "notebooks" / "01-crafted.ipynb"
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(new_code_cell("say()", outputs=[nbformat.v4.new_output(
-        "execute_result", {"text/markdown": f"Columns not used by the suite: {text}.", "text/plain": "<Markdown>"},
-        execution_count=9)]))
-    nb.cells.append(new_code_cell("frame", outputs=[nbformat.v4.new_output(
-        "execute_result", {"text/html": f"<table><tr><td><a href='https://evil.example/t'>{text}</a></td></tr>"
-                                        "</table>"}, execution_count=10)]))
+    for kind, text in LINKS.items():  # each link in its own outputs, named by its kind; one render for all
+        nb.cells.append(new_code_cell("say()", outputs=[nbformat.v4.new_output(
+            "execute_result", {"text/markdown": f"Columns not used by the suite ({kind}): {text}.",
+                               "text/plain": "<Markdown>"}, execution_count=9)]))
+        nb.cells.append(new_code_cell("frame", outputs=[nbformat.v4.new_output(
+            "execute_result", {"text/html": f"<table><tr><td><a href='https://evil.example/t'>{kind}: {text}</a>"
+                                            "</td></tr></table>"}, execution_count=10)]))
     nbformat.write(nb, path)
-    built = site.render(run_dir, params)
+    built = site.render(run_dir, params, previous=drawn)
     page = "".join((built / name).read_text(encoding="utf-8") for name in ("01-crafted.html", site.METHODS_HREF))
-    assert "evil.example" in page  # shown...
+    for kind in LINKS:
+        assert f"Columns not used by the suite ({kind}):" in page and f"{kind}: " in page  # shown...
+    assert "evil.example" in page
     assert not re.search(r"<a\b[^>]*evil\.example", page)  # ...but never as a link
 
 
@@ -495,20 +501,34 @@ def test_each_finding_publishes_the_tables_behind_its_declared_charts(story_run)
 
 
 def test_a_re_render_takes_unchanged_charts_from_the_last_runs_cache(tmp_path, monkeypatch):
-    """A prose-only edit re-renders without compiling a chart: the same spec is found in the last run's cache."""
+    """A prose-only edit re-renders without compiling a chart, drawing a share card or compiling a template:
+    the same spec, card and template source are found in the last run's cache."""
     run_dir, params = crafted_run_dir(tmp_path / "first", write_foi(tmp_path / "foi.csv", CRAFTED_FOI_ROWS))
     before = tree(site.render(run_dir, params))
     again = tmp_path / "again"
     shutil.copytree(run_dir, again, ignore=shutil.ignore_patterns(".cache", "site"))
 
     def refuse(*args, **kwargs):
-        raise AssertionError("a chart was compiled again")
+        raise AssertionError("a chart, share card or template was made again")
 
-    for name in ("vegalite_to_vega", "vega_to_svg", "vegalite_to_svg", "vegalite_to_scenegraph"):
+    for name in ("vegalite_to_vega", "vega_to_svg", "vegalite_to_svg", "vegalite_to_scenegraph", "svg_to_png"):
         monkeypatch.setattr(draw.vl_convert, name, refuse)
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
     assert tree(site.render(again, params, previous=run_dir / ".cache")) == before
     assert sorted(p.name for p in (again / ".cache" / "site").iterdir()) == \
         sorted(p.name for p in (run_dir / ".cache" / "site").iterdir())
+
+
+def test_a_template_whose_source_changed_is_compiled_again_not_taken_from_the_cache(tmp_path):
+    def render(source: str, folder: str, previous: str | None = None) -> str:
+        cache = draw.ChartCache(tmp_path / folder, tmp_path / previous if previous else None)
+        env = jinja2.Environment(loader=jinja2.DictLoader({"page": source}), bytecode_cache=site.TemplateCache(cache))
+        return env.get_template("page").render(word="cached")
+
+    assert render("first {{ word }}", "a") == "first cached"
+    assert [p.name.startswith("template-") for p in (tmp_path / "a").iterdir()] == [True]
+    assert render("second {{ word }}", "b", previous="a") == "second cached"
+    assert render("second {{ word }}", "c", previous="b") == "second cached"
 
 
 # --- Tables and downloads as a reader gets them (issue 14) -------------------------------------------
@@ -659,9 +679,19 @@ def svg_size(svg: str) -> tuple[float, float]:
     return float(match.group(1)), float(match.group(2))
 
 
-@pytest.mark.parametrize("spec", notebook_charts(), ids=lambda s: s.get("title", {}).get("text", "chart")[:30])
-def test_every_notebook_chart_is_drawn_for_a_phone_and_a_desktop_with_its_title_as_text(spec):
-    chart = draw.compile_chart(spec, "nb", 1)
+NOTEBOOK_CHARTS = notebook_charts()
+
+
+@pytest.fixture(scope="module")
+def notebook_drawings() -> list:
+    """Each notebook chart compiled once (vl-convert, about 0.3 s each) for the tests below: chart n is ``nb-n``."""
+    return [draw.compile_chart(spec, "nb", n) for n, spec in enumerate(NOTEBOOK_CHARTS, 1)]
+
+
+@pytest.mark.parametrize("n", range(len(NOTEBOOK_CHARTS)),
+                         ids=[s.get("title", {}).get("text", "chart")[:30] for s in NOTEBOOK_CHARTS])
+def test_every_notebook_chart_is_drawn_for_a_phone_and_a_desktop_with_its_title_as_text(n, notebook_drawings):
+    spec, chart = NOTEBOOK_CHARTS[n], notebook_drawings[n]
     assert svg_size(chart.narrow)[0] <= draw.NARROW
     assert svg_size(chart.wide)[0] > draw.NARROW
     figure = draw.figure_html(chart)
@@ -694,8 +724,8 @@ def test_a_tooltip_names_each_field_and_says_not_given_for_a_missing_value():
     assert "<title>Barnsley · Declined: not given · Share: 10.0%</title>" in chart.svg  # the download's hover text
 
 
-def test_the_two_drawings_of_a_chart_have_ids_of_their_own():
-    page = "".join(draw.figure_html(draw.compile_chart(spec, "nb", n)) for n, spec in enumerate(notebook_charts(), 1))
+def test_the_two_drawings_of_a_chart_have_ids_of_their_own(notebook_drawings):
+    page = "".join(draw.figure_html(chart) for chart in notebook_drawings)
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
 

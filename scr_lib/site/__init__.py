@@ -401,10 +401,29 @@ def _illustrative(foi_summary: dict | None) -> Illustrative | None:
                         foi_summary["whole_rows"])
 
 
-def _environment() -> jinja2.Environment:
+class TemplateCache(jinja2.BytecodeCache):
+    """The templates compiled by Jinja, kept in the render's :class:`ChartCache` (jinja checks each against
+    its template's source): a re-render after a prose edit compiles none of the site's templates again,
+    about 0.1 s of its time."""
+
+    def __init__(self, cache: ChartCache):
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        text = self.cache.get(f"template-{bucket.key}.b64")
+        if text is not None:
+            bucket.bytecode_from_string(base64.b64decode(text))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        # jinja compiled it: none was cached, or the cached one is of an older source (replaced)
+        self.cache.put(f"template-{bucket.key}.b64", base64.b64encode(bucket.bytecode_to_string()).decode("ascii"))
+
+
+def _environment(cache: ChartCache | None = None) -> jinja2.Environment:
+    """One Jinja environment for a render; its compiled templates kept in ``cache`` when one is given."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, bytecode_cache=TemplateCache(cache) if cache else None)
     env.filters["count"] = lambda n: f"{int(n):,}"
     env.filters["long_date"] = share.long_date
     env.filters["share_description"] = share.description
@@ -599,7 +618,7 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
         for page in pages:
             if any(f.id == area_pages.area_words.FINDING_ID for f in page.findings):
                 page.find_area = area_pages.LIST_HREF
-    env = _environment()
+    env = _environment(cache)
     dateline = share.dateline(params.values)
     common = {"story_title": STORY_TITLE, "pages": pages, "run_name": params.name, "root": "", "then": then,
               "methods_href": METHODS_HREF, "dateline": dateline}
@@ -644,7 +663,7 @@ def render(run_dir: Path, params, previous: Path | None = None) -> Path:
                      {"illustrative": index.illustrative,
                       "data_sources": _data_sources(True, inputs.get("foi_returns"), [], False),
                       "round": params.values.get("round"), "as_at": params.values.get("as_at"),
-                      "previous_run": _previous_run(params)})
+                      "previous_run": _previous_run(params)}, cache)
     _write_assets(site, cache, areas=has_areas)
     cache.prune()  # only what this render used is kept
     return site

@@ -198,7 +198,8 @@ KIT_CHANCE = {
 def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
     """Three to five sentences a reporter can paste, every figure in them one of the run's facts
     (:class:`scr_lib.story.facts.FactBase`: the area's and England's), never an illustrative one: a sentence any
-    of whose facts is illustrative, or missing, is left out. They are worded as ``scr draft`` reads them (a count
+    of whose facts is illustrative, or missing, is left out. Without a received count of practices that declined,
+    the practices signed up of those invited (or "had invited no GP practices") take its place. They are worded as ``scr draft`` reads them (a count
     "of its N invited practices", England's share "nationally"). ``dated``: "in the 2010 FOI round, as at
     1 March 2010" or ''. Empty for an area with no figures of its own or a run without a fact base."""
     from ..story.area_words import Figure
@@ -228,12 +229,21 @@ def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
         if share is not None and complete is not None and not (declined.illustrative or invited.illustrative):
             candidates.append(["Nationally, ", share, " of invited practices declined, in the ", complete,
                                " PCTs that gave complete figures."])
+    signed = fact("practices_signed_up", words.count)
+    refusal_told = declined is not None and invited is not None and not (declined.illustrative or invited.illustrative)
+    if not refusal_told and invited is not None and facts.get(code, "practices_invited").value == 0:
+        candidates.append([f"{name} had invited ", Figure("no", invited.illustrative),
+                           f" GP practices to join the Summary Care Record{when}."])
+    elif not refusal_told and invited is not None and signed is not None:  # what Pulse gave for some areas
+        candidates.append([f"{name}: ", signed, " of its ", invited, " invited GP practices had signed up to the "
+                           f"Summary Care Record{when}."])
     spent = fact("spend_to_date_gbp", money)
     if spent is not None:
         candidates.append([f"{name} had spent ", spent, f" on the rollout{when}."])
     expected = fact("spend_expected_gbp", money)
     if expected is not None:
-        candidates.append(["It expected to spend ", expected, " more."])
+        candidates.append(["It expected to spend ", expected, " more."] if expected.text == "nothing" else
+                          ["It expected to spend a further ", expected, "."])
     uploaded, viewed = fact("records_uploaded", words.count), fact("records_viewed", lambda v: words.count(v) if v else "none")
     if uploaded is not None and viewed is not None:
         candidates.append(["It had uploaded ", uploaded, " patients' records, of which ", viewed, " had been used."])
@@ -246,13 +256,13 @@ def kit_sentences(area: dict, national: dict, dated: str, facts) -> list[str]:
 
 def dated_words(round_label, as_at) -> str:
     """"in the 2011 FOI round, as at 1 March 2011" from the run's ``round`` and ``as_at`` (ISO date), either
-    possibly missing; '' without both."""
+    possibly missing; '' without both. An ``as_at`` that only repeats the round ("2010") is left out."""
     import datetime as _dt
 
     parts = []
     if round_label:
         parts.append(f"in the {round_label} FOI round")
-    if as_at:
+    if as_at and str(as_at) != str(round_label):  # "in the 2010 FOI round", never "..., as at 2010" again
         try:
             day = _dt.date.fromisoformat(str(as_at))
             parts.append(f"as at {day.day} {day:%B %Y}")
@@ -508,10 +518,26 @@ def _national_items(national: dict, finding_pages: dict, areas: list[dict]) -> l
     return items
 
 
-def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
+def _png(svg: str, cache) -> bytes:
+    """``svg`` as a PNG at twice its size, from ``cache`` when this very drawing was made before."""
+    import base64
+    import hashlib
+
+    import vl_convert
+
+    make = lambda: base64.b64encode(vl_convert.svg_to_png(svg, scale=2)).decode("ascii")  # noqa: E731
+    if cache is None:
+        return base64.b64decode(make())
+    key = hashlib.sha256(f"{vl_convert.__version__}\n{svg}".encode("utf-8")).hexdigest()
+    return base64.b64decode(cache.text(f"area-chart-{key}.b64", make))
+
+
+def write(run_dir, site, env, common: dict, pages: list, about: dict, cache=None) -> bool:
     """Write ``site/areas/`` from ``run_dir/areas.json`` (see the module docstring); False, writing nothing,
     when the run has no ``areas.json``. ``pages``: the story pages (the national figures link to the
-    findings that count them); ``about``: ``illustrative`` (the FOI file's, or None) and ``data_sources``."""
+    findings that count them); ``about``: ``illustrative`` (the FOI file's, or None) and ``data_sources``;
+    ``cache``: the render's :class:`~scr_lib.site.draw.ChartCache`, where each area chart's PNG is kept for the
+    next run (a PNG is about 0.1 s of vl-convert; a prose edit re-renders every area page)."""
     data = read(run_dir)
     if data is None:
         return False
@@ -553,11 +579,9 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict) -> bool:
             write_text(folder / page.csv_href, "\ufeff" + area_csv(area, round_label, as_at))
             svg = chance_chart_svg(area, national)
             if svg is not None:
-                import vl_convert
-
                 stem = file_name(area["ods_code"])[:-len(".html")] + "-chance"
                 write_text(folder / f"{stem}.svg", svg)
-                (folder / f"{stem}.png").write_bytes(vl_convert.svg_to_png(svg, scale=2))
+                (folder / f"{stem}.png").write_bytes(_png(svg, cache))
                 page.chart = {"svg": f"{stem}.svg", "png": f"{stem}.png",
                               "alt": f"{area['display_name']}'s share that declined against the range expected by chance"}
             ref = standing.get("foi_ref")

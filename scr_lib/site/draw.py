@@ -85,7 +85,8 @@ class Chart:
 
 class ChartCache:
     """Drawn charts (by a hash of the Vega-Lite spec, vl-convert's version and :data:`DRAWING`) kept in a
-    run's ``.cache/site``.
+    run's ``.cache/site``, with the render's other costly makings: share cards (by a hash of the card's SVG)
+    and compiled templates (:class:`scr_lib.site.TemplateCache`).
 
     Drawing a chart is most of a render's time; a re-render after a prose-only
     edit finds every chart in ``previous`` (the last run's cache folder) and
@@ -103,14 +104,27 @@ class ChartCache:
                 return folder / name
         return None
 
-    def text(self, name: str, make) -> str:
-        """The text cached under ``name``, or ``make()``'s; kept in this render's folder either way."""
+    def get(self, name: str) -> str | None:
+        """The text cached under ``name`` (kept in this render's folder), or None when there is none."""
         found = self._find(name)
-        text = found.read_text(encoding="utf-8") if found else make()
+        if found is None:
+            return None
+        text = found.read_text(encoding="utf-8")
         if found != self.folder / name:
             write_text(self.folder / name, text)
         self.used.add(name)
         return text
+
+    def put(self, name: str, text: str) -> str:
+        """Keep ``text`` under ``name`` in this render's folder (replacing what was there); returns it."""
+        write_text(self.folder / name, text)
+        self.used.add(name)
+        return text
+
+    def text(self, name: str, make) -> str:
+        """The text cached under ``name``, or ``make()``'s; kept in this render's folder either way."""
+        text = self.get(name)
+        return self.put(name, make()) if text is None else text
 
     def prune(self) -> None:
         """Remove what this render did not use."""

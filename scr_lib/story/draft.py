@@ -8,13 +8,17 @@ facts (:mod:`scr_lib.story.facts`). For each number it finds:
   name people write: "NHS Dorset", "Dorset PCT", "Torbay Care Trust"), else the
   last area named before, carried through "it", "its", "the trust" and across
   paragraphs until another is named; "England", "nationally", "across the country"
-  reset it to England (subject ``E``). A measure the run has only for England (a
+  reset it to England (subject ``E``). An area the sentence does not name ("one PCT",
+  "a neighbouring trust", "its neighbour") is neither England nor the last area named:
+  its figures, and "it" after it, are unchecked. A measure the run has only for England (a
   median, a count of PCTs) is England's whoever the sentence is about;
 - its **measure**: the measure whose words (declared by the findings,
   :mod:`scr_lib.findings.measure`; nothing here names one) are most, and nearest,
   in its clause, of a kind that fits the number (a count of what its noun counts,
   money, a share); "27 of 53" is two numbers of two measures, the part's and the
-  whole its measure is ``of`` (declined of invited, answered of all PCTs);
+  whole its measure is ``of`` (declined of invited, answered of all PCTs); a share with
+  no words of its own after such a sentence ("That compares with 16.5% nationally") is
+  the share of the sentence before, supported when it holds and never contradicted;
 - its **relation**: a value, a bound ("more than 280"), a share ("16.5%", "one in
   six"), a rank ("the second-highest share"), or a change ("up 3%", not checked).
 
@@ -257,6 +261,18 @@ _SOME_AREAS = re.compile(r"\b(?:some|several|many|a few|a number of|a handful of
                          r"(?:areas|pcts|trusts|primary care trusts)\b"
                          r"|\bin\s+(?:the\s+)?(?:worst|hardest)[\w-]*\s+(?:area|pct|trust)\b"
                          r"|\bin\s+(?:one|an|a single)\s+(?:area|pct|trust)\b", re.IGNORECASE)
+# An area the sentence does not name ("one PCT", "a neighbouring trust", "another", "one of the PCTs"): its
+# figures are that area's, neither England's nor those of the area named before. (Not "a trust spokesman".)
+_ONE_AREA = re.compile(r"\b(?:one|a|an|another|one other|a single|a second|a third)\s+(?:[a-z-]+\s+)?"
+                       r"(?:pct|primary care trust|care trust|trust|area|health authority)\b"
+                       r"(?!['\u2019]s\s+(?:spokes|official|press|board|chief|director|manager))"
+                       r"(?!\s+(?:spokes\w*|officials?|press|board|chief|director|manager|boss|in\s+\w+\b|"
+                       r"of\s+(?:its|that|this)\b|its\s+size|like\s+(?:it|this)\b))"
+                       r"|\b(?:its|a|one|their)\s+(?:[a-z-]+\s+)?neighbou?rs?\b(?!\s+(?:pct|trust|area)s?\b)"
+                       r"|\bone\s+of\s+(?:the|its|england's)\s+(?:[\w,-]+\s+){0,2}?(?:pcts|trusts|areas|"
+                       r"primary care trusts)\b", re.IGNORECASE)
+UNNAMED = "?unnamed"
+"""The subject of a figure said of an area the draft does not name: the run can check none of its figures."""
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
              "tenth": 10}
 _DESCENDING = ("highest", "largest", "biggest", "greatest", "most", "worst")
@@ -498,7 +514,12 @@ class _Checker:
     def subject_of(self, sentence: str, number: numbers.Number, named, paragraph: int, clause: tuple[int, int]):
         """(subject code, how firm: "named", "pronoun", "national", "carried" (weak: named paragraphs ago) or
         "none")."""
-        marker = _NATIONAL.search(sentence, clause[0], clause[1]) or _NATIONAL.search(sentence, 0, number.start)
+        in_clause = _NATIONAL.search(sentence, clause[0], clause[1])
+        marker = in_clause or _NATIONAL.search(sentence, 0, number.start)
+        unnamed = [m.end() for m in _ONE_AREA.finditer(sentence) if m.end() <= number.start
+                   and not any(m.end() <= s < number.start for s, _, _ in named)]
+        if unnamed and not in_clause and not (marker and marker.start() >= unnamed[-1]):
+            return UNNAMED, "named"  # "one PCT had invited 40 practices": an area the draft does not name
         if marker and not any(marker.end() <= s < number.start for s, _, _ in named):
             return ENGLAND, "national"  # "nationally", "across England": in its clause, or before it
         if named:
@@ -657,6 +678,11 @@ class _Checker:
             row.verdict = Verdict.SUPPORTED
             return
         with_fact = [t for t in tried if t[1] is not None]
+        if subject == UNNAMED and not supported:
+            row.verdict = Verdict.UNCHECKED
+            row.note = ("it is said of an area the draft does not name (\"one PCT\", \"a neighbouring trust\"): "
+                        "name the area, or check it by hand")
+            return
         if not with_fact:
             measure = candidates[0].measure
             whom = self.names.names.get(subject, subject) if subject != ENGLAND else "England"
@@ -759,7 +785,10 @@ class _Checker:
                             "check it by hand")
                 continue
             self.check_number(row, sentence, tokens, figures, i, named, paragraph)
-        if named:
+        unnamed = [m.end() for m in _ONE_AREA.finditer(sentence) if not any(s >= m.end() for s, _, _ in named)]
+        if unnamed and not _NATIONAL.search(sentence, unnamed[-1]):  # "It" after "One PCT ..." is that PCT
+            self.carried, self.carried_paragraph = UNNAMED, paragraph
+        elif named:
             self.carried, self.carried_paragraph = named[-1][2], paragraph
             self.last_named = named[-1][2]
             self.named_in_draft += [code for _, _, code in named if code not in self.named_in_draft]
@@ -829,7 +858,11 @@ class _Checker:
     def check_number(self, row: Checked, sentence: str, tokens, found: list, i: int, named, paragraph: int):
         number = found[i]
         block_where = row.where
-        clause = _clause(sentence, found, i)
+        if not _nil(number) and any(_nil(n) for n in found):  # "40 PCTs spent nothing": one clause, its words
+            splitting = [n for n in found if n is number or not _nil(n)]
+            clause = _clause(sentence, splitting, splitting.index(number))
+        else:
+            clause = _clause(sentence, found, i)
         subject, firm = self.subject_of(sentence, number, named, paragraph, clause)
         if number.kind == "rank":
             row.relation = "rank"
@@ -888,6 +921,26 @@ class _Checker:
         if not candidates and _SAME_MEASURE.search(sentence, clause[0], clause[1]):
             last = [self.last_measure[k] for k in sorted(kinds) if k in self.last_measure]
             candidates = [_Candidate(last[0], 1, 0)] if len(last) == 1 else []
+        if not candidates and kinds == {"share"} and self.previous and (
+                _SAME_MEASURE.search(sentence, clause[0], clause[1]) or _NATIONAL.search(sentence, clause[0], clause[1])):
+            # "That compares with 16.5% nationally" after "24 of its 55 invited practices declined": the share of
+            # the sentence before; its words are not near, so it is never contradicted on this reading
+            before = _tokens(self.previous)
+            words_before, self._words = self._words, self.previous
+            end = numbers.Number("", len(self.previous), len(self.previous), number.kind, number.value, 0)
+            candidates = [_Candidate(c.measure, c.matched, c.distance, near=False) for c in
+                          self.candidates(self.previous, before, end, (0, len(self.previous)), kinds, None, period)]
+            self._words = words_before
+        if _nil(number) and subject == ENGLAND:
+            # "37 PCTs had spent nothing": what each of them spent, never England's total; true when one area did
+            some = [c for c in candidates if c.measure.name in self.area_measures]
+            if some:
+                self.judge_some(row, number, some)
+                if row.verdict is not Verdict.CONTRADICTED:
+                    return
+            row.verdict, row.relation, row.difference_text = Verdict.UNCHECKED, "some areas", ""
+            row.note = "\"nothing\" said of PCTs together, and true of none that fits: check it by hand"
+            return
         if not named and _SOME_AREAS.search(sentence) and not (noun and noun in self.area_nouns):
             if any(c.measure.name in self.area_measures for c in candidates):
                 self.judge_some(row, number, [c for c in candidates if c.measure.name in self.area_measures])
@@ -987,6 +1040,11 @@ def _ordinal(n: int) -> str:
         return "1st"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def _nil(number: numbers.Number) -> bool:
+    """A spend of nothing ("had spent nothing"): it ends no other number's clause, which its words describe."""
+    return number.kind == "money" and number.value == 0 and number.text.lower() == "nothing"
 
 
 def _clause(sentence: str, found: list[numbers.Number], i: int) -> tuple[int, int]:

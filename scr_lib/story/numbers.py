@@ -6,7 +6,7 @@
 - figures with separators and decimals ("1,732", "0.53"), percentages ("0.53%",
   "16 per cent"), money ("£190,000", "£7.5 million", "£100m", "£2bn", "£31k") and
   figures with a scale word ("13.5 million");
-- number words ("five", "twenty-one", "a dozen", "none"; "not one", "not a single", "haven't invited any" and "no"
+- number words ("five", "twenty-one", "a dozen", "none"; "spent nothing" is £0; "not one", "not a single", "haven't invited any" and "no"
   before a plural noun of the suite, "no practices", are 0),
   fractions ("half", "a third", "two thirds", "a quarter");
 - ratios: "one in six" (one number, checked as the nearest one in N) and
@@ -157,6 +157,7 @@ _PATTERNS = [  # (kind, regex): tried in this order; an earlier match wins over 
     ("mixed", rf"(?<![\w,.])\d+[{_VULGAR}](?:\s{_SCALE_WORD}\b|\s?(?:%|per[\s-]?cent\b|pc\b))?"),  # "2½", "1½ million", "2½%"
     ("fraction", rf"[{_VULGAR}]"),  # "½", "¾"
     ("zero", r"\bnot\s+(?:one|a\s+single(?:\s+one)?)\b(?!\s+in\b)"),  # "not one has been used": none
+    ("nil", r"(?:(?<=\bspent\s)|(?<=\bspend\s)|(?<=\bspends\s)|(?<=\bspending\s))nothing\b"),  # "spent nothing": £0
     ("one_in", rf"\b(?:{_FIGURE}|{_WORDNUM}|a)(?:\s+|-)in(?:\s+|-)(?:every\s+)?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("ratio", rf"(?<![\d,.])\b(?:{_FIGURE}|{_WORDNUM})\s+(?:out\s+)?of\s+{_WHOSE}?(?:{_FIGURE}|{_WORDNUM})\b"),
     ("money", rf"(?:£|\bGBP)\s?{_SIGN}(?:{_FIGURE}){_SCALE_SUFFIX}?|(?<![\d,.])\b(?:{_FIGURE})p\b"
@@ -345,6 +346,8 @@ def _read(kind: str, text: str) -> list[tuple[str, float | None, int, dict]]:
         return [("count", int(value) if value.is_integer() else value, places - power, {})]
     if kind == "zero":
         return [("count", 0, 0, {})]
+    if kind == "nil":
+        return [("money", 0, 0, {})]
     if kind == "some":
         return [("count", 1, 0, {"bound": "at_least"})]
     if kind == "one_in":
