@@ -13,7 +13,8 @@ A chart is drawn three times by vl-convert (no chart runtime reaches the page):
 Illustrative marks are hatched with an outline (:func:`_hatched`), and no chart text is under 12 px
 (:func:`_house_spec`). The inline drawings leave out what the stylesheet gives (default attributes,
 empty paths) and the marks' ``<title>``; the wide drawing's marks carry empty ``data-tip`` when they repeat
-the narrow drawing's (site.js copies them across). Each figure also carries the chart in words
+the narrow drawing's (site.js copies them across), and a long tooltip part that many marks share is
+written once, in the figure's ``data-tip-parts`` (:func:`_tip_parts`; site.js puts it back). Each figure also carries the chart in words
 (:mod:`scr_lib.site.chart_words`, its ``aria-describedby``), the code that embeds it
 (:func:`embed_code`) and links to its files and its figures as a table.
 
