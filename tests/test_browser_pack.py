@@ -378,7 +378,7 @@ def test_a_printout_leads_with_the_headline_date_figures_and_chart_and_hides_nav
 # -- The dateline, shown and not --------------------------------------------------------------------
 
 DATES = """() => ({byline: (document.querySelector('.byline') || {}).innerText || null,
-    times: [...document.querySelectorAll('.dateline .dates time')].map(t => [t.getAttribute('datetime'), t.innerText]),
+    times: [...document.querySelectorAll('.dateline .dates span:not(.data-date) time')].map(t => [t.getAttribute('datetime'), t.innerText]),
     correction: (document.querySelector('.corrections') || {}).innerText || null})"""
 
 
