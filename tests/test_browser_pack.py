@@ -9,18 +9,16 @@ any request outside the site folder is refused and recorded.
 
 from __future__ import annotations
 
-import functools
 import html as html_module
 import re
 import struct
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
 from conftest import SCREENS, axe_violations, describe_violations, new_context, scr_run
+from test_browser import serve
 from scr_lib import charts, findings, paths
 from scr_lib.runner import run
 
@@ -30,17 +28,6 @@ FINDING_PAGES = [nb.stem for nb in run.notebooks()]
 CHART_PAGES = [stem for stem in FINDING_PAGES if findings.by_notebook(stem).charts]
 DATELINE = {"byline": "Jane Doe, data reporter", "published": "2026-12-07", "updated": "2026-12-09",
             "corrections": "An earlier version misnamed a PCT.", "site_url": "https://example.org/scr"}
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _serve(folder: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +44,7 @@ def sites(story_run, dated_run):
     """{"plain": (url, folder), "dated": (url, folder)}: both sites served."""
     served = {}
     for name, run_dir in (("plain", story_run), ("dated", dated_run)):
-        url, server = _serve(run_dir / "site")
+        url, server = serve(run_dir / "site")
         served[name] = (url, run_dir / "site", server)
     yield {k: (u, f) for k, (u, f, _) in served.items()}
     for _, _, server in served.values():
