@@ -336,3 +336,29 @@ def drawn(crafted_site):
     """The cache of :func:`crafted_site`'s render (its chart drawings and share cards): a test that renders
     another crafted run for its words passes it as ``previous`` and draws none again (about 0.2 s a render)."""
     return crafted_site.parent / ".cache"
+
+
+@pytest.fixture(scope="module")
+def areas_url(story_run):
+    """The bundled run's site served on 127.0.0.1, for the area pages' browser tests."""
+    from test_browser import serve
+
+    url, server = serve(story_run / "site")
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open pages in the browser (test_browser.Visit), each closed after the test."""
+    from test_browser import Visit
+
+    opened = []
+
+    def make(url: str, allowed: str, screen: str = "desktop", **options):
+        opened.append(Visit(browser, url, allowed, screen, **options))
+        return opened[-1]
+
+    yield make
+    for v in opened:
+        v.close()

@@ -239,30 +239,6 @@ def test_no_illustrative_word_on_any_area_page_of_a_file_without_illustrative_va
 BROWSER_PAGES = ["index", *SAMPLE.values()]
 
 
-@pytest.fixture(scope="module")
-def areas_url(story_run):
-    from test_browser import serve
-
-    url, server = serve(story_run / "site")
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture
-def open_page(browser):
-    from test_browser import Visit
-
-    opened = []
-
-    def make(url: str, allowed: str, screen: str = "desktop", **options):
-        opened.append(Visit(browser, url, allowed, screen, **options))
-        return opened[-1]
-
-    yield make
-    for v in opened:
-        v.close()
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("screen", list(SCREENS))

@@ -178,30 +178,6 @@ def test_the_refusal_funnel_plot_shows_every_complete_area(story_run, recomputed
 
 # --- Find your area in the browser ------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def areas_url(story_run):
-    from test_browser import serve
-
-    url, server = serve(story_run / "site")
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture
-def open_page(browser):
-    from test_browser import Visit
-
-    opened = []
-
-    def make(url, allowed, screen="desktop", **options):
-        opened.append(Visit(browser, url, allowed, screen, **options))
-        return opened[-1]
-
-    yield make
-    for v in opened:
-        v.close()
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("typed, code", [("Hammersmith & Fulham", "5H1"), ("Stoke-on-Trent", "5PJ"),

@@ -1045,26 +1045,23 @@ def _folded_away(scan: _SheetScan) -> None:
     A group's summary row (below the group unless the sheet says otherwise) is marked collapsed; the
     rows next to it at a deeper outline level are folded away, whether or not each carries the hidden flag.
     """
-    rows = scan.outline_rows
-    for row, (level, collapsed) in sorted(rows.items()):
-        if not collapsed:
-            continue
-        step = -1 if scan.summary_below else 1
-        inner = row + step
-        while rows.get(inner, (0, False))[0] > level:
-            scan.hidden_rows.setdefault(inner, "is folded away in a collapsed outline group")
-            inner += step
+    _fold(scan.outline_rows, -1 if scan.summary_below else 1, scan.hidden_rows)
     levels = {}
     for first, last, level, collapsed in scan.outline_columns:
         for index in range(first, min(last, MAX_COLUMNS) + 1):
             levels[index] = (level, collapsed)
+    _fold(levels, -1 if scan.summary_right else 1, scan.hidden_columns)
+
+
+def _fold(levels: dict, step: int, hidden: dict) -> None:
+    """Mark in ``hidden`` each row or column (number -> (outline level, collapsed)) folded away by a collapsed
+    summary: the run beside it, ``step`` (-1 or 1) at a time, at a deeper outline level."""
     for index, (level, collapsed) in sorted(levels.items()):
         if not collapsed:
             continue
-        step = -1 if scan.summary_right else 1
         inner = index + step
         while levels.get(inner, (0, False))[0] > level:
-            scan.hidden_columns.setdefault(inner, "is folded away in a collapsed outline group")
+            hidden.setdefault(inner, "is folded away in a collapsed outline group")
             inner += step
 
 
