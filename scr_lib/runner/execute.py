@@ -1,7 +1,6 @@
-"""Execute notebooks with nbclient, ``jobs`` at a time, each in a fresh kernel; or reuse earlier outputs.
-A kernel's working folder is the notebooks folder; its parameters are in a cell tagged
-``injected-parameters`` after the cell tagged ``parameters`` (papermill's convention). Notebooks do not
-read each other's outputs. Every kernel has exited, and written all it will, when :func:`execute_all` returns."""
+"""Execute notebooks with nbclient, ``jobs`` at a time, each in a fresh kernel in the notebooks folder, its
+parameters in a cell tagged ``injected-parameters`` after the one tagged ``parameters`` (papermill's
+convention); or reuse earlier outputs. Every kernel has exited when :func:`execute_all` returns."""
 
 from __future__ import annotations
 
@@ -39,26 +38,29 @@ def parameterized(raw: bytes, parameters: dict) -> dict:
 async def _execute(step: Step, part: Path, cwd: Path, clients: list) -> None:
     """Execute ``step``'s notebook into ``part`` (its output_dir); raise :class:`RunError` naming the cell."""
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient import NotebookClient, exceptions
     nb = nbformat.reads(json.dumps(parameterized(step.raw, {**step.given, "output_dir": str(part)})), as_version=4)
-    client = NotebookClient(nb, kernel_name=KERNEL, timeout=None, startup_timeout=120, record_timing=False,
-                            resources={"metadata": {"path": str(cwd)}})
-    clients.append(client)
-    (part / "notebooks").mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile() as log:  # the kernel's own messages: shown only if it dies
-        try:
-            await client.async_execute(stderr=log)
-        except CellExecutionError as err:  # '<notebook> failed in cell N (`first line`): Error: message'
-            cell = next((c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
-                        nbformat.v4.new_code_cell())
-            first = next((line for line in cell.source.splitlines() if line.strip()), "")
-            raise RunError(f"{step.name} failed in cell {cell.execution_count} (`{first[:60]}`): {err.ename}: "
-                           f"{err.evalue}") from None
-        except (RuntimeError, OSError, TimeoutError) as err:  # a kernel that died, never started or answered
-            log.seek(0)
-            last = "".join(f"\n    {line}" for line in log.read().decode("utf-8", "replace").splitlines()[-5:])
-            raise RunError(f"{step.name}: the kernel failed: {type(err).__name__}: {err}{last}") from None
+    (part / "notebooks").mkdir(parents=True, exist_ok=True)  # the notebook writes its results into part
+    for attempt in (1, 2):  # a kernel can lose its port to one starting beside it ("Address already in use"): once more
+        client = NotebookClient(nb, kernel_name=KERNEL, timeout=None, startup_timeout=120, record_timing=False,
+                                resources={"metadata": {"path": str(cwd)}})
+        clients.append(client)
+        with tempfile.TemporaryFile() as log:  # the kernel's own messages: shown only if it dies
+            try:
+                await client.async_execute(stderr=log)
+                break
+            except exceptions.CellExecutionError as err:  # '<notebook> failed in cell N (`first line`): Error: message'
+                cell = next((c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+                            nbformat.v4.new_code_cell())
+                first = next((line for line in cell.source.splitlines() if line.strip()), "")
+                raise RunError(f"{step.name} failed in cell {cell.execution_count} (`{first[:60]}`): {err.ename}: "
+                               f"{err.evalue}") from None
+            except (RuntimeError, OSError, TimeoutError) as err:  # a kernel that died, never started or answered
+                log.seek(0)
+                lines = log.read().decode("utf-8", "replace").splitlines()
+                if attempt == 2 or not any("Address already in use" in line for line in lines):
+                    raise RunError(f"{step.name}: the kernel failed: {type(err).__name__}: {err}"
+                                   + "".join(f"\n    {line}" for line in lines[-5:])) from None
     nbformat.write(nb, part / "notebooks" / step.name)
 
 
@@ -84,9 +86,8 @@ async def _all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo, clien
 
 
 def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> None:
-    """Execute ``steps`` into ``parts/<part>``, ``jobs`` at a time; a failure is noted on its step. The
-    event loop runs in a worker thread, joined before this returns: there nbclient sets no signal handler,
-    so Ctrl-C (and SIGTERM, see :mod:`scr_lib.cli`) reaches the caller, once every kernel is stopped."""
+    """Execute ``steps`` into ``parts/<part>``, ``jobs`` at a time (a failure is noted on its step), in a worker
+    thread's event loop, where nbclient sets no signal handler: Ctrl-C and SIGTERM reach the caller."""
     clients, stop = [], []  # the notebooks' clients; [True] once Ctrl-C came
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(lambda loop, context: None)  # a library's stray task error: not the user's
@@ -108,8 +109,7 @@ def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> N
 
 
 def reprose(step: Step, part: Path) -> bool:
-    """Build ``part`` from the cached part: the notebook's new cells with the cached copy's outputs (and its
-    injected parameters). False, building nothing, if the code cells do not line up (or lack ids)."""
+    """Build ``part`` from the cached part: new cells, cached outputs; False if code cells do not line up."""
     executed = json.loads((step.cached / "notebooks" / step.name).read_text(encoding="utf-8"))
     nb = parameterized(step.raw, {})
     code = [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
