@@ -621,3 +621,22 @@ def test_following_the_advice_for_rows_and_columns_no_one_can_see_gives_the_file
     want = foi.load_returns(CORPUS / "good" / "returns_title_rows.xlsx").frame  # the same, with ODS codes
     pd.testing.assert_frame_equal(got.drop(columns=["source_row", "pct_code"]),
                                   want.drop(columns=["source_row", "pct_code"]))
+
+
+def test_a_file_of_many_rows_reads_the_pct_reference_table_once_not_once_a_row(tmp_path, monkeypatch):
+    """Each repeated PCT and each joint answer names the PCTs from the one table read for the file: read
+    again for each message, a 100,000-row file of repeated PCTs took minutes to check."""
+    from scr_lib.inputs import reference
+    reads = []
+    real = reference.load_pcts
+    monkeypatch.setattr(reference, "load_pcts", lambda: reads.append(1) or real())
+    names = ["NHS Dorset", "NHS Bolton", "Bristol PCT"]
+    rows = [{"pct": names[i % 3], "rollout_begun": "no"} for i in range(60)]
+    rows.append({"pct": "NHS Bolton and NHS Bury", "rollout_begun": "no"})
+    with pytest.raises(InputError) as raised:
+        foi.load_returns(write_foi(tmp_path / "repeated.csv", rows))
+    said = str(raised.value)
+    assert said.count("appears twice") == 57
+    assert "Dorset (5QM) appears twice" in said and "Bristol (5QJ) appears twice" in said
+    assert "names 2 PCTs (Bolton Teaching; Bury)" in said
+    assert reads == [1]

@@ -152,7 +152,7 @@ def test_no_compass_word_swap_of_a_real_name_resolves_to_a_different_pct():
         except reference.UnknownPCT:
             continue
         if not _same_place(text, got):
-            wrong.append(f"{text!r} -> {reference.pct_name(got)}")
+            wrong.append(f"{text!r} -> {reference.pct_name(got, pcts)}")
     assert wrong == []
 
 

@@ -1625,7 +1625,7 @@ def _joint_pcts(text: str, pcts: reference.PCTs) -> str:
     names = []
     for part in parts:
         try:
-            names.append(reference.pct_name(reference.resolve(part, pcts).ods_code))
+            names.append(reference.pct_name(reference.resolve(part, pcts).ods_code, pcts))
         except reference.UnknownPCT:
             return ""
     return (f"a joint answer: {text!r} names {len(names)} PCTs ({'; '.join(names)}), and figures given for "
@@ -1833,7 +1833,7 @@ def _validate(table: RawTable) -> _Validated:
         problems.append(Problem(table.file, table.header_row, "", "no answers below the header: expected one row "
                                                                   "per PCT that answered"))
     frame = pd.DataFrame.from_records(records, columns=["source_row", "ods_code", *COLUMNS])
-    problems += consistency_problems(frame, table.file, header)
+    problems += consistency_problems(frame, table.file, header, pcts)
     if problems:
         return _Validated(None, header, ignored, blank_rows, answers, problems, sorted(note_rows), scales)
     frame = frame.astype({name: col.dtype for name, col in COLUMNS.items()})
@@ -1852,13 +1852,15 @@ def read_returns(table: RawTable) -> FOIReturns:
                       table.header_row, table.skipped_rows, table.sheet_position)
 
 
-def consistency_problems(frame: pd.DataFrame, file: str, header: dict[str, str]) -> list[Problem]:
+def consistency_problems(frame: pd.DataFrame, file: str, header: dict[str, str],
+                         pcts: reference.PCTs) -> list[Problem]:
     """Rules that tie a row's values together; each broken rule is one problem.
 
     Missing values never break a rule: a rule is checked only where all its
     values are given (and not negative, which is a problem of its own). The same PCT twice (by name and by
-    code, say) is a problem on the later row. Problems come in row order; the rules are checked column by
-    column (vectorised), so a file of 100,000 rows is checked in well under a second.
+    code, say) is a problem on the later row, named as ``pcts`` (the reference table, read once) names it.
+    Problems come in row order; the rules are checked column by column (vectorised), so a file of 100,000
+    rows is checked in well under a second.
     """
     found = []  # (position in the frame, rank of the rule within a row, problem)
     rows = frame["source_row"].tolist()
@@ -1878,7 +1880,7 @@ def consistency_problems(frame: pd.DataFrame, file: str, header: dict[str, str])
             continue
         if code in first_seen:
             found.append((pos, 0, Problem(file, rows[pos], col("pct") if "pct" in header else col("pct_code"),
-                                          f"{reference.pct_name(code)} ({code}) appears twice: "
+                                          f"{reference.pct_name(code, pcts)} ({code}) appears twice: "
                                           f"also row {first_seen[code]}")))
         first_seen.setdefault(code, rows[pos])
     numbers = {name: pd.to_numeric(frame[name], errors="coerce").astype(float)

@@ -139,10 +139,11 @@ class Match:
     score: float = 100.0
 
 
-def pct_name(ods_code: str, pcts: PCTs | None = None) -> str:
-    """The reference name of an ODS code (``KeyError`` for a code not in the table), from ``pcts``
-    (default: the reference file, read for this call)."""
-    return (pcts or PCTs.read()).names[ods_code]
+def pct_name(ods_code: str, pcts: PCTs) -> str:
+    """The reference name of an ODS code (``KeyError`` for a code not in the table), from ``pcts`` (one
+    :meth:`PCTs.read`, passed by the caller: reading the file for each name made checking a 100,000-row
+    file take minutes)."""
+    return pcts.names[ods_code]
 
 
 def resolve(text: str, pcts: PCTs | None = None) -> Match:
