@@ -318,6 +318,32 @@ def test_notebooks_run_in_parallel_up_to_the_jobs_asked(toy):
     assert any("2 at a time" in line for line in together)
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="kernels talk over local sockets on POSIX systems only")
+def test_kernels_never_lose_their_ports_to_each_other_or_another_program(toy, monkeypatch):
+    """A TCP port found free can be taken before the kernel binds it, by a kernel starting beside it or any
+    other program, and the kernel dies with "Address already in use" (seen in a full test run). Forced
+    here: every kernel is handed the same ports, and another program holds them throughout."""
+    import socket
+
+    import jupyter_client.connect as connect
+    held = [socket.socket() for _ in range(5)]
+    for sock in held:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+    ports = dict(zip(("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"),
+                     [sock.getsockname()[1] for sock in held]))
+    real = connect.write_connection_file
+    monkeypatch.setattr(connect, "write_connection_file", lambda fname=None, **kw: real(fname, **{**kw, **ports}))
+    try:
+        done, said = toy.run(force=True, jobs=2)
+    finally:
+        for sock in held:
+            sock.close()
+    assert done.executed == ("01-alpha.ipynb", "02-beta.ipynb"), said
+    assert any("2 at a time" in line for line in said)
+
+
 def test_the_default_project_is_this_one():
     project = runner.Project()
     assert project.library == Path(scr_lib.__file__).parent

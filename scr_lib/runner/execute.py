@@ -39,28 +39,28 @@ async def _execute(step: Step, part: Path, cwd: Path, clients: list) -> None:
     """Execute ``step``'s notebook into ``part`` (its output_dir); raise :class:`RunError` naming the cell."""
     import nbformat
     from nbclient import NotebookClient, exceptions
+    from traitlets.config import Config
     nb = nbformat.reads(json.dumps(parameterized(step.raw, {**step.given, "output_dir": str(part)})), as_version=4)
     (part / "notebooks").mkdir(parents=True, exist_ok=True)  # the notebook writes its results into part
-    for attempt in (1, 2):  # a kernel can lose its port to one starting beside it ("Address already in use"): once more
+    with tempfile.TemporaryFile() as log, tempfile.TemporaryDirectory(prefix="scr-") as sockets:  # log: shown if the
+        # kernel dies. Sockets (paths under 108 bytes), not TCP ports: two kernels could get one port, and one die
+        local = {"transport": "ipc", "ip": f"{sockets}/k"} if os.name == "posix" else {}
         client = NotebookClient(nb, kernel_name=KERNEL, timeout=None, startup_timeout=120, record_timing=False,
-                                resources={"metadata": {"path": str(cwd)}})
+                                resources={"metadata": {"path": str(cwd)}}, config=Config(KernelManager=local))
         clients.append(client)
-        with tempfile.TemporaryFile() as log:  # the kernel's own messages: shown only if it dies
-            try:
-                await client.async_execute(stderr=log)
-                break
-            except exceptions.CellExecutionError as err:  # '<notebook> failed in cell N (`first line`): Error: message'
-                cell = next((c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
-                            nbformat.v4.new_code_cell())
-                first = next((line for line in cell.source.splitlines() if line.strip()), "")
-                raise RunError(f"{step.name} failed in cell {cell.execution_count} (`{first[:60]}`): {err.ename}: "
-                               f"{err.evalue}") from None
-            except (RuntimeError, OSError, TimeoutError) as err:  # a kernel that died, never started or answered
-                log.seek(0)
-                lines = log.read().decode("utf-8", "replace").splitlines()
-                if attempt == 2 or not any("Address already in use" in line for line in lines):
-                    raise RunError(f"{step.name}: the kernel failed: {type(err).__name__}: {err}"
-                                   + "".join(f"\n    {line}" for line in lines[-5:])) from None
+        try:
+            await client.async_execute(stderr=log)
+        except exceptions.CellExecutionError as err:  # '<notebook> failed in cell N (`first line`): Error: message'
+            cell = next((c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+                        nbformat.v4.new_code_cell())
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            raise RunError(f"{step.name} failed in cell {cell.execution_count} (`{first[:60]}`): {err.ename}: "
+                           f"{err.evalue}") from None
+        except (RuntimeError, OSError, TimeoutError) as err:  # a kernel that died, never started or answered
+            log.seek(0)
+            lines = log.read().decode("utf-8", "replace").splitlines()[-5:]
+            raise RunError(f"{step.name}: the kernel failed: {type(err).__name__}: {err}"
+                           + "".join(f"\n    {line}" for line in lines)) from None
     nbformat.write(nb, part / "notebooks" / step.name)
 
 
