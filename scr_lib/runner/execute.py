@@ -43,8 +43,8 @@ async def _execute(step: Step, part: Path, cwd: Path, clients: list) -> None:
     nb = nbformat.reads(json.dumps(parameterized(step.raw, {**step.given, "output_dir": str(part)})), as_version=4)
     (part / "notebooks").mkdir(parents=True, exist_ok=True)  # the notebook writes its results into part
     with tempfile.TemporaryFile() as log, tempfile.TemporaryDirectory(prefix="scr-") as sockets:  # log: shown if the
-        # kernel dies. Sockets (paths under 108 bytes), not TCP ports: two kernels could get one port, and one die
-        local = {"transport": "ipc", "ip": f"{sockets}/k"} if os.name == "posix" else {}
+        # kernel dies. Local sockets, not TCP ports, and 2 s to exit, not 5: see "Kernels" in docs/architecture.md
+        local = {"shutdown_wait_time": 2.0, **({"transport": "ipc", "ip": f"{sockets}/k"} if os.name == "posix" else {})}
         client = NotebookClient(nb, kernel_name=KERNEL, timeout=None, startup_timeout=120, record_timing=False,
                                 resources={"metadata": {"path": str(cwd)}}, config=Config(KernelManager=local))
         clients.append(client)
