@@ -51,18 +51,34 @@ def test_no_illustrative_mark_on_a_file_without_illustrative_values():
         assert "illustrative" not in area_words.as_html(area_words.describe(row, national))
 
 
-def test_an_illustrative_value_is_marked_beside_it_and_so_is_what_rests_on_it():
+def test_an_area_s_own_generated_figure_is_never_printed_and_what_rests_on_others_is_marked():
+    """Beta's count of practices that declined was generated: its page prints neither that count nor its share,
+    rank or chance, and says Pulse published none; its spend (received) leads. Alpha's figures are its own, but
+    its rank and the medians are taken over generated values: printed, marked."""
     rows = MARKED.set_index("ods_code")
-    declined = words.count(rows.loc["BBB", "practices_declined"])
     beta = described(MARKED, "BBB")
-    assert f"**{declined}** (illustrative) declined" in beta  # its own generated count
-    assert "**1st** (illustrative)" in beta  # a rank among generated counts
+    assert f"**{words.count(rows.loc['BBB', 'practices_declined'])}**" not in beta
+    assert "Pulse published no figures for the practices NHS Beta invited and those that declined" in beta
+    assert "Chance" not in beta and "highest share" not in beta and "(illustrative)" not in beta.split("declined")[0]
+    assert beta.index("Pulse published") > beta.index("spend")  # what it gave leads
+    plain_beta = described(PLAIN, "BBB")
+    assert f"**{words.count(rows.loc['BBB', 'practices_declined'])}** declined" in plain_beta  # the same row, received
     alpha = described(MARKED, "AAA")
     assert f"**{words.count(rows.loc['AAA', 'practices_invited'])}** practices" in alpha  # received, not marked
     median = words.pounds(areas.national(MARKED)["median_to_date_gbp"])  # Gamma's and Delta's spend are generated
     assert f"median **{median}** (illustrative)" in alpha
-    html = described(MARKED, "BBB", area_words.as_html)
-    assert f'<strong class="figure">{declined}</strong> <span class="illustrative-mark">illustrative</span>' in html
+    delta = described(MARKED, "DDD")  # its spend was generated: neither it nor its cost per record is printed
+    assert "Pulse published no figure for NHS Delta's spend" in delta
+    assert words.pounds(rows.loc["DDD", "spend_to_date_gbp"]) not in delta and "Per uploaded record" not in delta
+
+
+def test_withheld_names_the_generated_figures_and_what_rests_on_them():
+    assert area_words.withheld({"illustrative": ""}) == set()
+    assert area_words.withheld({"illustrative": "practices_declined;foi_ref"}) == {
+        "practices_declined", "share_declined", "foi_ref"}
+    assert area_words.withheld({"illustrative": ["records_uploaded"]}) == {"records_uploaded", "cost_per_record_gbp"}
+    assert {"spend_to_date_gbp", "share_declined", "cost_per_record_gbp", "foi_ref"} <= area_words.withheld(
+        {"illustrative": "*"})
 
 
 def test_a_missing_figure_is_said_to_be_missing_never_zero():

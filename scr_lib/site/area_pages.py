@@ -53,6 +53,7 @@ LABELS = {
 """Each row of an area's table, by the figure it shows (a column of ``compare``)."""
 
 LEFT_OUT = "left out"
+NOT_PUBLISHED = "not published"  # an area's own figure that was generated for illustration (area_words.withheld)
 NO_NATIONAL = "—"
 
 AREA_TABLE = Table("area", "This area's figures beside the national ones", (
@@ -96,7 +97,7 @@ def _value(value, column: str) -> str | None:
 def figure_rows(area: dict, national: dict) -> list[dict]:
     """The rows of :data:`AREA_TABLE` for ``area`` (one of ``areas.json``'s areas)."""
     figures, standing = area["figures"], area["standing"]
-    marked, overall = set(area["illustrative"]), set(national.get("illustrative", ()))
+    hidden, overall = area_words.withheld(area), set(national.get("illustrative", ()))
     rows = []
 
     def add(key, shown, area_marked=False, national_shown=None, national_marked=False):
@@ -104,18 +105,21 @@ def figure_rows(area: dict, national: dict) -> list[dict]:
         rows.append({"figure": LABELS[key], "area": shown, "national": national_shown, "illustrative": ";".join(marks)})
 
     def given(column, national_shown=None, national_marked=False):
-        add(column, _value(figures[column], column), column in marked, national_shown, national_marked)
+        add(column, NOT_PUBLISHED if column in hidden else _value(figures[column], column), False, national_shown,
+            national_marked)
 
     share, rank, cost = standing["share_declined"], standing["refusal_rank"], standing["cost_per_record_gbp"]
+    if "share_declined" in hidden:
+        share = rank = None
     counted = national["share"] is not None
     given("rollout_begun")
     given("practices_invited", words.count(national["practices_invited"]) if counted else None)
     given("practices_declined", words.count(national["practices_declined"]) if counted else None)
-    add("share_declined", words.percent(share) if share is not None else LEFT_OUT,
-        share is not None and bool(marked & {"practices_invited", "practices_declined"}),
-        words.percent(national["share"]) if counted else None)
+    add("share_declined", words.percent(share) if share is not None else NOT_PUBLISHED if "share_declined" in hidden
+        else LEFT_OUT, False, words.percent(national["share"]) if counted else None)
     add("refusal_rank", f"{area_words._ordinal(int(rank))} of {words.count(standing['complete_areas'])}"
-        if rank is not None else LEFT_OUT, rank is not None and "refusal_rank" in overall)
+        if rank is not None else NOT_PUBLISHED if "share_declined" in hidden else LEFT_OUT,
+        rank is not None and "refusal_rank" in overall)
     given("practices_signed_up")
     median = national["median_to_date_gbp"]
     given("spend_to_date_gbp", f"median {words.pounds(median)}" if median is not None else None,
@@ -124,8 +128,8 @@ def figure_rows(area: dict, national: dict) -> list[dict]:
     given("records_uploaded")
     given("records_viewed")
     median_cost = national["median_cost_per_record_gbp"]
-    add("cost_per_record_gbp", words.pounds(cost, 2) if cost is not None else LEFT_OUT,
-        cost is not None and bool(marked & {"spend_to_date_gbp", "records_uploaded"}),
+    add("cost_per_record_gbp", NOT_PUBLISHED if "cost_per_record_gbp" in hidden and cost is not None else
+        words.pounds(cost, 2) if cost is not None else LEFT_OUT, False,
         f"median {words.pounds(median_cost, 2)}" if median_cost is not None else None,
         median_cost is not None and "median_cost_per_record_gbp" in overall)
     return rows
@@ -149,7 +153,7 @@ def standing_rows(area: dict, national: dict) -> list[dict]:
     from ..story.area_words import MEASURE_WORDS, _show, ordinal
 
     figures, standing = area["figures"], area["standing"]
-    marked = set(area["illustrative"])
+    hidden = area_words.withheld(area)
     measures = national.get("measures") or {}
     values = {"share_declined": standing["share_declined"], "cost_per_record_gbp": standing["cost_per_record_gbp"],
               **{k: figures[k] for k in ("spend_to_date_gbp", "spend_expected_gbp", "records_viewed")}}
@@ -159,12 +163,13 @@ def standing_rows(area: dict, national: dict) -> list[dict]:
     for measure, (label, _) in MEASURE_WORDS.items():
         summary = measures.get(measure, {})
         value, rank = values[measure], standing.get(f"{measure}_rank")
+        generated = measure in hidden and value is not None
+        if generated:  # never shown as the area's own, nor its rank
+            value = rank = None
         national_value = national["share"] if measure == "share_declined" else (
             summary.get("median") if measure == "cost_per_record_gbp" else summary.get("total"))
         made_up = bool(summary.get("illustrative"))
         marks = []
-        if value is not None and marked.intersection(sources.get(measure, (measure,))):
-            marks.append("area")
         if rank is not None and made_up:
             marks.append("rank")
         if made_up:
@@ -173,7 +178,8 @@ def standing_rows(area: dict, national: dict) -> list[dict]:
                                                       "cost_per_record_gbp") else [])
         rows.append({
             "measure": label[0].upper() + label[1:],
-            "area": _show(measure, value) if value is not None else LEFT_OUT if measure in sources else "not given",
+            "area": NOT_PUBLISHED if generated else _show(measure, value) if value is not None else LEFT_OUT
+            if measure in sources else "not given",
             "rank": f"{ordinal(rank, bool(standing.get(f'{measure}_joint')))} of "
                     f"{words.count(standing[f'{measure}_ranked'])}" if rank is not None else None,
             "national": (("median " if measure == "cost_per_record_gbp" else "") + _show(measure, national_value))
@@ -279,8 +285,8 @@ CSV_COLUMNS = ["ods_code", "name", *[c for c in LABELS if c not in ("share_decli
 def area_csv(area: dict, round_label=None, as_at=None) -> str:
     """The area's row as CSV text (write it with a UTF-8 BOM so Excel reads the £ and names right): its code, name,
     round and as-at date where the run gives them, its figures as received (empty where not given), share and
-    cost per record, FOI reference, and an ``illustrative`` column naming the values that were generated, only
-    when there is one."""
+    cost per record, FOI reference, and an ``illustrative`` column naming the values left empty because they
+    were generated (:func:`~scr_lib.story.area_words.withheld`), only when there is one."""
     import csv
     import io
 
@@ -290,14 +296,11 @@ def area_csv(area: dict, round_label=None, as_at=None) -> str:
         row["round"] = round_label
     if as_at:
         row["as_at"] = as_at
+    hidden = area_words.withheld(area)
     for column in CSV_COLUMNS[2:]:
-        value = figures.get(column, standing.get(column))
+        value = None if column in hidden else figures.get(column, standing.get(column))
         row[column] = "" if value is None else ("yes" if value is True else "no" if value is False else value)
-    listed = set(area["illustrative"])
-    derived = {"share_declined": ("practices_invited", "practices_declined"),
-               "cost_per_record_gbp": ("spend_to_date_gbp", "records_uploaded")}
-    marked = [c for c in row if c in listed or "*" in listed
-              or (c in derived and row[c] != "" and listed.intersection(derived[c]))]
+    marked = [c for c in row if c in hidden and figures.get(c, standing.get(c)) is not None]
     if marked:
         row["illustrative"] = ";".join(marked)
     out = io.StringIO()
@@ -396,9 +399,9 @@ def chance_chart_svg(area: dict, national: dict) -> str | None:
 
     st = area["standing"]
     share, p0 = st.get("share_declined"), national.get("share")
-    if share is None or p0 is None or st.get("limit_95_low") is None or st.get("share_low") is None:
+    if share is None or p0 is None or st.get("limit_95_low") is None or st.get("share_low") is None or \
+            "share_declined" in area_words.withheld(area):
         return None
-    made_up = bool({"practices_invited", "practices_declined", "*"} & set(area["illustrative"]))
     span = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
 
     def x(value):
@@ -407,7 +410,7 @@ def chance_chart_svg(area: dict, national: dict) -> str | None:
     top, bottom, mid = 70, 130, 100
     name = _html.escape(area["display_name"])
     invited = words.count(area["figures"]["practices_invited"])
-    title = f"{name}: share of invited practices that declined" + (" (illustrative)" if made_up else "")
+    title = f"{name}: share of invited practices that declined"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" height="{CHART_HEIGHT}" '
         f'viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" font-family="{charts.FONT}" role="img" '
@@ -425,7 +428,7 @@ def chance_chart_svg(area: dict, national: dict) -> str | None:
         f'<line x1="{x(p0)}" x2="{x(p0)}" y1="{top - 4}" y2="{bottom + 4}" stroke="#c0392b" stroke-width="2"/>',
         f'<line x1="{x(st["share_low"])}" x2="{x(st["share_high"])}" y1="{mid}" y2="{mid}" stroke="#222" '
         f'stroke-width="2"/>',
-        f'<circle cx="{x(share)}" cy="{mid}" r="6" fill="{"#8a96a0" if made_up else "#1b6ca8"}" stroke="#222"/>',
+        f'<circle cx="{x(share)}" cy="{mid}" r="6" fill="#1b6ca8" stroke="#222"/>',
         f'<line x1="{x(0)}" x2="{x(1)}" y1="{bottom + 8}" y2="{bottom + 8}" stroke="#888"/>',
     ]
     for tick in (0, 0.25, 0.5, 0.75, 1):
@@ -480,6 +483,7 @@ class AreaPage:
     change: Markup = Markup("")
     change_heading: str = ""
     chart: dict | None = None
+    not_published: bool = False  # some of its own figures were generated, so its tables say "not published"
 
 
 def _national_items(national: dict, finding_pages: dict, areas: list[dict]) -> list[dict]:
@@ -574,6 +578,7 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict, cache=None
             page.standing = Markup(tables.html(standing_rows(area, national), replace(
                 STANDING_TABLE, caption=f"Where {area['display_name']} stands among the areas that gave each figure")))
             page.not_given, page.left_out = _missing(area)
+            page.not_published = bool(area_words.withheld(area))
             page.kit = kit_sentences(area, national, dated, facts)
             page.csv_href = file_name(area["ods_code"])[:-len(".html")] + ".csv"
             write_text(folder / page.csv_href, "\ufeff" + area_csv(area, round_label, as_at))
@@ -585,9 +590,8 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict, cache=None
                 page.chart = {"svg": f"{stem}.svg", "png": f"{stem}.png",
                               "alt": f"{area['display_name']}'s share that declined against the range expected by chance"}
             ref = standing.get("foi_ref")
-            if ref:
-                page.foi_ref = {"text": ref, "illustrative": "foi_ref" in area["illustrative"]
-                                or "*" in area["illustrative"]}
+            if ref and "foi_ref" not in area_words.withheld(area):
+                page.foi_ref = {"text": ref}
             rows = changes(area["ods_code"], now_facts, then_facts) if now_facts is not None else []
             if rows:
                 page.change_heading = f"Since the {then_facts.round} round"

@@ -11,6 +11,11 @@ notebook ("(illustrative)"), :func:`as_html` for a page (a
 Missing values: a figure the PCT did not give is said to be not given, never
 shown as zero; an area with no row in the returns gets one paragraph saying so
 and the national figures.
+
+Generated values: an area's own figure that was generated for illustration
+(:func:`withheld`) is never printed beside its name; the page says Pulse
+published none. A rank or median taken over other areas' generated values is
+printed, marked.
 """
 
 from __future__ import annotations
@@ -43,7 +48,27 @@ class Figure:
 
 
 def _names(row) -> set[str]:
-    return {n for n in str(row.get("illustrative") or "").split(";") if n}
+    listed = row.get("illustrative") or ""
+    return set(listed) if isinstance(listed, (list, tuple, set)) else {n for n in str(listed).split(";") if n}
+
+
+REFUSAL_COLUMNS = ("practices_invited", "practices_declined")
+COST_COLUMNS = ("spend_to_date_gbp", "records_uploaded")
+
+
+def withheld(row) -> set[str]:
+    """The figures of an area (a row of :func:`scr_lib.findings.arithmetic.areas.rows`, or an area of
+    ``areas.json``) that were generated for illustration, so that no page prints them as the area's own: its
+    columns marked illustrative (every figure for '*'), with ``share_declined`` (and its rank and chance) when
+    either count is one, and ``cost_per_record_gbp`` when its spend or records uploaded is. Empty for a file
+    with no illustrative value."""
+    marked, every = _names(row), {*FIGURE_WORDS, "foi_ref"}
+    hidden = every if "*" in marked else marked & every
+    if hidden & set(REFUSAL_COLUMNS):
+        hidden.add("share_declined")
+    if hidden & set(COST_COLUMNS):
+        hidden.add("cost_per_record_gbp")
+    return hidden
 
 
 def _ordinal(n: int) -> str:
@@ -89,6 +114,11 @@ NO_FIGURES_WORDS = ("{name} answered, but not in the figures used: its row in th
                     "so it counts in no total. Its answer may explain why; ask its successor body for the figures.")
 GENERATED_WORDS = ("Pulse published no figures for {name}. The values this run's file holds for it were generated "
                    "for illustration, so none is shown here as its own. The national picture: ")
+GENERATED_REFUSAL_WORDS = ("Pulse published no figures for the practices {name} invited and those that declined: the "
+                           "ones this run's file holds for it were generated for illustration, so they are not shown "
+                           "here. Across the areas counted, ")
+GENERATED_SPEND_WORDS = ("Pulse published no figure for {name}'s spend on the rollout: the one this run's file holds "
+                         "was generated for illustration, so it is not shown here.")
 
 
 def _money(value, places=0) -> str:
@@ -140,41 +170,50 @@ def describe(row, national) -> list[list]:
     if not row.get("own_figures", True):
         return [[GENERATED_WORDS.format(name=name), *national_share]]
 
-    paragraphs = []
+    hidden = withheld(row)
     invited, declined = row["practices_invited"], row["practices_declined"]
-    sources = ("practices_invited", "practices_declined")
-    if row["complete"] and row["share_declined"] is not None:
+    if "share_declined" in hidden:  # said after the figures of its own, which lead
+        refusal = [GENERATED_REFUSAL_WORDS.format(name=name), *national_share]
+    elif row["complete"] and row["share_declined"] is not None:
         rank = int(row["refusal_rank"])
         joint = bool(row.get("share_declined_joint"))
-        first = [
+        refusal = [
             f"{name} invited ", fig(words.count(invited), "practices_invited"), " practices and ",
             fig(words.count(declined), "practices_declined"), " declined (",
-            fig(words.percent(row["share_declined"]), *sources), "), ", *across,
+            fig(words.percent(row["share_declined"]), *REFUSAL_COLUMNS), "), ", *across,
             ". That is the ", overall(ordinal(rank, joint), "refusal_rank"),
             f" highest share of the {words.count(complete_areas)}."]
-        paragraphs.append(first)
-        paragraphs.append(chance_parts(row, fig))
     elif row["complete"]:
-        paragraphs.append([f"{name} had begun the rollout but invited ", fig("no", "practices_invited"),
-                           " practices, so it has no share that declined. Across the areas counted, ",
-                           *national_share])
+        begun = "" if "rollout_begun" in hidden else " had begun the rollout but"
+        refusal = [f"{name}{begun} invited ", fig("no", "practices_invited"),
+                   " practices, so it has no share that declined. Across the areas counted, ", *national_share]
     else:
-        paragraphs.append([f"{name} is left out of the share that declined: it {row['excluded_because']}. "
-                           "Across the areas counted, ", *national_share])
+        refusal = [f"{name} is left out of the share that declined: it {row['excluded_because']}. "
+                   "Across the areas counted, ", *national_share]
+    paragraphs = [] if "share_declined" in hidden else [refusal]
+    if row["complete"] and row["share_declined"] is not None and "share_declined" not in hidden:
+        paragraphs.append(chance_parts(row, fig))
 
     spent = row["spend_to_date_gbp"]
-    if spent is None:
+    if "spend_to_date_gbp" in hidden:
+        spend_words = [GENERATED_SPEND_WORDS.format(name=name)]
+    elif spent is None:
         spend_words = [f"{name} gave no figure for its spend on the rollout."]
     else:
         spend_words = [f"{name} spent ", fig(_money(spent), "spend_to_date_gbp"), " on the rollout so far"]
         spend_words += standing_parts(row, "spend_to_date_gbp", measures, fig, national)
     cost = row["cost_per_record_gbp"]
-    if cost is not None:
-        spend_words += [" Per uploaded record that is ", fig(words.pounds(cost, 2), "spend_to_date_gbp", "records_uploaded")]
+    if "cost_per_record_gbp" in hidden:
+        if "spend_to_date_gbp" not in hidden and cost is not None:
+            spend_words += [" Its cost per uploaded record rests on a generated count of records, so it is not shown."]
+    elif cost is not None:
+        spend_words += [" Per uploaded record that is ", fig(words.pounds(cost, 2), *COST_COLUMNS)]
         spend_words += standing_parts(row, "cost_per_record_gbp", measures, fig, national)
     elif row["cost_excluded_because"]:
         spend_words += [f" Its cost per uploaded record cannot be worked out: it {row['cost_excluded_because']}."]
     paragraphs.append(spend_words)
+    if "share_declined" in hidden:
+        paragraphs.append(refusal)
 
     missing = [FIGURE_WORDS[c] for c in str(row["not_given"] or "").split(";") if c]
     if missing:
