@@ -430,3 +430,26 @@ def test_one_claim_is_told_in_the_singular():
                      claims=[{"verdict": "holds"}, {"verdict": "does not hold"}, {"verdict": "does not hold"}])
     told = [words for _, words in page.verdict_counts]
     assert told[:2] == ["1 holds", "2 do not hold"]
+
+
+@pytest.mark.slow
+def test_no_download_names_a_pct_beside_figures_generated_for_it(story_run):
+    """The by-area downloads of the story pages name a generated row "Area N, illustrative", as the charts do:
+    no ODS code of a wholly generated FOI row appears, and the refusal table names no PCT whose counts of
+    practices were generated (Dorset's among them). Dorset's spend, which Pulse published, keeps its name."""
+    from scr_lib.inputs import foi
+
+    frame = foi.load_returns(paths.FOI_2010).frame
+    marks = {r["ods_code"]: set(str(r["illustrative"] or "").split(";")) for r in frame.to_dict("records")}
+    generated = {code for code, listed in marks.items() if "*" in listed}
+    counts_made_up = {code for code, listed in marks.items() if listed & {"*", "practices_invited", "practices_declined"}}
+    assert generated and "5QM" in counts_made_up
+    read = {}
+    for path in sorted((story_run / "site" / "tables").glob("*_by_pct.csv")) + sorted(
+            (story_run / "site" / "tables").glob("*_per_record.csv")):
+        read[path.stem] = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        codes = {row.get("ODS code") for row in read[path.stem]}
+        assert not codes & generated, path.name
+        assert any(row["PCT"].endswith(", illustrative") for row in read[path.stem]), path.name
+    assert not {row["ODS code"] for row in read["refusal_by_pct"]} & counts_made_up
+    assert any(row["ODS code"] == "5QM" and row["PCT"] == "Dorset" for row in read["spend_by_pct"])

@@ -4,6 +4,7 @@ escaping, formula neutralising, the BOM and the precision of a download (issue 1
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 import io
 import re
 
@@ -231,3 +232,44 @@ def test_a_download_names_illustrative_values_only_when_it_holds_one(marks, has_
     frame = pd.DataFrame({"pct_name": ["NHS A", "NHS B"], "n": [1, 2], "illustrative": marks})
     header = tables.csv_bytes(frame, table).decode("utf-8-sig").splitlines()[0]
     assert ("Illustrative" in header) is has_column
+
+
+SPEND = Table("spend", "Spend, by area", (
+    Column("pct_name", "PCT", row_header=True),
+    Column("ods_code", "ODS code"),
+    Column("spend_gbp", "Spend to date", "pounds"),
+    Column("records", "Records uploaded", "count"),
+    Column("per_record_gbp", "Per record", "pounds", 2),
+), illustrative="illustrative")
+
+
+def _downloaded(rows, table) -> list[list[str]]:
+    data = tables.without_generated_names(rows, table)
+    return list(csv.reader(io.StringIO(tables.csv_bytes(data, table).decode("utf-8-sig"))))[1:]
+
+
+def test_a_download_names_no_real_body_beside_figures_generated_for_it():
+    """A row whose every marked-able figure was generated is "Area N, illustrative" with no ODS code; a named
+    area's row with figures of its own keeps its name (its generated values marked); the figures are unchanged."""
+    rows = [{"pct_name": "Oldham", "ods_code": "5J5", "spend_gbp": 217000, "records": 4000, "per_record_gbp": 54.25,
+             "illustrative": "spend_gbp;records"},  # the cost per record is worked out from both: not marked itself
+            {"pct_name": "Dorset", "ods_code": "5QM", "spend_gbp": 190000, "records": 159580, "per_record_gbp": 1.19,
+             "illustrative": ""},
+            {"pct_name": "Torbay", "ods_code": "TAL", "spend_gbp": 2300, "records": 10, "per_record_gbp": 230.0,
+             "illustrative": "records"},
+            {"pct_name": "Liverpool", "ods_code": "5NL", "spend_gbp": None, "records": None, "per_record_gbp": None,
+             "illustrative": "spend_gbp;records"}]  # gave nothing, and that was generated too
+    got = _downloaded(rows, SPEND)
+    assert [r[:3] for r in got] == [["Area 1, illustrative", "—", "217000"], ["Dorset", "5QM", "190000"],
+                                    ["Torbay", "TAL", "2300"], ["Area 2, illustrative", "—", "not given"]]
+    assert got[2][-1] == "Records uploaded"  # Torbay's generated value stays marked beside its name
+    flagged = [{**r, "illustrative": flag} for r, flag in zip(rows[:2], ("yes", "no"))]
+    assert [r[0] for r in _downloaded(flagged, SPEND)] == ["Area 1, illustrative", "Dorset"]
+
+
+def test_a_table_with_no_generated_row_or_named_already_is_downloaded_as_it_is():
+    own = [{"pct_name": "Oldham", "ods_code": "5J5", "spend_gbp": 217000, "records": 4000, "per_record_gbp": 54.25}]
+    assert tables.without_generated_names(own, replace(SPEND, illustrative=None)) is own
+    named = [{"pct_name": "Area 1, illustrative", "ods_code": "", "spend_gbp": 5, "records": 1, "per_record_gbp": 5.0,
+              "illustrative": "yes"}]
+    assert tables.without_generated_names(named, SPEND) is named

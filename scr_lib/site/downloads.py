@@ -9,7 +9,8 @@ shows "£" as "£"; human headers, with "(£)" or "(%)" where the unit is not in
 the cells; counts as whole numbers, pounds as whole pounds (pence where the
 data has pence), shares as percentages at the places the page shows them, yes/no in words,
 missing values in words ("not given"); illustrative values named in a last
-column; and any text a spreadsheet would run as a formula (beginning =, +, -,
+column, and a row whose figures were all generated named "Area N, illustrative", never by the real body
+(:func:`scr_lib.story.tables.without_generated_names`); and any text a spreadsheet would run as a formula (beginning =, +, -,
 @, a tab or a carriage return) neutralised with an apostrophe. A table with no
 declaration (a run folder from an older version) is given one from its values
 (:func:`scr_lib.story.tables.infer`). No pandas: the CSV module reads the run's
@@ -66,7 +67,7 @@ def copy_downloads(run_dir: Path, site: Path, names: list[str], rows: dict,
         table = Table.from_json(declared[name]) if name in declared else tables.infer(name, data)
         target = site / "tables" / source.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(tables.csv_bytes(data, table))
+        target.write_bytes(tables.csv_bytes(tables.without_generated_names(data, table), table))
         out.append(Download(name, f"tables/{source.name}", rows.get(name, len(data)),
                             _size(target.stat().st_size), table.caption))
     return out

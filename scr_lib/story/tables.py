@@ -223,6 +223,35 @@ def _marks_are_flags(rows: list[dict], table: Table) -> bool:
     return True
 
 
+GENERATED_NAME = "Area {n}, illustrative"
+NO_CODE = "—"
+
+
+def without_generated_names(data, table: Table):
+    """``data``'s rows with each row whose figures were all generated (every figure it gives that any row marks
+    is marked illustrative in it) named :data:`GENERATED_NAME` in its row-header column (N counting those rows in order) and
+    its ``ods_code``, if any, :data:`NO_CODE`: a table never pairs a real body's name with figures generated for
+    it, as the charts do not (:func:`scr_lib.findings.arithmetic.chart_names`). A row of a named area with
+    some figures received keeps its name, its generated values marked. Returned as given when the table has
+    no illustrative value or no row-header column, or names its generated rows already."""
+    rows = rows_of(data)
+    header = next((c for c in table.columns if c.row_header), None)
+    if table.illustrative is None or header is None or any(
+            str(row.get(header.name, "")).endswith(", illustrative") for row in rows):
+        return data
+    columns = _columns(rows, table, set(getattr(data, "columns", [])) or None)
+    marks = [_marked(row, table, columns) for row in rows]
+    markable = set().union(*marks)  # the figures a row can be marked on (not those worked out from them)
+    out, n = [], 0
+    for row, marked in zip(rows, marks):
+        given = {c.name for c in columns if c.name in markable and not is_missing(row.get(c.name))}
+        if marked and given <= marked:
+            n += 1
+            row = {**row, header.name: GENERATED_NAME.format(n=n), **({"ods_code": NO_CODE} if "ods_code" in row else {})}
+        out.append(row)
+    return _Rows(out, list(getattr(data, "columns", [])) or None)
+
+
 def _prepared(data, table: Table):
     rows = rows_of(data)
     present = set(getattr(data, "columns", [])) or None
