@@ -597,9 +597,9 @@ def test_downloads_are_publication_csvs_that_open_cleanly_in_excel(tmp_path):
 
     results = Results.for_finding("spend")
     results.table("spend_cost_per_record", pd.DataFrame({
-        "ods_code": ["5QM", "X1"], "pct_name": ["Dorset", "=HYPERLINK(\"http://evil.example\")"],
-        "spend_to_date_gbp": [190000.0, 217000.0], "records_uploaded": [159580, 86240],
-        "cost_per_record_gbp": [1.19062539165, 2.5162337662337664], "illustrative": [False, True]}))
+        "ods_code": ["5QM", "X1", "5J5"], "pct_name": ["Dorset", "=HYPERLINK(\"http://evil.example\")", "Oldham"],
+        "spend_to_date_gbp": [190000.0, 217000.0, 44500.0], "records_uploaded": [159580, 86240, 4500],
+        "cost_per_record_gbp": [1.19062539165, 2.5162337662337664, 9.8888], "illustrative": [False, False, True]}))
     results.save(tmp_path / "run")
     handed = json.loads((tmp_path / "run" / "02-spend.results.json").read_text())["page"]
     got = downloads.copy_downloads(tmp_path / "run", tmp_path / "site", ["spend_cost_per_record"],
@@ -610,9 +610,10 @@ def test_downloads_are_publication_csvs_that_open_cleanly_in_excel(tmp_path):
     assert lines == ["PCT,ODS code,Spend to date (£),Records uploaded,Spend to date per record uploaded (£),"
                      "Illustrative values",
                      "Dorset,5QM,190000,159580,1.19,no",
-                     "\"'=HYPERLINK(\"\"http://evil.example\"\")\",X1,217000,86240,2.52,yes"]
+                     "\"'=HYPERLINK(\"\"http://evil.example\"\")\",X1,217000,86240,2.52,no",
+                     "\"Area 1, illustrative\",—,44500,4500,9.89,yes"]  # generated: not under Oldham's name
     assert [(d.name, d.caption, d.rows) for d in got] == \
-        [("spend_cost_per_record", "Spend to date per record uploaded, by PCT", 2)]
+        [("spend_cost_per_record", "Spend to date per record uploaded, by PCT", 3)]
 
 
 def test_a_download_with_no_declaration_is_still_clean(tmp_path):
