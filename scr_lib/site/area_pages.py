@@ -109,17 +109,16 @@ def figure_rows(area: dict, national: dict) -> list[dict]:
             national_marked)
 
     share, rank, cost = standing["share_declined"], standing["refusal_rank"], standing["cost_per_record_gbp"]
-    if "share_declined" in hidden:
-        share = rank = None
+    generated_share = "share_declined" in hidden and share is not None  # an area left out stays "left out"
     counted = national["share"] is not None
     given("rollout_begun")
     given("practices_invited", words.count(national["practices_invited"]) if counted else None)
     given("practices_declined", words.count(national["practices_declined"]) if counted else None)
-    add("share_declined", words.percent(share) if share is not None else NOT_PUBLISHED if "share_declined" in hidden
+    add("share_declined", NOT_PUBLISHED if generated_share else words.percent(share) if share is not None
         else LEFT_OUT, False, words.percent(national["share"]) if counted else None)
-    add("refusal_rank", f"{area_words._ordinal(int(rank))} of {words.count(standing['complete_areas'])}"
-        if rank is not None else NOT_PUBLISHED if "share_declined" in hidden else LEFT_OUT,
-        rank is not None and "refusal_rank" in overall)
+    add("refusal_rank", NOT_PUBLISHED if generated_share else
+        f"{area_words._ordinal(int(rank))} of {words.count(standing['complete_areas'])}" if rank is not None
+        else LEFT_OUT, not generated_share and rank is not None and "refusal_rank" in overall)
     given("practices_signed_up")
     median = national["median_to_date_gbp"]
     given("spend_to_date_gbp", f"median {words.pounds(median)}" if median is not None else None,
@@ -578,7 +577,8 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict, cache=None
             page.standing = Markup(tables.html(standing_rows(area, national), replace(
                 STANDING_TABLE, caption=f"Where {area['display_name']} stands among the areas that gave each figure")))
             page.not_given, page.left_out = _missing(area)
-            page.not_published = bool(area_words.withheld(area))
+            hidden = area_words.withheld(area)
+            page.not_published = bool(hidden)
             page.kit = kit_sentences(area, national, dated, facts)
             page.csv_href = file_name(area["ods_code"])[:-len(".html")] + ".csv"
             write_text(folder / page.csv_href, "\ufeff" + area_csv(area, round_label, as_at))
@@ -590,7 +590,7 @@ def write(run_dir, site, env, common: dict, pages: list, about: dict, cache=None
                 page.chart = {"svg": f"{stem}.svg", "png": f"{stem}.png",
                               "alt": f"{area['display_name']}'s share that declined against the range expected by chance"}
             ref = standing.get("foi_ref")
-            if ref and "foi_ref" not in area_words.withheld(area):
+            if ref and "foi_ref" not in hidden:
                 page.foi_ref = {"text": ref}
             rows = changes(area["ods_code"], now_facts, then_facts) if now_facts is not None else []
             if rows:
