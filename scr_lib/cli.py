@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
 import click
 
+from . import interrupts
 from .inputs.rounds import RoundError
 from .problems import InputError
 
@@ -54,7 +54,7 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None, 
     from .runner import run as runner
 
     try:
-        with _terminate_as_interrupt() as terminated:
+        with interrupts.terminate_as_interrupt() as terminated:
             done = runner.run(params_file, out_dir, echo=lambda m: click.echo(m, err=True), force=force, jobs=jobs,
                               previous=previous)
     except InputError as err:
@@ -72,32 +72,6 @@ def run(params_file: Path, out_dir: Path | None, force: bool, jobs: int | None, 
         sys.exit(143 if terminated else 130)
     click.echo(f"results: {done.results_path}")
     click.echo(f"story pages: {done.site_dir / 'index.html'}")
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt():
-    """For the block, SIGTERM (``kill PID``) stops a run as Ctrl-C does: cleanly, publishing nothing.
-
-    Yields a list that is non-empty once SIGTERM has been received. Only the
-    main thread can set a signal handler; elsewhere this does nothing.
-    """
-    import signal
-    import threading
-
-    received: list[bool] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield received
-        return
-
-    def on_term(signum, frame):
-        received.append(True)
-        raise KeyboardInterrupt
-
-    before = signal.signal(signal.SIGTERM, on_term)
-    try:
-        yield received
-    finally:
-        signal.signal(signal.SIGTERM, before)
 
 
 @cli.command()

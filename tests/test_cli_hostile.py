@@ -10,6 +10,7 @@ a notebook. A real Ctrl-C during a real run is the last test (slow).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
@@ -140,11 +141,12 @@ def kernels_of(pid: int) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc to find the kernels")
-@pytest.mark.parametrize("wait, sig, status, word", [
-    (0.0, signal.SIGINT, 130, "interrupted"), (1.5, signal.SIGINT, 130, "interrupted"),
-    (1.5, signal.SIGTERM, 143, "terminated")], ids=["ctrl-c-as-kernels-start", "ctrl-c-while-notebooks-run",
-                                                   "sigterm-while-notebooks-run"])
-def test_ctrl_c_during_a_real_run_stops_everything_and_publishes_nothing(tmp_path, wait, sig, status, word):
+@pytest.mark.parametrize("wait, sig, status, word, again", [
+    (0.0, signal.SIGINT, 130, "interrupted", False), (0.0, signal.SIGINT, 130, "interrupted", True),
+    (1.5, signal.SIGINT, 130, "interrupted", False), (1.5, signal.SIGTERM, 143, "terminated", False)],
+    ids=["ctrl-c-as-kernels-start", "ctrl-c-twice-as-kernels-start", "ctrl-c-while-notebooks-run",
+         "sigterm-while-notebooks-run"])
+def test_ctrl_c_during_a_real_run_stops_everything_and_publishes_nothing(tmp_path, wait, sig, status, word, again):
     out = tmp_path / "story"
     child = subprocess.Popen([sys.executable, "-m", "scr_lib.cli", "run", str(paths.DEFAULT_PARAMS), "--out", str(out)],
                              stderr=subprocess.PIPE, text=True, cwd=paths.PROJ_ROOT, start_new_session=True)
@@ -155,6 +157,10 @@ def test_ctrl_c_during_a_real_run_stops_everything_and_publishes_nothing(tmp_pat
             break
     time.sleep(wait)
     os.killpg(child.pid, sig)  # as a terminal's Ctrl-C does: to the whole foreground group
+    if again:  # an impatient second Ctrl-C, while the run stops
+        time.sleep(0.1)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, sig)
     said.append(child.stderr.read())
     child.wait(timeout=60)
     stderr = "".join(said)

@@ -24,7 +24,8 @@ TOOLS = paths.PROJ_ROOT / "tools"
 LAYERS = ["foundation", "inputs", "findings", "story", "site", "runner", "commands", "tools"]
 FOLDERS = {"inputs", "findings", "story", "site", "runner"}  # scr_lib/<layer>/
 TOP = {"paths": "foundation", "precision": "foundation", "words": "foundation", "verdict": "foundation",
-       "charts": "foundation", "problems": "foundation", "cli": "commands"}  # scr_lib/<module>.py
+       "charts": "foundation", "problems": "foundation", "interrupts": "foundation",
+       "cli": "commands"}  # scr_lib/<module>.py
 RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
 
 

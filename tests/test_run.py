@@ -55,7 +55,7 @@ print(rows, extra, token)'''
 BETA = '''import json, os, time, uuid
 from pathlib import Path
 if os.environ.get("TOY_WAIT"):  # a test stops the run here: it says so, then waits
-    Path(os.environ["TOY_WAIT"]).write_text("running")
+    Path(os.environ["TOY_WAIT"]).write_text(str(os.getpid()))  # the kernel's process
     time.sleep(60)
 token = uuid.uuid4().hex
 if output_dir:
@@ -571,6 +571,26 @@ def test_a_run_stopped_while_notebooks_run_publishes_nothing(toy, tmp_path, sign
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to read a process's signal mask")
+def test_a_kernel_blocks_neither_ctrl_c_nor_sigterm(toy, tmp_path):
+    """Jupyter interrupts a kernel with SIGINT and asks a stuck one to stop with SIGTERM: a kernel that
+    blocked them (as kernels started from a thread that held them did) could only be killed."""
+    import signal
+
+    running = scr(toy, "--force", env={"TOY_WAIT": str(tmp_path / "waiting")}, wait=False)
+    try:
+        _wait_for(tmp_path / "waiting")
+        while not (kernel := (tmp_path / "waiting").read_text()):
+            time.sleep(0.05)
+        status = Path("/proc", kernel, "status").read_text()
+        blocked = int(next(line for line in status.splitlines() if line.startswith("SigBlk:")).split()[1], 16)
+        assert [s.name for s in (signal.SIGINT, signal.SIGTERM) if blocked >> (s - 1) & 1] == []
+    finally:
+        running.kill()
+        running.communicate()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("die_at", ["symlink:1", "replace:1", "rmtree:1"])
 def test_a_run_killed_at_any_step_of_publishing_leaves_the_old_run_or_the_new(toy, die_at):
     """SIGKILL right after each publishing step: the output is the old run or the new one, whole and as
@@ -619,6 +639,65 @@ def test_folders_stranded_by_killed_runs_are_removed_by_the_next_run(toy):
     (toy.out.parent / "toy.tmp-keep").mkdir()  # not ours: no leading dot
     toy.run(force=True)
     assert siblings(toy) == ["toy", "toy.tmp-keep"]
+
+
+def test_ctrl_c_as_the_worker_thread_starts_still_waits_for_it(monkeypatch, tmp_path):
+    """A process's Ctrl-C goes to any thread that does not block it (pandas' numerical library starts
+    some), and Python then raises it in the main thread wherever that is: inside ``Thread.start``, before the
+    pool records its worker, the run returned while the worker went on, and nbclient printed a traceback at
+    exit for a kernel stopped as it started (CI, 2026-12-07). The run must still wait for its worker."""
+    import asyncio
+    import signal
+    import threading
+
+    finished = []
+
+    async def notebooks(*args):
+        await asyncio.sleep(0.5)
+        finished.append(True)
+
+    monkeypatch.setattr(execute, "_all", notebooks)
+    bystander = threading.Thread(target=threading.Event().wait, args=(10,), daemon=True)  # takes the signal
+    bystander.start()
+    start = threading.Thread.start
+
+    def start_then_ctrl_c(thread):
+        start(thread)
+        signal.pthread_kill(bystander.ident, signal.SIGINT)
+        time.sleep(0.2)  # the main thread handles it here, before the pool has recorded its worker
+
+    monkeypatch.setattr(threading.Thread, "start", start_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        execute.execute_all([], tmp_path, tmp_path, 1, print)
+    assert finished == [True]
+
+
+def test_a_second_ctrl_c_while_the_run_stops_waits_until_it_has_stopped(monkeypatch, tmp_path):
+    """A second Ctrl-C while the kernels were being stopped cut the stop short: nbclient's exit hook of a
+    kernel stopped as it started was left behind and printed a traceback at exit (2 runs in 16 of
+    `scr run` with two Ctrl-C as the kernels started)."""
+    import asyncio
+    import signal
+    import threading
+
+    main, finished, hooks = threading.main_thread().ident, [], []
+    exit_hooks = types.SimpleNamespace(register=hooks.append, unregister=lambda hook: hooks.remove(hook))
+    client = types.SimpleNamespace(km=None, _cleanup_kernel=lambda: None)  # its kernel stopped as it started
+
+    async def notebooks(steps, parts, cwd, jobs, echo, clients, stop):
+        clients.append(client)
+        exit_hooks.register(client._cleanup_kernel)  # as nbclient does, and leaves behind
+        signal.pthread_kill(main, signal.SIGINT)
+        await asyncio.sleep(0.3)  # the kernels take a while to stop
+        signal.pthread_kill(main, signal.SIGINT)
+        await asyncio.sleep(0.3)
+        finished.append(True)
+
+    monkeypatch.setattr(execute, "_all", notebooks)
+    monkeypatch.setattr(execute, "atexit", exit_hooks)
+    with pytest.raises(KeyboardInterrupt):
+        execute.execute_all([], tmp_path, tmp_path, 1, print)
+    assert finished == [True] and hooks == []
 
 
 # --- The runner stays small enough to read (issue 20) --------------------------------------------------

@@ -9,11 +9,11 @@ import atexit
 import json
 import os
 import shutil
-import signal
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .. import interrupts
 from .plan import KERNEL, RunError, Step, cell_text
 
 INJECTED = "injected-parameters"
@@ -92,18 +92,18 @@ def execute_all(steps: list[Step], parts: Path, cwd: Path, jobs: int, echo) -> N
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(lambda loop, context: None)  # a library's stray task error: not the user's
     with ThreadPoolExecutor(1) as pool:
-        try:  # Ctrl-C is held while the worker starts: once it has, shutdown() below waits for it
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-            future = pool.submit(loop.run_until_complete, _all(steps, parts, cwd, jobs, echo, clients, stop))
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        try:
+            with interrupts.held():  # Ctrl-C waits until the pool has its worker: shutdown() below waits for it
+                future = pool.submit(loop.run_until_complete, _all(steps, parts, cwd, jobs, echo, clients, stop))
             future.result()
         except KeyboardInterrupt:
-            stop.append(True)  # from now on no notebook starts
-            loop.call_soon_threadsafe(lambda: [asyncio.ensure_future(c.km.shutdown_kernel(now=True))
-                                               for c in clients if c.km])
-            pool.shutdown()  # each running notebook ends as its kernel dies
-            for client in clients:  # nbclient's exit hook, left behind by a kernel stopped as it started
-                atexit.unregister(client._cleanup_kernel)
+            with interrupts.held():  # a second Ctrl-C waits until everything has stopped
+                stop.append(True)  # from now on no notebook starts
+                loop.call_soon_threadsafe(lambda: [asyncio.ensure_future(c.km.shutdown_kernel(now=True))
+                                                   for c in clients if c.km])
+                pool.shutdown()  # each running notebook ends as its kernel dies
+                for client in clients:  # nbclient's exit hook, left behind by a kernel stopped as it started
+                    atexit.unregister(client._cleanup_kernel)
             raise
     loop.close()
 
