@@ -151,3 +151,49 @@ def test_every_finding_has_claims_and_its_key_figures_are_its_own(finding):
     table = claims.load_claims(finding.id)
     assert table.empty is not finding.claimed  # the articles printed figures about it, or none
     assert table.result_key.dropna().map(finding.owns).all()
+
+
+def _printed(result_key: str) -> float:
+    """The figure the articles printed for ``result_key``, in the result's unit (from the ledger)."""
+    return claims.published(result_key)
+
+
+@pytest.mark.parametrize("key", ["refusal.practices_declined", "refusal.areas_answered", "spend.central_funding_gbp"])
+def test_a_figure_the_articles_printed_is_as_published_and_another_value_is_not(key):
+    printed = _printed(key)
+    assert claims.as_published(key, printed)
+    assert not claims.as_published(key, printed * 1.5)  # at the precision printed: "£7.5 million" is 7,450,000 too
+    assert not claims.as_published(key, None)
+
+
+def test_a_share_is_as_published_when_its_one_in_n_is_the_one_printed():
+    share = _printed("refusal.practices_declined") / _printed("refusal.practices_invited")
+    assert claims.as_published("refusal.share", share)
+    assert not claims.as_published("refusal.share", share * 2)
+
+
+def test_a_bound_or_a_key_with_no_claim_is_never_as_published():
+    """'In some areas, half or more refused' bounds the count; it does not print it."""
+    bound = claims.load_claims().query("check == 'at_least'").iloc[0]
+    assert not claims.as_published(bound.result_key, float(bound.value))
+    assert not claims.as_published("spend.total_to_date_gbp", 1.0)
+
+
+def test_a_total_is_marked_when_it_rests_on_generated_values_unless_pulse_printed_it_on_its_own_round():
+    declined = _printed("refusal.practices_declined")
+    on_its_round, other_round, received = (claims.marks_totals(True, True), claims.marks_totals(True, False),
+                                           claims.marks_totals(False, True))
+    assert not on_its_round("refusal.practices_declined", declined)  # Pulse's figure
+    assert on_its_round("refusal.practices_declined", declined + 1)  # not Pulse's: made up
+    assert on_its_round("spend.total_to_date_gbp", declined)  # Pulse printed no total spend
+    assert other_round("refusal.practices_declined", declined)  # on another round, the same number is made up
+    assert not received("spend.total_to_date_gbp", declined)  # nothing generated behind it
+
+
+def test_a_count_other_findings_compute_is_looked_up_under_the_key_it_was_printed_as():
+    answered = _printed("refusal.areas_answered")
+    marked = claims.marks_totals(True, True)
+    for key, printed_as in claims.PRINTED_AS.items():
+        assert not marked(key, claims.published(printed_as)), key
+        assert marked(key, claims.published(printed_as) + 1), key
+    assert "spend.pcts_answered" in claims.PRINTED_AS and not marked("spend.pcts_answered", answered)

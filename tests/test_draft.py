@@ -624,3 +624,16 @@ def test_spent_nothing_said_of_pcts_together_is_never_contradicted_when_no_area_
 def test_a_count_of_pcts_that_spent_nothing_keeps_its_words_though_nothing_is_a_number(count, verdict):
     found = row(check(_fill(f"Overall {count} PCTs said they had spent nothing.")), _fill(count))
     assert (found.verdict, found.measure) == (verdict, "pcts_spent_nothing"), found
+
+
+@pytest.mark.slow
+def test_a_national_total_resting_on_generated_values_is_said_to_be_illustrative(story_run):
+    """The bundled run's total spend of the PCTs that gave a figure is a sum of generated values that Pulse
+    never printed: a draft that states it is told so, not simply supported. Pulse's own total is not."""
+    base = draft.load_facts(story_run)
+    spent, declined = base.get("E", "spend_to_date_gbp"), base.get("E", "practices_declined")
+    report = draft.check_paragraphs([f"Together the PCTs that gave a figure had spent {words.pounds(spent.value)} on "
+                                     f"the rollout, and {words.count(declined.value)} practices declined."], base)
+    total, pulse = row(report, words.pounds(spent.value)), row(report, words.count(declined.value))
+    assert total.verdict is Verdict.SUPPORTED and total.illustrative
+    assert pulse.verdict is Verdict.SUPPORTED and not pulse.illustrative

@@ -165,3 +165,22 @@ def test_a_run_folder_holds_every_figure_as_a_fact(story_run):
     table = pd.read_csv(story_run / "tables" / "spend_by_pct.csv", dtype={"ods_code": str})
     for row in table.dropna(subset=["spend_to_date_gbp"]).itertuples():
         assert base.get(row.ods_code, "spend_to_date_gbp").value == row.spend_to_date_gbp
+
+
+@pytest.mark.slow
+def test_englands_figures_from_generated_values_are_marked_unless_pulse_printed_them(story_run, followup_run):
+    """The bundled file's generated values were made to add up to Pulse's totals: on the article's round
+    those totals are Pulse's figures, not made up; a total Pulse never printed (what the PCTs spent between
+    them) rests on generated values and is marked, as every total of the wholly generated 2011 example is.
+    The out-of-hours figures read no FOI file. (Before: every England figure was unmarked, so `scr draft`
+    supported a generated total spend as a fact.)"""
+    from scr_lib.story import claims
+
+    then, now = FactBase.load(story_run), FactBase.load(followup_run)
+    declined, funding = then.get("E", "practices_declined"), then.get("E", "central_funding_gbp")
+    assert declined.value == claims.published("refusal.practices_declined") and not declined.illustrative
+    assert funding.value == claims.published("spend.central_funding_gbp") and not funding.illustrative
+    assert then.get("E", "spend_to_date_gbp").illustrative and then.get("E", "median_spend_to_date_gbp").illustrative
+    assert not then.get("E", "access_rate").illustrative
+    generated = [f for f in now if f.subject == "E" and f.finding in ("refusal", "spend")]
+    assert generated and all(f.illustrative for f in generated), [f for f in generated if not f.illustrative]

@@ -56,3 +56,20 @@ def test_two_findings_may_not_share_an_id_or_notebook(twice):
                      title="Other", headline=_headline)
     with pytest.raises(ValueError, match=f"share the {twice}"):
         findings._check((first, second))
+
+
+def test_a_sentence_rests_on_the_figures_whose_values_it_read_not_those_it_only_checked_the_mark_of():
+    from scr_lib.findings.finding import illustrative, read_by, value
+
+    now = {"x.kept": {"value": 3, "illustrative": False}, "x.left": {"value": 4, "illustrative": True},
+           "x.unread": {"value": 5}}
+    then = {"x.kept": {"value": 2}}
+
+    def sentence(now, then):
+        text = f"{value(now, 'x.kept')}, from {value(then, 'x.kept')}"
+        return text if illustrative(now, "x.left") else f"{text} and {value(now, 'x.left')}"
+
+    assert read_by(sentence, now, then) == [{"x.kept"}, {"x.kept"}]
+    assert read_by(lambda now, then: value(now, "x.left"), now, None) == [{"x.left"}, set()]
+    figures = {"x.kept": 3, "x.left": 4}
+    assert read_by(lambda f: f"{f['x.kept']} of {f.get('x.left')}", figures) == [{"x.kept", "x.left"}]

@@ -147,6 +147,54 @@ def illustrative(entries: Mapping[str, dict] | None, *keys: str) -> bool:
     return any(bool(((entries or {}).get(k) or {}).get("illustrative")) for k in keys)
 
 
+class _Entry(dict):
+    """A results.json entry that calls ``noted`` when its value is read (not when its mark is)."""
+
+    def __init__(self, entry: dict, noted: Callable[[], None]):
+        super().__init__(entry)
+        self._noted = noted
+
+    def __getitem__(self, name):
+        if name == "value":
+            self._noted()
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        if name == "value":
+            self._noted()
+        return super().get(name, default)
+
+
+class _Reads(Mapping):
+    """``entries`` (result key -> number, or -> results.json entry) noting in ``read`` the keys whose value
+    is read."""
+
+    def __init__(self, entries: Mapping):
+        self._entries, self.read = entries, set()
+
+    def __getitem__(self, key):
+        item = self._entries[key]
+        if isinstance(item, dict):
+            return _Entry(item, lambda: self.read.add(key))
+        self.read.add(key)
+        return item
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self):
+        return len(self._entries)
+
+
+def read_by(sentence: Callable[..., object], *entries: Mapping | None) -> list[set[str]]:
+    """The figures ``sentence(*entries)`` rests on: for each of ``entries`` (result key -> number, or ->
+    results.json entry; None is passed as it is), the keys whose value it read. A sentence that only looks
+    at a figure's mark (``illustrative``) to leave the figure out does not rest on it."""
+    reads = [None if e is None else _Reads(e) for e in entries]
+    sentence(*reads)
+    return [set() if r is None else r.read for r in reads]
+
+
 def moved(now: float, then: float) -> str:
     """'up' or 'down' (or '' when equal): the way a figure went."""
     return "up" if now > then else "down" if now < then else ""

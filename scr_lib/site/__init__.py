@@ -78,6 +78,7 @@ from pygments.lexers import PythonLexer
 from .. import paths, words
 from . import area_pages, embed, share
 from ..findings import FINDINGS, KNOBS, Finding
+from ..findings.finding import illustrative, read_by
 from ..inputs import rounds
 from ..story import changes
 from ..verdict import Verdict
@@ -500,7 +501,7 @@ def build_page(run_dir: Path, notebook: Path, params, inputs: dict, site: Path,
     headlines = []
     for finding in findings:
         line = handed.get("headlines", {}).get(finding.id)
-        if line and uses_foi and page.illustrative:  # never state a generated figure as a fact
+        if line and finding.id in handed.get("marked_headlines", ()):  # never state a generated figure as a fact
             line += ILLUSTRATIVE_HEADLINE
         headlines.append(line)
     page.headline = " ".join(h for h in headlines if h) or None
@@ -546,10 +547,10 @@ def _tell(page: Page, then: Then, results: dict, run_dir: Path) -> None:
     if finding is None:
         return
     page.news = finding.news_for(results, then.figures, then.label)
-    if page.news:  # marked as the lead sentence is: it rests on a file with illustrative values, or on a
-        # figure the notebook marked
-        page.news_illustrative = bool(page.uses_foi and page.illustrative) or any(
-            bool((results.get(k) or {}).get("illustrative")) for k in finding.key_figures)
+    if page.news:  # marked when a figure it rests on (now or then) is: a figure Pulse printed is not
+        now, before = read_by(lambda now, before: finding.news_for(now, before, then.label), results,
+                              then.figures or None)
+        page.news_illustrative = illustrative(results, *now) or illustrative(then.figures, *before)
     if not then.compared:
         return
     for figure in page.key_figures:

@@ -61,6 +61,39 @@ def published(result_key: str, claim_id: str | None = None) -> float:
     return ledger.published(result_key, claim_id, load_claims())
 
 
+STATES_THE_FIGURE = ("equal", "one_in", "input")  # checks of a claim that prints the figure itself, not a bound
+
+
+def as_published(result_key: str, value: float | None) -> bool:
+    """True when the articles printed ``value`` as ``result_key``: every claim on that key that prints the
+    figure itself (checked ``equal``, ``one_in`` or ``input``) gives it at the precision printed. False for a
+    missing value or a key no such claim names. ``value`` is in the result's own unit (a share is a fraction)."""
+    table = load_claims()
+    rows = table[(table.result_key == result_key) & table.check.isin(STATES_THE_FIGURE)]
+    found = [check(claim, value) for claim in rows.itertuples(index=False)] if value is not None else []
+    return bool(found) and all(f["holds"] if f["check"] == "one_in" else f["computed"] == f["published"]
+                               for f in found)
+
+
+# Counts the articles printed once, under one finding's result key, that other findings also compute
+PRINTED_AS = {"spend.pcts_answered": "refusal.areas_answered", "areas.answered": "refusal.areas_answered",
+              "areas.complete": "refusal.areas_complete"}
+
+
+def marks_totals(generated: bool, article_round: bool):
+    """How a notebook marks its national figures: a function of (result key, value) that is True when the
+    figure must be marked illustrative. It is when ``generated`` (some value it is computed from was
+    generated, not received), unless ``article_round`` (the run is of the articles' own FOI round) and the
+    figure is one the articles printed (:func:`as_published`): the bundled file's generated values were
+    made to add up to Pulse's published totals, so such a total is Pulse's figure, not a made-up one.
+    A count other findings also compute is looked up under the key it was printed as (:data:`PRINTED_AS`);
+    pass the key of the figure a value is read from where it differs (Pulse's "one in six" is a claim on
+    ``refusal.share``, from which the "one in N" is read)."""
+    def marked(result_key: str, value: float | None) -> bool:
+        return bool(generated) and not (article_round and as_published(PRINTED_AS.get(result_key, result_key), value))
+    return marked
+
+
 def _wording(template: str, value: float) -> str:
     if "{words}" in template:
         return template.format(words=words.number_words(int(value)))

@@ -234,7 +234,8 @@ def page(results: Results) -> dict:
     """What the story page of ``results``' notebook shows beyond the notebook's outputs, ready to display.
 
     ``findings``: the ids of the findings owning its keys; ``headlines``: each
-    finding's index sentence (None when a key figure is missing);
+    finding's index sentence (None when a key figure is missing); ``marked_headlines``: the ids of the
+    findings whose sentence rests on an illustrative figure (one whose value it reads is marked);
     ``claims``: one row per claim of those findings (claim_id, finding, claim,
     published, this_run, verdict); ``articles``: the articles those claims
     quote (rows of ``articles.csv``); ``sources``: the data files the findings
@@ -242,6 +243,7 @@ def page(results: Results) -> dict:
     ``source`` and ``citation`` columns); ``table_rows``: rows in each table; ``tables``: each
     published table's declared columns (``Table.to_json``), from which the site formats its download.
     """
+    from ..findings.finding import read_by
     from . import claims, report
 
     owners = [f for f in findings.FINDINGS if any(f.owns(key) for key in results.values)]
@@ -257,8 +259,15 @@ def page(results: Results) -> dict:
             rows.append({"finding": finding.id, "claim_id": claim_id, "claim": row["claim"],
                          "published": row["as published"], "this_run": row["this run"], "verdict": row["verdict"]})
         article_ids += [a for a in claims.load_claims(finding.id)["article_id"] if a not in article_ids]
+    def headline(finding):  # the sentence, and whether a figure it rests on is illustrative
+        (read,) = read_by(lambda given: finding.headline_for(given, knobs), figures)
+        return finding.headline_for(figures, knobs), bool(read & made_up)
+
+    knobs = {**results.knobs, "illustrative": made_up}
+    lines = {f.id: headline(f) for f in owners}
     return {"findings": [f.id for f in owners],
-            "headlines": {f.id: f.headline_for(figures, {**results.knobs, "illustrative": made_up}) for f in owners},
+            "headlines": {fid: line for fid, (line, _) in lines.items()},
+            "marked_headlines": sorted(fid for fid, (line, marked) in lines.items() if line and marked),
             "claims": rows, "articles": _articles(article_ids), "sources": _sources(owners),
             "table_rows": {name: len(frame) for name, frame in sorted(results.tables.items())},
             "tables": {name: results.declared[name].to_json() for name in sorted(results.tables)}}
