@@ -226,6 +226,7 @@ def foi_readers() -> set[str]:
             if "foi_returns" in papermill.inspect_notebook(str(paths.NOTEBOOKS / f"{f.notebook}.ipynb"))}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run, generated", [("story_run", False), ("followup_run", True)])
 def test_index_headlines_are_the_computed_ones_marked_when_a_figure_was_generated(request, run, generated):
     """The bundled run is of the article's round: its headlines state figures Pulse printed (the totals its
