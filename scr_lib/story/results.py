@@ -259,15 +259,11 @@ def page(results: Results) -> dict:
             rows.append({"finding": finding.id, "claim_id": claim_id, "claim": row["claim"],
                          "published": row["as published"], "this_run": row["this run"], "verdict": row["verdict"]})
         article_ids += [a for a in claims.load_claims(finding.id)["article_id"] if a not in article_ids]
-    def headline(finding):  # the sentence, and whether a figure it rests on is illustrative
-        (read,) = read_by(lambda given: finding.headline_for(given, knobs), figures)
-        return finding.headline_for(figures, knobs), bool(read & made_up)
-
     knobs = {**results.knobs, "illustrative": made_up}
-    lines = {f.id: headline(f) for f in owners}
-    return {"findings": [f.id for f in owners],
-            "headlines": {fid: line for fid, (line, _) in lines.items()},
-            "marked_headlines": sorted(fid for fid, (line, marked) in lines.items() if line and marked),
+    headlines = {f.id: f.headline_for(figures, knobs) for f in owners}
+    marked = [f.id for f in owners  # a headline resting on a figure that is illustrative
+              if headlines[f.id] and read_by(lambda given, f=f: f.headline_for(given, knobs), figures)[0] & made_up]
+    return {"findings": [f.id for f in owners], "headlines": headlines, "marked_headlines": marked,
             "claims": rows, "articles": _articles(article_ids), "sources": _sources(owners),
             "table_rows": {name: len(frame) for name, frame in sorted(results.tables.items())},
             "tables": {name: results.declared[name].to_json() for name in sorted(results.tables)}}
