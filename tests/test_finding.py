@@ -73,3 +73,13 @@ def test_a_sentence_rests_on_the_figures_whose_values_it_read_not_those_it_only_
     assert read_by(lambda now, then: value(now, "x.left"), now, None) == [{"x.left"}, set()]
     figures = {"x.kept": 3, "x.left": 4}
     assert read_by(lambda f: f"{f['x.kept']} of {f.get('x.left')}", figures) == [{"x.kept", "x.left"}]
+
+
+def test_since_says_what_a_figure_did_since_the_earlier_round():
+    from scr_lib.findings.finding import since
+    from scr_lib.words import count
+
+    assert since(24, 91, count, "2010") == ", down from 91 in 2010"
+    assert since(1_200, 91, count, "2010") == ", up from 91 in 2010"
+    assert since(91, 91, count, "2010") == ", as in 2010"
+    assert since(91, None, count, "2010") == ""

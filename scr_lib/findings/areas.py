@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..inputs.params import Knob
 from ..words import count
-from .finding import Finding, KeyFigure, moved, value
+from .finding import Finding, KeyFigure, since, value
 from .measure import PCTS, Measure
 
 KNOBS = {
@@ -29,14 +29,8 @@ def news(now, then, then_label) -> str | None:
     answered, pcts = value(now, "areas.answered"), value(now, "areas.pcts")
     if answered is None or pcts is None:
         return None
-    text = f"{count(answered)} of the {count(pcts)} PCTs answered: find yours"
-    before = value(then, "areas.answered")
-    if before is not None:
-        way = moved(answered, before)
-        text = (f"{count(answered)} of the {count(pcts)} PCTs answered, {way} from {count(before)} in "
-                f"{then_label}: find yours" if way else f"{count(answered)} of the {count(pcts)} PCTs answered, "
-                f"as in {then_label}: find yours")
-    return text
+    return (f"{count(answered)} of the {count(pcts)} PCTs answered"
+            f"{since(answered, value(then, 'areas.answered'), count, then_label)}: find yours")
 
 MEASURES = (
     Measure("pcts", "count", ("england's", "there were", "there are", "existed", "every pct", "all pcts",

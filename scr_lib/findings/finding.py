@@ -198,3 +198,12 @@ def read_by(sentence: Callable[..., object], *entries: Mapping | None) -> list[s
 def moved(now: float, then: float) -> str:
     """'up' or 'down' (or '' when equal): the way a figure went."""
     return "up" if now > then else "down" if now < then else ""
+
+
+def since(now: float, before: float | None, show: Callable[[float], str], then_label: str) -> str:
+    """What a figure did since the earlier round, to end a title: ", up from 91 in 2010" (``before`` written
+    by ``show``), ", as in 2010" when it is the same, and "" without an earlier figure."""
+    if before is None:
+        return ""
+    way = moved(now, before)
+    return f", {way} from {show(before)} in {then_label}" if way else f", as in {then_label}"

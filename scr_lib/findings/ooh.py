@@ -89,17 +89,15 @@ def _when(rates, month: str) -> str:
 def news(now, then, then_label) -> str | None:
     """The H1: "Care records are viewed in 0.53% of out-of-hours calls", and with an earlier run whose
     share differs, "up from 0.4% in 2010"."""
-    from .finding import moved, value
+    from .finding import since, value
 
     share = value(now, "ooh.access_rate")
     if share is None:
         return None
-    text = f"Care records are viewed in {words.percent(share, 2)} of out-of-hours calls"
-    before = value(then, "ooh.access_rate")
-    if before is not None:
-        way = moved(round(share, 6), round(before, 6))
-        text += f", {way} from {words.percent(before, 2)} in {then_label}" if way else f", as in {then_label}"
-    return text
+    before = value(then, "ooh.access_rate")  # compared at 6 places: float noise is no change
+    return (f"Care records are viewed in {words.percent(share, 2)} of out-of-hours calls"
+            + since(round(share, 6), None if before is None else round(before, 6), lambda v: words.percent(v, 2),
+                    then_label))
 
 
 _CALLS = ("calls", "call", "contacts", "out-of-hours calls", "cases")

@@ -6,7 +6,7 @@ from ..words import count, percent, pounds
 from . import measure
 from .measure import RECORDS, Measure
 from .columns import Column, Table
-from .finding import Finding, KeyFigure, illustrative, moved, value
+from .finding import Finding, KeyFigure, illustrative, moved, since, value
 
 
 DORSET = ("spend.dorset_to_date_gbp", "spend.dorset_expected_gbp", "spend.dorset_records_uploaded",
@@ -83,12 +83,8 @@ def news(now, then, then_label) -> str | None:
     median = value(now, "spend.median_nonzero_to_date_gbp")
     if median is None:
         return None
-    text = f"PCTs that spent on the rollout spent {pounds(median)} each, the median"
-    before = value(then, "spend.median_nonzero_to_date_gbp")
-    if before is not None:
-        way = moved(median, before)
-        text += f", {way} from {pounds(before)} in {then_label}" if way else f", as in {then_label}"
-    return text
+    return (f"PCTs that spent on the rollout spent {pounds(median)} each, the median"
+            + since(median, value(then, "spend.median_nonzero_to_date_gbp"), pounds, then_label))
 
 
 _SPENT = ("spent", "spend", "spending", "cost", "costs", "paid", "invested", "outlay", "bill")
